@@ -1,0 +1,366 @@
+/**
+ * The customer file: one JSON file per customer environment under customers/.
+ *
+ * This schema is the single source of truth for what a customer file may hold. The JSON Schema
+ * in customers/customer.schema.json is generated from it (`npx fleet schema`) so editors can
+ * complete and check the files as they are typed.
+ *
+ * Messages are written for the person editing the file: each one says what was expected and,
+ * where it helps, how to fix it (see `expect()`).
+ */
+import { z } from 'zod';
+
+/** Encodes "expected" and "hint" into a zod message; customers/issues.ts decodes it. */
+export function expect(expected: string, hint?: string): string {
+  return JSON.stringify({ expected, hint });
+}
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, expect('a date as YYYY-MM-DD', 'write e.g. 2026-12-31'))
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: expect('a real calendar date', 'check the month and day'),
+  });
+
+const semverString = z
+  .string()
+  .regex(
+    /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/,
+    expect('an exact version such as 3.4.0', 'pin an exact release; ranges and "latest" are not allowed'),
+  );
+
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i, expect('an email address'));
+
+const hostname = z
+  .string()
+  .regex(
+    /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    expect('a lower-case DNS name such as collector.example.com', 'no scheme, no path, no trailing dot'),
+  );
+
+const awsAccountId = z.string().regex(/^\d{12}$/, expect('a 12-digit AWS account id, as a string'));
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, expect('an AWS region such as eu-west-1'));
+const iamRoleArn = z
+  .string()
+  .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, expect('an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>'));
+const iamPrincipalArn = z
+  .string()
+  .regex(
+    /^arn:aws:(iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@/-]+)$/,
+    expect('an IAM principal ARN (account root, role or user)', 'e.g. arn:aws:iam::123456789012:role/fleet-operator'),
+  );
+const acmCertificateArn = z
+  .string()
+  .regex(
+    /^arn:aws:acm:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/,
+    expect('an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<uuid>'),
+  );
+const managedPolicyArn = z
+  .string()
+  .regex(/^arn:aws:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, expect('an IAM managed policy ARN'));
+
+/** A secret's *name*: the value is set out of band in Secrets Manager / Secret Manager. */
+export const secretName = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{2,62}$/,
+    expect('a secret name in kebab-case such as snowflake-private-key', 'name the credential; never put its value in a customer file'),
+  );
+
+export const ELB_TLS_POLICIES = [
+  'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+  'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  'ELBSecurityPolicy-TLS-1-2-2017-01',
+  'ELBSecurityPolicy-TLS-1-2-Ext-2018-06',
+  'ELBSecurityPolicy-FS-1-2-Res-2020-10',
+] as const;
+
+const awsVmSizing = z
+  .object({
+    /** EC2 instance type. */
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\d[a-z]*\.[a-z0-9]+$/, expect('an EC2 instance type such as m5.large')),
+    minSize: z.number().int().min(1, expect('at least 1 instance')),
+    maxSize: z.number().int().min(1).max(100),
+  })
+  .refine((s) => s.maxSize >= s.minSize, { message: expect('maxSize >= minSize'), path: ['maxSize'] });
+
+/** Non-secret application settings rendered into the app's configuration. */
+const appSettings = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({});
+
+function vmComponent<S extends z.ZodTypeAny>(sizing: S) {
+  return z.object({
+    version: semverString,
+    sizing,
+    /** Names of the secrets this component reads at start-up. */
+    secrets: z.array(secretName).default([]),
+    settings: appSettings,
+  });
+}
+
+const awsComponent = vmComponent(awsVmSizing);
+
+export const WAREHOUSE_LOADERS_AWS = ['snowflake-streaming-loader', 'rdb-loader', 'elasticsearch-loader'] as const;
+
+const awsComponents = z
+  .object({
+    collector: awsComponent,
+    enrich: awsComponent,
+    's3-loader': awsComponent.extend({
+      lifecycle: z
+        .object({
+          /** Days before objects move to STANDARD_IA. Default: no transition. */
+          transitionToInfrequentAccessDays: z.number().int().min(30).optional(),
+          /** Days before objects expire. Default: kept forever. */
+          expireDays: z.number().int().min(1).optional(),
+        })
+        .default({}),
+    }),
+    'snowflake-streaming-loader': awsComponent.optional(),
+    'rdb-loader': awsComponent.optional(),
+    'elasticsearch-loader': awsComponent.optional(),
+    'iglu-server': awsComponent
+      .extend({
+        database: z
+          .object({
+            instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, expect('an RDS instance class such as db.t4g.micro')),
+            allocatedStorageGb: z.number().int().min(20).max(1000).default(20),
+          })
+          .default({ instanceClass: 'db.t4g.micro', allocatedStorageGb: 20 }),
+      })
+      .optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const loaders = WAREHOUSE_LOADERS_AWS.filter((k) => c[k] !== undefined);
+    if (loaders.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: expect(
+          `exactly one warehouse loader (${WAREHOUSE_LOADERS_AWS.join(', ')})`,
+          loaders.length === 0 ? 'add the loader this customer uses' : `found ${loaders.join(' and ')}; keep one per environment`,
+        ),
+      });
+    }
+  });
+
+const streams = z
+  .object({
+    /** Default: on-demand capacity. */
+    mode: z.enum(['on-demand', 'provisioned']).default('on-demand'),
+    /** Shard counts, required when mode is provisioned. */
+    shards: z
+      .object({ raw: z.number().int().min(1), enriched: z.number().int().min(1), bad: z.number().int().min(1) })
+      .optional(),
+    /** Default: 24 hours. */
+    retentionHours: z.number().int().min(24).max(8760).default(24),
+  })
+  .refine((s) => s.mode === 'on-demand' || s.shards !== undefined, {
+    message: expect('shards { raw, enriched, bad } when mode is "provisioned"', 'add shard counts or use mode "on-demand"'),
+    path: ['shards'],
+  });
+
+const awsSsl = z.discriminatedUnion('certificate', [
+  z.object({
+    /** Use a certificate that already exists in ACM (e.g. imported by the customer). */
+    certificate: z.literal('existing'),
+    certificateArn: acmCertificateArn,
+    additionalCertificateArns: z.array(acmCertificateArn).default([]),
+    policy: z.enum(ELB_TLS_POLICIES).default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
+  }),
+  z.object({
+    /** The stack requests a DNS-validated ACM certificate for the collector domain. */
+    certificate: z.literal('managed'),
+    /** Route 53 zone to write validation records into. Default: none; the records are stack outputs. */
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, expect('a Route 53 hosted zone id such as Z0123456789ABC')).optional(),
+    additionalCertificateArns: z.array(acmCertificateArn).default([]),
+    policy: z.enum(ELB_TLS_POLICIES).default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
+  }),
+]);
+
+const iamStatement = z.object({
+  actions: z.array(z.string().regex(/^([a-z0-9-]+:[A-Za-z0-9*]+|\*)$/, expect('an IAM action such as s3:GetObject'))).min(1),
+  /** ARNs, or pipeline resource names: raw-stream, enriched-stream, bad-stream, bucket, bucket-objects. */
+  resources: z.array(z.string().min(1)).min(1),
+});
+
+const customRole = z.object({
+  name: z.string().regex(/^[A-Za-z][\w+=,.@-]{0,40}$/, expect('an IAM role name (letters, digits, +=,.@_-)')),
+  description: z.string().max(1000),
+  assumedBy: z.array(iamPrincipalArn).min(1),
+  managedPolicyArns: z.array(managedPolicyArn).default([]),
+  statements: z.array(iamStatement).default([]),
+});
+
+export const GRANT_SCOPES = ['enriched-data-read', 'bad-data-read', 'stream-read', 'logs-read'] as const;
+
+const accessGrant = z.object({
+  /** Stable id; becomes part of the policy name. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, expect('a kebab-case grant id such as dq-investigation-1234')),
+  /** Who receives the access. */
+  principal: iamPrincipalArn,
+  /** What the grant allows. */
+  scope: z.enum(GRANT_SCOPES),
+  reason: z.string().min(3),
+  approvedBy: email,
+  ticket: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/, expect('a ticket reference such as SUP-1234')),
+  status: z.enum(['approved', 'pending', 'revoked']),
+  /** Last day (UTC) the grant is valid; the IAM condition ends it at the end of that day. */
+  expires: isoDate,
+});
+
+const maintenanceWindow = z.object({
+  days: z.array(z.enum(DAY_NAMES)).min(1),
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a 24-hour time HH:MM')),
+  durationHours: z.number().min(1).max(24),
+});
+
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: expect('an IANA time zone such as Europe/London') },
+);
+
+export const COMPONENT_IDS = [
+  'collector',
+  'enrich',
+  's3-loader',
+  'snowflake-streaming-loader',
+  'rdb-loader',
+  'elasticsearch-loader',
+  'bigquery-loader',
+  'iglu-server',
+] as const;
+export type ComponentId = (typeof COMPONENT_IDS)[number];
+
+const baseCustomer = {
+  $schema: z.string().optional(),
+  /** Customer id: kebab-case, stable, shared by all of a customer's environments. */
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/, expect('a kebab-case customer id of 3-30 characters such as acme-retail')),
+  name: z.string().min(2),
+  environment: z.enum(['prod', 'staging', 'dev']),
+  alerts: z.object({
+    /** Nominated contacts that receive failure alerts by email. */
+    contacts: z.array(email).min(1, expect('at least one alert contact', 'the service emails failures to nominated contacts')),
+    thresholds: z
+      .object({
+        /** Load balancer 5xx responses per 5 minutes. Default 50. */
+        http5xxPer5Min: z.number().int().min(1).default(50),
+        /** Oldest unprocessed record age, in seconds, on any stream. Default 600. */
+        maxConsumerLagSeconds: z.number().int().min(30).default(600),
+        /** Minimum healthy collector instances. Default 1. */
+        minHealthyCollectors: z.number().int().min(1).default(1),
+        /** Days before a stack-owned certificate expires to alert. Default 30. */
+        certificateExpiryDays: z.number().int().min(1).default(30),
+      })
+      .default({ http5xxPer5Min: 50, maxConsumerLagSeconds: 600, minHealthyCollectors: 1, certificateExpiryDays: 30 }),
+  }),
+  maintenance: z.object({
+    timezone,
+    windows: z.array(maintenanceWindow).min(1, expect('at least one maintenance window')),
+  }),
+  freezes: z
+    .array(
+      z
+        .object({ start: isoDate, end: isoDate, reason: z.string().min(3) })
+        .refine((f) => f.end >= f.start, { message: expect('end on or after start'), path: ['end'] }),
+    )
+    .default([]),
+  rollout: z
+    .object({
+      /** 0 = canary/internal, then 1, 2, 3: lower rings go first within the same environment class. Default 2. */
+      ring: z.number().int().min(0).max(3).default(2),
+      holds: z
+        .array(
+          z.object({
+            component: z.enum(COMPONENT_IDS),
+            reason: z.string().min(3),
+            /** Hold ends after this day. Default: until removed. */
+            until: isoDate.optional(),
+          }),
+        )
+        .default([]),
+      /** Major upgrades the customer approved (the planner proposes majors only when approved or forced by support). */
+      approvedMajors: z
+        .array(
+          z.object({
+            component: z.enum(COMPONENT_IDS),
+            major: z.number().int().min(0),
+            approvedBy: email,
+            ticket: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/, expect('a ticket reference such as SUP-1234')),
+          }),
+        )
+        .default([]),
+    })
+    .default({ ring: 2, holds: [], approvedMajors: [] }),
+};
+
+export const awsCustomerSchema = z
+  .object({
+    ...baseCustomer,
+    cloud: z.literal('aws'),
+    aws: z.object({
+      accountId: awsAccountId,
+      region: awsRegion,
+      /** Role the deploy assumes in the customer's account. Default: arn:aws:iam::<accountId>:role/fleet-deploy. */
+      deployRoleArn: iamRoleArn.optional(),
+      /** Permissions boundary attached to every role the stack creates. Default: none. */
+      permissionsBoundaryArn: managedPolicyArn.optional(),
+    }),
+    network: z.object({
+      vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, expect('a VPC id such as vpc-0a1b2c3d')),
+      publicSubnetIds: z
+        .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, expect('a subnet id such as subnet-0a1b2c3d')))
+        .min(2, expect('at least two public subnets', 'an ALB needs subnets in two availability zones')),
+      privateSubnetIds: z
+        .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, expect('a subnet id such as subnet-0a1b2c3d')))
+        .min(1),
+    }),
+    collector: z.object({ domain: hostname, ssl: awsSsl }),
+    streams: streams.default({ mode: 'on-demand', retentionHours: 24 }),
+    components: awsComponents,
+    operators: z.object({
+      /** Principals (the managing team's roles) allowed to assume the operator role. */
+      principals: z.array(iamPrincipalArn).min(1),
+      /** External id required to assume the operator role (an identifier, not a secret). */
+      externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, expect('an external id (2+ characters of [A-Za-z0-9+=,.@:/-])')),
+    }),
+    roles: z.array(customRole).default([]),
+    accessGrants: z.array(accessGrant).default([]),
+    stateBackend: z.object({
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, expect('an S3 bucket name')),
+      region: awsRegion,
+      /** DynamoDB lock table. Default: S3 native locking (use_lockfile, Terraform >= 1.10). */
+      dynamodbTable: z.string().regex(/^[\w.-]{3,255}$/).optional(),
+    }),
+  })
+  .strict();
+
+export const customerSchema = z.discriminatedUnion('cloud', [awsCustomerSchema]);
+
+export type AwsCustomerSpec = z.infer<typeof awsCustomerSchema>;
+export type CustomerSpec = z.infer<typeof customerSchema>;
+/** What a customer file holds before defaults are applied (what a person writes). */
+export type CustomerFileInput = z.input<typeof customerSchema>;
+
+/** The stack id of a customer environment: `<customer>-<environment>`. */
+export function stackId(spec: Pick<CustomerSpec, 'id' | 'environment'>): string {
+  return `${spec.id}-${spec.environment}`;
+}
+
+/** Every component the environment runs, with its pinned version, in a stable order. */
+export function componentPins(spec: CustomerSpec): { component: ComponentId; version: string }[] {
+  const components = spec.components as Partial<Record<ComponentId, { version: string }>>;
+  return COMPONENT_IDS.flatMap((component) => {
+    const c = components[component];
+    return c ? [{ component, version: c.version }] : [];
+  });
+}
