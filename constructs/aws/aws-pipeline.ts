@@ -1,0 +1,366 @@
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import type { AwsCustomerSpec } from '../../customers/schema';
+import { WAREHOUSE_LOADERS_AWS } from '../../customers/schema';
+import { physicalName } from '../naming';
+import { AccessGrantRole } from './access-grant-role';
+import { Alerting } from './alerting';
+import { awsImage, collectorConfig, consumerConfig, enrichNeedsLicense, hoconSettings } from './app-config';
+import { ArchiveBucket } from './archive-bucket';
+import { CollectorLoadBalancer } from './collector-load-balancer';
+import { CustomerKey } from './customer-key';
+import { CustomerRole } from './customer-role';
+import { IgluServer } from './iglu-server';
+import { LeaseTable } from './lease-table';
+import { ManagedCertificate } from './managed-certificate';
+import { OperatorRole } from './operator-role';
+import type { PolicyStatement } from './policy-document';
+import { PipelineSecrets } from './secrets';
+import { PipelineStreams, type StreamName } from './streams';
+import { VmService } from './vm-service';
+
+export interface AwsPipelineProps {
+  readonly spec: AwsCustomerSpec;
+  /** "Now", from the one injectable clock: decides which access grants still exist. */
+  readonly now: Date;
+}
+
+const KINESIS_READ = ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'];
+const KINESIS_WRITE = ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords'];
+
+/** Resource aliases customer roles may use instead of ARNs. */
+export const RESOURCE_ALIASES = ['raw-stream', 'enriched-stream', 'bad-stream', 'bucket', 'bucket-objects'] as const;
+
+/** Access grants that exist now: approved and not past their last day. */
+export function activeGrants<G extends { status: string; expires: string }>(grants: readonly G[], now: Date): G[] {
+  const today = now.toISOString().slice(0, 10);
+  return grants.filter((g) => g.status === 'approved' && g.expires >= today);
+}
+
+/**
+ * A customer's whole AWS pipeline: collector behind an HTTPS load balancer -> raw stream ->
+ * enrich -> enriched and bad streams -> S3 loader and the warehouse loader, with an optional Iglu
+ * Server; one least-privilege role per app, secrets by name, operator and customer roles,
+ * time-bound access grants, and alarms emailed to the nominated contacts.
+ */
+export class AwsPipeline extends Construct {
+  public readonly collectorUrl: string;
+
+  constructor(scope: Construct, id: string, props: AwsPipelineProps) {
+    super(scope, id);
+    const { spec } = props;
+    const { accountId, region } = spec.aws;
+    const prefix = `${spec.id}-${spec.environment}`;
+    const boundary = spec.aws.permissionsBoundaryArn;
+    const prod = spec.environment === 'prod';
+    const privateSubnets = spec.network.privateSubnetIds;
+    const c = spec.components;
+
+    const shared = new Construct(this, 'shared');
+    const key = new CustomerKey(shared, 'key', { namePrefix: prefix, accountId, region });
+    const streams = new PipelineStreams(shared, 'streams', {
+      namePrefix: prefix,
+      mode: spec.streams.mode,
+      shards: spec.streams.shards,
+      retentionHours: spec.streams.retentionHours,
+    });
+    const streamArn = (s: StreamName) => streams.streams[s].arn;
+
+    const warehouseId = WAREHOUSE_LOADERS_AWS.find((k) => c[k] !== undefined)!;
+    const warehouse = c[warehouseId]!;
+    const secretOwners: { name: string; component: string }[] = [
+      ...c.collector.secrets.map((name) => ({ name, component: 'collector' })),
+      ...c.enrich.secrets.map((name) => ({ name, component: 'enrich' })),
+      ...c['s3-loader'].secrets.map((name) => ({ name, component: 's3-loader' })),
+      ...warehouse.secrets.map((name) => ({ name, component: warehouseId })),
+      ...(c['iglu-server']?.secrets ?? []).map((name) => ({ name, component: 'iglu-server' })),
+    ];
+    const secrets = new PipelineSecrets(shared, 'secrets', { namePrefix: prefix, kmsKeyArn: key.arn, secrets: secretOwners });
+
+    const vmDefaults = {
+      namePrefix: prefix,
+      vpcId: spec.network.vpcId,
+      subnetIds: privateSubnets,
+      region,
+      accountId,
+      kmsKeyArn: key.arn,
+      permissionsBoundaryArn: boundary,
+      logRetentionDays: prod ? 90 : 30,
+    };
+    const kclStatements = (table: LeaseTable): PolicyStatement[] => [
+      { sid: 'KeepLeases', actions: [...LeaseTable.ACTIONS], resources: [table.table.arn] },
+      {
+        sid: 'PublishConsumerMetrics',
+        // PutMetricData has no resource-level permissions; the namespace condition scopes it.
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': table.name } },
+      },
+    ];
+
+    // Collector
+    const collectorScope = new Construct(this, 'collector');
+    const ssl = spec.collector.ssl;
+    const managedCert = ssl.certificate === 'managed' ? new ManagedCertificate(collectorScope, 'certificate', { domain: spec.collector.domain, hostedZoneId: ssl.hostedZoneId }) : undefined;
+    const lb = new CollectorLoadBalancer(collectorScope, 'load-balancer', {
+      namePrefix: prefix,
+      vpcId: spec.network.vpcId,
+      publicSubnetIds: spec.network.publicSubnetIds,
+      certificateArn: managedCert ? managedCert.arn : (ssl as { certificateArn: string }).certificateArn,
+      additionalCertificateArns: ssl.additionalCertificateArns,
+      sslPolicy: ssl.policy,
+      deletionProtection: prod,
+    });
+    const collector = new VmService(collectorScope, 'service', {
+      ...vmDefaults,
+      component: 'collector',
+      image: awsImage('collector', c.collector.version),
+      sizing: c.collector.sizing,
+      port: lb.targetPort,
+      allowFrom: [lb.securityGroup.id],
+      targetGroupArns: [lb.targetGroup.arn],
+      secrets: secrets.forComponent('collector'),
+      config: collectorConfig({ version: c.collector.version, region, good: streams.names.raw, bad: streams.names.bad, port: lb.targetPort, domain: spec.collector.domain }),
+      statements: [{ sid: 'WriteRawAndBad', actions: KINESIS_WRITE, resources: [streamArn('raw'), streamArn('bad')] }],
+    });
+    lb.forwardTo(collector.securityGroup.id);
+
+    // Enrich
+    const enrichScope = new Construct(this, 'enrich');
+    const enrichLeases = new LeaseTable(enrichScope, 'leases', { name: `${prefix}-enrich`, kmsKeyArn: key.arn });
+    const igluScope = c['iglu-server'] ? new Construct(this, 'iglu-server') : undefined;
+    const enrichSettings = hoconSettings(c.enrich.settings, '  ');
+    const enrich = new VmService(enrichScope, 'service', {
+      ...vmDefaults,
+      component: 'enrich',
+      image: awsImage('enrich', c.enrich.version),
+      sizing: c.enrich.sizing,
+      secrets: secrets.forComponent('enrich'),
+      config: consumerConfig({
+        region,
+        appName: enrichLeases.name,
+        input: streams.names.raw,
+        output: { good: streams.names.enriched, bad: streams.names.bad },
+        licenseAccepted: enrichNeedsLicense(c.enrich.version),
+        extra: enrichSettings,
+      }),
+      statements: [
+        { sid: 'ReadRaw', actions: KINESIS_READ, resources: [streamArn('raw')] },
+        { sid: 'WriteEnrichedAndBad', actions: KINESIS_WRITE, resources: [streamArn('enriched'), streamArn('bad')] },
+        ...kclStatements(enrichLeases),
+      ],
+    });
+
+    // S3 loader: one app per input stream, one bucket with a prefix each.
+    const s3Scope = new Construct(this, 's3-loader');
+    const loaderSpec = c['s3-loader'];
+    const archive = new ArchiveBucket(s3Scope, 'bucket', {
+      bucketName: physicalName([prefix, 'archive', accountId], 63),
+      kmsKeyArn: key.arn,
+      transitionToInfrequentAccessDays: loaderSpec.lifecycle.transitionToInfrequentAccessDays,
+      expireDays: loaderSpec.lifecycle.expireDays,
+    });
+    const s3Services = (['enriched', 'bad'] as const).map((input) => {
+      const leases = new LeaseTable(s3Scope, `leases-${input}`, { name: `${prefix}-s3-loader-${input}`, kmsKeyArn: key.arn });
+      return new VmService(s3Scope, `service-${input}`, {
+        ...vmDefaults,
+        component: `s3-loader-${input}`,
+        image: awsImage('s3-loader', loaderSpec.version),
+        sizing: loaderSpec.sizing,
+        secrets: secrets.forComponent('s3-loader'),
+        config: consumerConfig({
+          region,
+          appName: leases.name,
+          input: streams.names[input],
+          licenseAccepted: false,
+          extra: [`  output { s3 { path = "s3://${physicalName([prefix, 'archive', accountId], 63)}/${input}/", compression = "GZIP" } }`, ...hoconSettings(loaderSpec.settings, '  ')],
+        }),
+        statements: [
+          { sid: 'ReadInput', actions: KINESIS_READ, resources: [streamArn(input)] },
+          { sid: 'WriteArchive', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [`${archive.bucket.arn}/${input}/*`] },
+          { sid: 'EncryptArchive', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.arn], conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } },
+          ...(input === 'enriched' ? [{ sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] }] : []),
+          ...kclStatements(leases),
+        ],
+      });
+    });
+
+    // Warehouse loader
+    const warehouseScope = new Construct(this, warehouseId);
+    const warehouseLeases = new LeaseTable(warehouseScope, 'leases', { name: `${prefix}-${warehouseId}`, kmsKeyArn: key.arn });
+    const warehouseService = new VmService(warehouseScope, 'service', {
+      ...vmDefaults,
+      component: warehouseId,
+      image: awsImage(warehouseId, warehouse.version),
+      sizing: warehouse.sizing,
+      secrets: secrets.forComponent(warehouseId),
+      egressPorts: warehouseId === 'rdb-loader' ? [5439] : [],
+      config: consumerConfig({
+        region,
+        appName: warehouseLeases.name,
+        input: streams.names.enriched,
+        output: { bad: streams.names.bad },
+        licenseAccepted: true,
+        extra: ['  destination {', ...hoconSettings(warehouse.settings), '  }'],
+      }),
+      statements: [
+        { sid: 'ReadEnriched', actions: KINESIS_READ, resources: [streamArn('enriched')] },
+        { sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] },
+        ...kclStatements(warehouseLeases),
+      ],
+    });
+
+    const services: VmService[] = [collector, enrich, ...s3Services, warehouseService];
+    if (igluScope && c['iglu-server']) {
+      const iglu = new IgluServer(igluScope, 'server', {
+        namePrefix: prefix,
+        version: c['iglu-server'].version,
+        sizing: c['iglu-server'].sizing,
+        vpcId: spec.network.vpcId,
+        privateSubnetIds: privateSubnets,
+        region,
+        accountId,
+        kmsKeyArn: key.arn,
+        secrets: secrets.forComponent('iglu-server'),
+        clientSecurityGroupIds: [enrich.securityGroup.id, warehouseService.securityGroup.id],
+        databaseInstanceClass: c['iglu-server'].database.instanceClass,
+        databaseStorageGb: c['iglu-server'].database.allocatedStorageGb,
+        permissionsBoundaryArn: boundary,
+        deletionProtection: prod,
+      });
+      services.push(iglu.service);
+      new TerraformOutput(igluScope, 'iglu-url', { value: iglu.url, description: 'Iglu Server URL inside the VPC' });
+    }
+
+    // Access: operator, customer-defined roles, time-bound grants.
+    const access = new Construct(this, 'access');
+    new OperatorRole(access, 'operator', {
+      namePrefix: prefix,
+      accountId,
+      region,
+      principals: spec.operators.principals,
+      externalId: spec.operators.externalId,
+      autoScalingGroupArns: services.map((s) => s.autoScalingGroup.arn),
+      secretArns: secrets.arns,
+      kmsKeyArn: key.arn,
+      permissionsBoundaryArn: boundary,
+    });
+    const aliases: Record<(typeof RESOURCE_ALIASES)[number], string> = {
+      'raw-stream': streamArn('raw'),
+      'enriched-stream': streamArn('enriched'),
+      'bad-stream': streamArn('bad'),
+      bucket: archive.bucket.arn,
+      'bucket-objects': `${archive.bucket.arn}/*`,
+    };
+    const resolve = (r: string) => (r in aliases ? aliases[r as keyof typeof aliases] : r);
+    for (const role of spec.roles) {
+      new CustomerRole(access, `role-${role.name}`, {
+        roleName: role.name,
+        description: role.description,
+        assumedBy: role.assumedBy,
+        managedPolicyArns: role.managedPolicyArns,
+        statements: role.statements.map((s) => ({ actions: s.actions, resources: s.resources.map(resolve) })),
+        permissionsBoundaryArn: boundary,
+      });
+    }
+    const logGroupArns = services.map((s) => `${s.logGroup.arn}:*`);
+    const grantStatements: Record<string, PolicyStatement[]> = {
+      'enriched-data-read': [
+        { actions: ['s3:GetObject'], resources: [`${archive.bucket.arn}/enriched/*`] },
+        { actions: ['s3:ListBucket'], resources: [archive.bucket.arn], conditions: { StringLike: { 's3:prefix': ['enriched/*'] } } },
+        { actions: ['kms:Decrypt'], resources: [key.arn], conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } },
+      ],
+      'bad-data-read': [
+        { actions: ['s3:GetObject'], resources: [`${archive.bucket.arn}/bad/*`] },
+        { actions: ['s3:ListBucket'], resources: [archive.bucket.arn], conditions: { StringLike: { 's3:prefix': ['bad/*'] } } },
+        { actions: ['kms:Decrypt'], resources: [key.arn], conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } },
+      ],
+      'stream-read': [{ actions: KINESIS_READ, resources: [streamArn('raw'), streamArn('enriched'), streamArn('bad')] }],
+      'logs-read': [{ actions: ['logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:DescribeLogStreams'], resources: logGroupArns }],
+    };
+    for (const grant of activeGrants(spec.accessGrants, props.now)) {
+      new AccessGrantRole(access, `grant-${grant.id}`, {
+        namePrefix: prefix,
+        grantId: grant.id,
+        principal: grant.principal,
+        expires: grant.expires,
+        ticket: grant.ticket,
+        approvedBy: grant.approvedBy,
+        statements: grantStatements[grant.scope],
+        permissionsBoundaryArn: boundary,
+      });
+    }
+
+    // Alerts to the nominated contacts.
+    const t = spec.alerts.thresholds;
+    const alerting = new Alerting(new Construct(this, 'monitoring'), 'alerting', { namePrefix: prefix, kmsKeyArn: key.arn, contacts: spec.alerts.contacts });
+    for (const [id, metric, source] of [
+      ['collector-lb-5xx', 'HTTPCode_ELB_5XX_Count', 'the load balancer'],
+      ['collector-target-5xx', 'HTTPCode_Target_5XX_Count', 'collector instances'],
+    ] as const) {
+      alerting.alarm(id, {
+        description: `More than ${t.http5xxPer5Min} HTTP 5xx responses from ${source} in 5 minutes at ${spec.collector.domain}`,
+        namespace: 'AWS/ApplicationELB',
+        metricName: metric,
+        dimensions: { LoadBalancer: lb.loadBalancer.arnSuffix },
+        statistic: 'Sum',
+        comparison: 'GreaterThanThreshold',
+        threshold: t.http5xxPer5Min,
+      });
+    }
+    alerting.alarm('collector-healthy-hosts', {
+      description: `Fewer than ${t.minHealthyCollectors} healthy collector instance(s) behind ${spec.collector.domain}`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HealthyHostCount',
+      dimensions: { LoadBalancer: lb.loadBalancer.arnSuffix, TargetGroup: lb.targetGroup.arnSuffix },
+      statistic: 'Minimum',
+      comparison: 'LessThanThreshold',
+      threshold: t.minHealthyCollectors,
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      treatMissingData: 'breaching',
+    });
+    for (const stream of ['raw', 'enriched', 'bad'] as const) {
+      alerting.alarm(`${stream}-stream-lag`, {
+        description: `Records on the ${stream} stream wait more than ${t.maxConsumerLagSeconds} s to be read: a consumer is behind or down`,
+        namespace: 'AWS/Kinesis',
+        metricName: 'GetRecords.IteratorAgeMilliseconds',
+        dimensions: { StreamName: streams.names[stream] },
+        statistic: 'Maximum',
+        comparison: 'GreaterThanThreshold',
+        threshold: t.maxConsumerLagSeconds * 1000,
+        evaluationPeriods: 2,
+      });
+    }
+    for (const service of services) {
+      alerting.alarm(`${service.component}-in-service`, {
+        description: `${service.component} has fewer in-service instances than its minimum of ${service.autoScalingGroup.minSize}`,
+        namespace: 'AWS/AutoScaling',
+        metricName: 'GroupInServiceInstances',
+        dimensions: { AutoScalingGroupName: service.autoScalingGroup.name },
+        statistic: 'Minimum',
+        comparison: 'LessThanThreshold',
+        threshold: service.autoScalingGroup.minSize,
+        periodSeconds: 60,
+        evaluationPeriods: 5,
+        treatMissingData: 'breaching',
+      });
+    }
+    if (managedCert) {
+      alerting.alarm('collector-certificate-expiry', {
+        description: `The collector certificate for ${spec.collector.domain} expires within ${t.certificateExpiryDays} days: check its DNS validation record`,
+        namespace: 'AWS/CertificateManager',
+        metricName: 'DaysToExpiry',
+        dimensions: { CertificateArn: managedCert.certificate.arn },
+        statistic: 'Minimum',
+        comparison: 'LessThanThreshold',
+        threshold: t.certificateExpiryDays,
+        periodSeconds: 86400,
+      });
+    }
+
+    this.collectorUrl = `https://${spec.collector.domain}`;
+    new TerraformOutput(this, 'collector-endpoint', { value: lb.loadBalancer.dnsName, description: `Point ${spec.collector.domain} (CNAME or alias) here` });
+    new TerraformOutput(this, 'operator-role-name', { value: physicalName([prefix, 'operator'], 64) });
+  }
+}

@@ -1,0 +1,191 @@
+import { Construct } from 'constructs';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { physicalName } from '../naming';
+import { awsImage } from './app-config';
+import { VmService, type VmSizing } from './vm-service';
+
+export interface IgluServerProps {
+  readonly namePrefix: string;
+  readonly version: string;
+  readonly sizing: VmSizing;
+  readonly vpcId: string;
+  readonly privateSubnetIds: readonly string[];
+  readonly region: string;
+  readonly accountId: string;
+  readonly kmsKeyArn: string;
+  /** Secrets the server reads (e.g. its super API key). */
+  readonly secrets: readonly { readonly name: string; readonly arn: string }[];
+  /** Security groups of the apps that resolve schemas (enrich, loaders). */
+  readonly clientSecurityGroupIds: readonly string[];
+  /** Default: db.t4g.micro. */
+  readonly databaseInstanceClass?: string;
+  /** Default: 20. */
+  readonly databaseStorageGb?: number;
+  /** Default: none. */
+  readonly permissionsBoundaryArn?: string;
+  /** Default: false; true keeps the schema database from being destroyed by accident. */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The schema registry: Iglu Server on the VM pattern behind an internal load balancer that only
+ * the pipeline's apps can reach, with an encrypted RDS Postgres database whose master password
+ * RDS generates and keeps in Secrets Manager (no password passes through Terraform).
+ */
+export class IgluServer extends Construct {
+  public readonly service: VmService;
+  public readonly database: DbInstance;
+  /** Base URL the pipeline apps resolve schemas from. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: IgluServerProps) {
+    super(scope, id);
+    const name = (max: number, ...parts: string[]) => physicalName([props.namePrefix, ...parts], max);
+
+    const lbSg = new SecurityGroup(this, 'lb-sg', {
+      name: name(255, 'iglu-lb'),
+      description: `Internal Iglu load balancer of ${props.namePrefix}`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+    });
+    props.clientSecurityGroupIds.forEach((sg, i) => {
+      new VpcSecurityGroupIngressRule(this, `lb-ingress-${i}`, {
+        securityGroupId: lbSg.id,
+        referencedSecurityGroupId: sg,
+        ipProtocol: 'tcp',
+        fromPort: 80,
+        toPort: 80,
+        description: 'Schema lookups from pipeline apps',
+      });
+    });
+    const dbSg = new SecurityGroup(this, 'db-sg', {
+      name: name(255, 'iglu-db'),
+      description: `Iglu database of ${props.namePrefix}`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+    });
+    const targetGroup = new LbTargetGroup(this, 'targets', {
+      name: name(32, 'iglu'),
+      port: 8080,
+      protocol: 'HTTP',
+      vpcId: props.vpcId,
+      healthCheck: { enabled: true, path: '/api/meta/health', matcher: '200', interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+    });
+    const lb = new Lb(this, 'lb', {
+      name: name(32, 'iglu'),
+      loadBalancerType: 'application',
+      internal: true,
+      securityGroups: [lbSg.id],
+      subnets: [...props.privateSubnetIds],
+      dropInvalidHeaderFields: true,
+    });
+    new LbListener(this, 'listener', {
+      loadBalancerArn: lb.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+    });
+
+    const subnets = new DbSubnetGroup(this, 'db-subnets', { name: name(255, 'iglu'), subnetIds: [...props.privateSubnetIds] });
+    this.database = new DbInstance(this, 'db', {
+      identifier: physicalName([props.namePrefix, 'iglu'], 63),
+      engine: 'postgres',
+      engineVersion: '16',
+      instanceClass: props.databaseInstanceClass ?? 'db.t4g.micro',
+      allocatedStorage: props.databaseStorageGb ?? 20,
+      storageType: 'gp3',
+      storageEncrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      dbName: 'iglu',
+      username: 'iglu',
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [dbSg.id],
+      publiclyAccessible: false,
+      backupRetentionPeriod: 7,
+      deletionProtection: props.deletionProtection ?? false,
+      skipFinalSnapshot: !(props.deletionProtection ?? false),
+      finalSnapshotIdentifier: props.deletionProtection ? name(255, 'iglu-final') : undefined,
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+    });
+    const dbIdentifier = name(63, 'iglu');
+    const dbSecretArn = this.database.masterUserSecret.get(0).secretArn;
+
+    this.service = new VmService(this, 'service', {
+      component: 'iglu-server',
+      namePrefix: props.namePrefix,
+      image: awsImage('iglu-server', props.version),
+      sizing: props.sizing,
+      vpcId: props.vpcId,
+      subnetIds: props.privateSubnetIds,
+      region: props.region,
+      accountId: props.accountId,
+      kmsKeyArn: props.kmsKeyArn,
+      port: 8080,
+      allowFrom: [lbSg.id],
+      targetGroupArns: [targetGroup.arn],
+      egressPorts: [5432],
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
+      secrets: props.secrets,
+      statements: [
+        {
+          sid: 'FindDatabase',
+          actions: ['rds:DescribeDBInstances'],
+          resources: [`arn:aws:rds:${props.region}:${props.accountId}:db:${dbIdentifier}`],
+        },
+        { sid: 'ReadDatabasePassword', actions: ['secretsmanager:GetSecretValue'], resources: [dbSecretArn] },
+        {
+          sid: 'DecryptDatabasePassword',
+          actions: ['kms:Decrypt'],
+          resources: [props.kmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${props.region}.amazonaws.com` } },
+        },
+      ],
+      // RDS names its managed secret itself, so the boot script finds it through the instance.
+      bootScript: [
+        `read -r IGLU_DB_HOST DB_SECRET_ARN < <(aws rds describe-db-instances --region ${props.region} --db-instance-identifier ${dbIdentifier} --query 'DBInstances[0].[Endpoint.Address,MasterUserSecret.SecretArn]' --output text)`,
+        `printf 'IGLU_DB_HOST=%s\\n' "$IGLU_DB_HOST" >> /run/pipeline/app.env`,
+        `printf 'IGLU_DB_PASSWORD=%s\\n' "$(aws secretsmanager get-secret-value --region ${props.region} --secret-id "$DB_SECRET_ARN" --query SecretString --output text | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')" >> /run/pipeline/app.env`,
+      ],
+      config: [
+        '{',
+        '  repoServer { interface = "0.0.0.0", port = 8080 }',
+        '  database {',
+        '    type = "postgres"',
+        '    host = ${?IGLU_DB_HOST}',
+        '    port = 5432',
+        '    dbname = "iglu"',
+        '    username = "iglu"',
+        '    password = ${?IGLU_DB_PASSWORD}',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    new VpcSecurityGroupIngressRule(this, 'db-ingress', {
+      securityGroupId: dbSg.id,
+      referencedSecurityGroupId: this.service.securityGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: 5432,
+      toPort: 5432,
+      description: 'Iglu Server to its database',
+    });
+    new VpcSecurityGroupEgressRule(this, 'lb-egress', {
+      securityGroupId: lbSg.id,
+      referencedSecurityGroupId: this.service.securityGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: 8080,
+      toPort: 8080,
+      description: 'Forward to Iglu Server instances',
+    });
+    this.url = `http://${lb.dnsName}`;
+  }
+}
