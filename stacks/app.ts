@@ -1,0 +1,24 @@
+/**
+ * The cdktf app (cdktf.json "app"): `npx cdktf synth|diff|deploy <stack>` runs this. It validates
+ * every customer file first and synthesizes nothing when one is invalid.
+ */
+import { App } from 'cdktf';
+import { formatIssue, loadCustomers } from '../customers/load';
+import { clockFromEnv } from './clock';
+import { addStacks } from './synth-fleet';
+
+const now = clockFromEnv().now();
+const dir = process.env.FLEET_CUSTOMERS ?? 'customers';
+const { customers, issues } = loadCustomers(dir, { now });
+if (issues.length > 0) {
+  for (const issue of issues) process.stderr.write(`${formatIssue(issue)}\n`);
+  process.stderr.write(`${issues.length} problem(s) in ${dir}; nothing synthesized.\n`);
+  process.exit(1);
+}
+const app = new App({ skipValidation: true });
+addStacks(
+  app,
+  customers.map((c) => c.spec),
+  now,
+);
+app.synth();
