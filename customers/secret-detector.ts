@@ -17,7 +17,7 @@ const PATTERNS: readonly Pattern[] = [
   { name: 'Google API key', regex: /\bAIza[0-9A-Za-z_-]{35}\b/ },
   { name: 'JSON web token', regex: /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
   { name: 'password in a URL', regex: /[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i },
-  { name: 'assignment of a credential', regex: /\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?key|token)\s*[=:]\s*["']?[^\s"'$]{6,}/i },
+  { name: 'assignment of a credential', regex: /(?<![a-z0-9])(password|passwd|pwd|secret|api[_-]?key|access[_-]?key|token)\s*[=:]\s*["']?[^\s"'$]{6,}/i },
 ];
 
 /** Keys whose string values are credentials when they hold anything at all. */
