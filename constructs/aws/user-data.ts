@@ -30,6 +30,9 @@ function shellQuote(s: string): string {
 }
 
 export function renderUserData(props: UserDataProps): string {
+  if (JSON.stringify(props).includes('${Token[') || JSON.stringify(props).includes('${TfToken[')) {
+    throw new Error(`user data for ${props.component} holds an unresolved token; pass literal names (user data is encoded before synthesis)`);
+  }
   if (props.config.includes('PIPELINE_CONFIG_EOF')) {
     throw new Error(`user data for ${props.component}: the configuration must not contain the heredoc marker PIPELINE_CONFIG_EOF`);
   }

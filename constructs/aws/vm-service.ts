@@ -85,8 +85,10 @@ export class VmService extends Construct {
     }
     const name = (max: number, ...suffix: string[]) => physicalName([props.namePrefix, props.component, ...suffix], max);
 
+    // User data is base64-encoded here, so it may only hold literals, never tokens.
+    const logGroupName = `/pipeline/${props.namePrefix}/${props.component}`;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `/pipeline/${props.namePrefix}/${props.component}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 30,
       kmsKeyId: props.kmsKeyArn,
     });
@@ -157,7 +159,7 @@ export class VmService extends Construct {
       component: props.component,
       image: props.image,
       region: props.region,
-      logGroupName: this.logGroup.name,
+      logGroupName,
       config: props.config,
       args: props.args ?? ['--config', '/etc/pipeline/config.hocon'],
       secrets: secrets.map((s) => ({ secretName: s.name, envVar: secretEnvVar(s.name) })),

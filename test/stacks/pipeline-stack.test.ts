@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCustomers } from '../../customers/load';
+import { fixedClock, clockFromEnv } from '../../stacks/clock';
+import { synthFleet } from '../../stacks/synth-fleet';
+import { awsSpec, CUSTOMERS_DIR, NOW, resources, synthStack } from '../support/specs';
+
+describe('PipelineStack', () => {
+  const json = JSON.parse(synthStack(awsSpec()));
+
+  test('keeps its own state under <customer>/<environment> with locking', () => {
+    expect(json.terraform.backend.s3).toEqual({
+      bucket: 'fleet-tfstate-acme-retail',
+      key: 'acme-retail/prod/terraform.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      dynamodb_table: 'fleet-tfstate-locks',
+    });
+    const staging = JSON.parse(synthStack(awsSpec('acme-retail-staging.json')));
+    expect(staging.terraform.backend.s3.key).toBe('acme-retail/staging/terraform.tfstate');
+    expect(staging.terraform.backend.s3.use_lockfile).toBe(true);
+  });
+
+  test("assumes the deploy role in the customer's account and refuses any other account", () => {
+    const [aws] = json.provider.aws;
+    expect(aws.assume_role).toEqual([{ role_arn: 'arn:aws:iam::210987654321:role/fleet-deploy', session_name: 'fleet-acme-retail-prod' }]);
+    expect(aws.allowed_account_ids).toEqual(['210987654321']);
+    const nordic = JSON.parse(synthStack(awsSpec('nordic-news-prod.json')));
+    expect(nordic.provider.aws[0].assume_role[0].role_arn).toBe('arn:aws:iam::345678901234:role/managed-pipeline-deploy');
+  });
+
+  test('tags everything with customer, environment and managed-by, and each resource with its component', () => {
+    expect(json.provider.aws[0].default_tags).toEqual([{ tags: { customer: 'acme-retail', environment: 'prod', 'managed-by': 'pipeline-fleet' } }]);
+    const text = JSON.stringify(json);
+    expect(resources(text, 'aws_kinesis_stream')[0].tags).toEqual({ component: 'pipeline' });
+    expect(resources(text, 'aws_lb').find((l) => l.name === 'acme-retail-prod-col')!.tags).toEqual({ component: 'collector' });
+    expect(resources(text, 'aws_dynamodb_table').find((t) => t.name === 'acme-retail-prod-enrich')!.tags).toEqual({ component: 'enrich' });
+    expect(resources(text, 'aws_secretsmanager_secret').find((s) => s.name.includes('snowflake'))!.tags).toEqual({ component: 'snowflake-streaming-loader' });
+  });
+
+  test('synthesis is byte-identical across runs', () => {
+    expect(synthStack(awsSpec())).toBe(synthStack(awsSpec()));
+  });
+});
+
+describe('synthFleet', () => {
+  const specs = loadCustomers(CUSTOMERS_DIR, { now: NOW }).customers.map((c) => c.spec);
+
+  test('writes one stack per customer environment, byte-identical on a second run', () => {
+    const a = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    const b = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    const first = synthFleet(specs, { outDir: a, now: NOW });
+    synthFleet(specs, { outDir: b, now: NOW });
+    expect(first.stacks).toEqual(expect.arrayContaining(['acme-retail-prod', 'acme-retail-staging', 'globex-games-dev', 'nordic-news-prod']));
+    expect(readdirSync(join(a, 'stacks')).sort()).toEqual([...first.stacks].sort());
+    for (const stack of first.stacks) {
+      const file = join('stacks', stack, 'cdk.tf.json');
+      expect(readFileSync(join(a, file), 'utf8')).toBe(readFileSync(join(b, file), 'utf8'));
+    }
+    expect(readFileSync(join(a, 'manifest.json'), 'utf8')).toBe(readFileSync(join(b, 'manifest.json'), 'utf8'));
+    expect(readFileSync(join(a, 'stacks', 'acme-retail-prod', 'cdk.tf.json'), 'utf8')).not.toContain(a);
+  });
+
+  test('a policy violation writes nothing and keeps the previous output', () => {
+    const outDir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    synthFleet(specs, { outDir, now: NOW });
+    writeFileSync(join(outDir, 'marker'), 'previous run');
+    // A settings value cannot hold a secret in a valid file, so inject one past validation.
+    const bad = awsSpec('acme-retail-staging.json');
+    (bad.components.enrich.settings as Record<string, string>).dsn = 'postgres://enrich:s3cr3tpassw0rd@db:5432/x';
+    expect(() => synthFleet([...specs, { ...bad, id: 'broken' }], { outDir, now: NOW })).toThrow(/FLEET-SEC1/);
+    expect(readFileSync(join(outDir, 'marker'), 'utf8')).toBe('previous run');
+    expect(existsSync(join(outDir, 'stacks', 'broken-staging'))).toBe(false);
+    expect(readdirSync(join(outDir, '..')).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+});
+
+describe('clock', () => {
+  test('a fixed clock and FLEET_NOW give the same instant', () => {
+    expect(fixedClock('2026-12-01').now().toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(clockFromEnv({ FLEET_NOW: '2026-12-01' }).now().toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(() => fixedClock('someday')).toThrow(/not a date/);
+  });
+});
