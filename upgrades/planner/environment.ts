@@ -1,0 +1,201 @@
+/**
+ * Plans one environment: status of every pinned component, targets, requirements, the ordered
+ * list of changes with scores and reasons, and what is deferred and why. No scheduling here.
+ */
+import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
+import type { Policy } from '../policy';
+import { dayStart, isoOf } from './dates';
+import { resolveRequirements } from './requirements';
+import { scoreChange, type ScoredChange } from './score';
+import {
+  describeFixes,
+  describeSecurityFix,
+  highestSeverity,
+  missingFixes,
+  toMissingSecurityFix,
+  type BugFix,
+  type SecurityFix,
+} from './status';
+import { supportOf } from './support';
+import { verdicts, type Situation } from './target';
+import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
+import type { CatalogIndex, IndexedRelease } from './versions';
+
+export interface ChangeDraft extends PlannedChange {
+  /** Security fixes this change brings whose deadline has not passed yet. */
+  readonly dueFixes: readonly SecurityFix[];
+  readonly bringsSeverities: readonly string[];
+}
+
+export interface EnvironmentDraft {
+  readonly env: EnvironmentInput;
+  readonly changes: ChangeDraft[];
+  readonly deferred: DeferredItem[];
+  readonly statuses: Omit<ComponentStatus, 'decision' | 'target'>[];
+}
+
+const MAX_FIX_LINES = 5;
+
+function activeHold(env: EnvironmentInput, component: ComponentId, today: number) {
+  return env.holds.find((h) => h.component === component && (h.until === undefined || isoOf(today) <= h.until));
+}
+
+export function planEnvironment(
+  env: EnvironmentInput,
+  index: CatalogIndex,
+  lines: ReadonlyMap<ComponentId, readonly string[]>,
+  policy: Policy,
+  today: number,
+): EnvironmentDraft {
+  const situations = new Map<ComponentId, Situation>();
+  const statuses: EnvironmentDraft['statuses'] = [];
+  const deferred: DeferredItem[] = [];
+  const base = { stack: env.stack, customer: env.customer, environment: env.environment };
+  const pins = [...env.pins].sort((a, b) => COMPONENT_IDS.indexOf(a.component) - COMPONENT_IDS.indexOf(b.component));
+
+  for (const pin of pins) {
+    const ci = index.get(pin.component);
+    const current = ci?.byVersion.get(pin.version);
+    if (!ci || !current) {
+      statuses.push({
+        ...base,
+        component: pin.component,
+        version: pin.version,
+        latest: ci ? ci.releases[ci.releases.length - 1].version : null,
+        support: 'unknown',
+        supportReason: 'not in the release catalog',
+        missingSecurityFixes: [],
+        missingBugFixes: [],
+      });
+      deferred.push({ ...pick(env), component: pin.component, from: pin.version, to: null, reason: `${pin.component} ${pin.version} is not in the release catalog: run "fleet validate" and fix the pin or the catalog` });
+      continue;
+    }
+    const componentLines = lines.get(pin.component) ?? [];
+    const support = supportOf(current, componentLines, policy, today);
+    const fixes = missingFixes(ci, current, policy, today);
+    situations.set(pin.component, {
+      component: pin.component,
+      ci,
+      current,
+      support,
+      fixes,
+      hold: activeHold(env, pin.component, today),
+      verdicts: verdicts(pin.component, ci, current, support, componentLines, env, policy, today),
+    });
+    const released = ci.releases.filter((r) => r.day <= today && !r.release.withdrawn);
+    statuses.push({
+      ...base,
+      component: pin.component,
+      version: pin.version,
+      latest: released.length > 0 ? released[released.length - 1].version : null,
+      support: support.state,
+      supportReason: support.reason,
+      missingSecurityFixes: fixes.security.map(toMissingSecurityFix),
+      missingBugFixes: fixes.bugs.map((b) => ({ version: b.rel.version, summary: b.change.summary })),
+    });
+  }
+
+  const resolution = resolveRequirements(situations);
+  const changes: ChangeDraft[] = resolution.order.map((component) => {
+    const s = situations.get(component)!;
+    const to = resolution.targets.get(component)!;
+    const security = s.fixes.security.filter((f) => f.rel.index <= to.index);
+    const bugs = s.fixes.bugs.filter((b) => b.rel.index <= to.index);
+    const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy);
+    return {
+      component,
+      from: s.current.version,
+      to: to.version,
+      score: scored.score,
+      scoreBreakdown: scored.breakdown,
+      severity: highestSeverity(security),
+      reasons: changeReasons(s, to, security, bugs, resolution.reasons.get(component) ?? [], scored, env),
+      dueFixes: security.filter((f) => f.daysOverdue === 0 && f.deadlineDay >= today),
+      bringsSeverities: [...new Set(security.map((f) => f.severity))],
+    };
+  });
+
+  for (const [component, s] of situations) {
+    const target = resolution.targets.get(component);
+    const reason = deferralReason(s, target, resolution.blocked.get(component), resolution.unmet.get(component));
+    if (reason) deferred.push({ ...pick(env), component, from: s.current.version, to: reason.to, reason: reason.text });
+  }
+  return { env, changes, deferred, statuses };
+}
+
+function pick(env: EnvironmentInput): { stack: string } {
+  return { stack: env.stack };
+}
+
+function changeReasons(
+  s: Situation,
+  to: IndexedRelease,
+  security: readonly SecurityFix[],
+  bugs: readonly BugFix[],
+  decided: readonly string[],
+  scored: ScoredChange,
+  env: EnvironmentInput,
+): string[] {
+  const reasons: string[] = [];
+  if (s.support.state !== 'supported') reasons.push(s.support.reason);
+  const sorted = [...security].sort((a, b) => b.daysOverdue - a.daysOverdue || a.rel.index - b.rel.index);
+  for (const f of sorted.slice(0, MAX_FIX_LINES)) reasons.push(`security fix ${describeSecurityFix(f)}: ${f.change.summary}`);
+  if (sorted.length > MAX_FIX_LINES) reasons.push(`and ${sorted.length - MAX_FIX_LINES} more security fixes`);
+  if (bugs.length > 0) reasons.push(`bug fixes in ${[...new Set(bugs.map((b) => b.rel.version))].join(', ')}`);
+  reasons.push(...decided);
+  if (to.major > s.current.major) {
+    const approval = env.approvedMajors.find((a) => a.component === s.component && a.major === to.major);
+    reasons.push(
+      approval
+        ? `major ${to.major} approved by ${approval.approvedBy} (${approval.ticket})`
+        : `major ${to.major} without approval: the pinned line is out of support`,
+    );
+  }
+  const skipped = s.verdicts.find((v) => v.rel.index > to.index && v.blocked?.includes('must not be skipped'));
+  if (skipped) reasons.push(`stops at ${to.major}.x: major ${to.major} must not be skipped; a later plan continues from here`);
+  for (let i = s.current.index + 1; i <= to.index; i++) {
+    const r = s.ci.releases[i];
+    for (const c of r.release.changes) if (c.kind === 'breaking') reasons.push(`breaking (${r.version}): ${c.summary}`);
+    for (const m of r.release.migration) reasons.push(`migration (${r.version}): ${m}`);
+  }
+  reasons.push(scored.explanation);
+  return reasons;
+}
+
+/** Why fixes (or a move off an unsupported pin) are left out, and what the remainder would be. */
+function deferralReason(
+  s: Situation,
+  target: IndexedRelease | undefined,
+  blocked: { wanted: IndexedRelease; reason: string } | undefined,
+  unmet: string | undefined,
+): { text: string; to: string | null } | undefined {
+  const planned = target ?? s.current;
+  const security = s.fixes.security.filter((f) => f.rel.index > planned.index);
+  const bugs = s.fixes.bugs.filter((b) => b.rel.index > planned.index);
+  const stuckUnsupported = !target && s.support.state !== 'supported';
+  if (unmet) return { text: `requirement unmet: ${unmet}`, to: null };
+  if (security.length === 0 && bugs.length === 0 && !stuckUnsupported) return undefined;
+
+  const lastFix = [...security.map((f) => f.rel), ...bugs.map((b) => b.rel)].reduce<IndexedRelease | undefined>(
+    (max, r) => (!max || r.index > max.index ? r : max),
+    undefined,
+  );
+  const wanted = lastFix ? s.ci.releases.slice(lastFix.index).find((r) => !r.release.withdrawn) : s.verdicts.find((v) => !v.rel.release.withdrawn)?.rel;
+  const left = describeFixes(security, bugs);
+  const leaves = left ? `; leaves ${left}` : '';
+  const prefix = stuckUnsupported ? `${s.support.reason}; ` : '';
+
+  if (s.hold) {
+    return { text: `${prefix}held${s.hold.until ? ` until ${s.hold.until}` : ''}: ${s.hold.reason}${leaves}`, to: wanted?.version ?? null };
+  }
+  if (blocked && blocked.wanted.index > planned.index) return { text: `${prefix}${blocked.reason}${leaves}`, to: blocked.wanted.version };
+  const firstNeeded = security.length + bugs.length > 0 ? Math.min(...security.map((f) => f.rel.index), ...bugs.map((b) => b.rel.index)) : planned.index + 1;
+  const verdict = s.verdicts.find((v) => v.rel.index >= firstNeeded && v.blocked !== undefined && !v.rel.release.withdrawn);
+  const why = verdict?.blocked ?? (wanted ? `no eligible release reaches ${wanted.version}` : 'no newer non-withdrawn release in the catalog');
+  return { text: `${prefix}not now: ${why}${leaves}`, to: wanted?.version ?? null };
+}
+
+/** End of the deadline day (UTC) as an instant. */
+export function deadlineInstant(f: SecurityFix): number {
+  return dayStart(f.deadlineDay + 1) - 1;
+}

@@ -1,0 +1,197 @@
+/**
+ * The planner's entry point: customer environments + release catalog + policy + "now" in, an
+ * UpgradePlan out. Pure and deterministic: no I/O, no clock, every list in a stable order, so the
+ * same inputs give a byte-identical plan.
+ */
+import { COMPONENT_IDS, componentPins, stackId, type ComponentId, type CustomerSpec } from '../../customers/schema';
+import type { Catalog } from '../catalog/schema';
+import type { Policy } from '../policy';
+import { isoOf, utcDay } from './dates';
+import { deadlineInstant, planEnvironment, type EnvironmentDraft } from './environment';
+import { supportedLines } from './support';
+import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironment, PlanWave, RankedChange, UpgradePlan } from './types';
+import { indexCatalog, type CatalogIndex } from './versions';
+import { scheduleWaves, type DraftWave, type WaveCandidate } from './waves';
+import { calendarOf, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay } from './windows';
+
+export interface PlannerInput {
+  readonly environments: readonly EnvironmentInput[];
+  readonly catalog: Catalog | CatalogIndex;
+  readonly policy: Policy;
+  readonly now: Date;
+}
+
+export function environmentFromSpec(spec: CustomerSpec): EnvironmentInput {
+  return {
+    stack: stackId(spec),
+    customer: spec.id,
+    environment: spec.environment,
+    ring: spec.rollout.ring,
+    timezone: spec.maintenance.timezone,
+    windows: spec.maintenance.windows,
+    freezes: spec.freezes,
+    holds: spec.rollout.holds,
+    approvedMajors: spec.rollout.approvedMajors,
+    pins: componentPins(spec),
+  };
+}
+
+/** Plans from validated customer specs. */
+export function planFleet(customers: readonly CustomerSpec[], catalog: Catalog | CatalogIndex, policy: Policy, now: Date): UpgradePlan {
+  return planUpgrades({ environments: customers.map(environmentFromSpec), catalog, policy, now });
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function planUpgrades(input: PlannerInput): UpgradePlan {
+  const { policy, now } = input;
+  const index: CatalogIndex = input.catalog instanceof Map ? input.catalog : indexCatalog(input.catalog as Catalog);
+  const today = utcDay(now.getTime());
+  const lines = new Map<ComponentId, readonly string[]>();
+  for (const [component, ci] of index) lines.set(component, supportedLines(ci, policy, today));
+
+  const envs = [...input.environments].sort((a, b) => compareText(a.stack, b.stack));
+  const drafts = envs.map((env) => planEnvironment(env, index, lines, policy, today));
+  const byStack = new Map(drafts.map((d) => [d.env.stack, d]));
+
+  const candidates: WaveCandidate[] = drafts
+    .filter((d) => d.changes.length > 0)
+    .map((d) => {
+      const dueFixes = d.changes.flatMap((c) => c.dueFixes.map((f) => ({ c, f })));
+      const first = dueFixes.sort((a, b) => a.f.deadlineDay - b.f.deadlineDay)[0];
+      return {
+        env: d.env,
+        calendar: calendarOf(d.env),
+        priority: Math.max(...d.changes.map((c) => c.score)),
+        fastTrack: d.changes.some((c) => c.bringsSeverities.some((s) => (policy.waves.fastTrack.severities as readonly string[]).includes(s))),
+        due: first
+          ? { instant: deadlineInstant(first.f), text: `${first.f.severity} security fix in ${first.c.component} ${first.f.rel.version} due ${isoOf(first.f.deadlineDay)}` }
+          : undefined,
+      };
+    });
+  const schedule = scheduleWaves(candidates, policy, now);
+
+  const deferred: DeferredItem[] = drafts.flatMap((d) => d.deferred);
+  for (const u of schedule.unscheduled) {
+    for (const c of byStack.get(u.candidate.env.stack)!.changes) {
+      deferred.push({ stack: u.candidate.env.stack, component: c.component, from: c.from, to: c.to, reason: `not scheduled: ${u.reason}` });
+    }
+  }
+  deferred.sort(
+    (a, b) =>
+      compareText(a.stack, b.stack) ||
+      COMPONENT_IDS.indexOf(a.component) - COMPONENT_IDS.indexOf(b.component) ||
+      compareText(a.reason, b.reason),
+  );
+
+  const ordered = numberWaves(schedule.waves);
+  const names = waveNames(ordered);
+  const waves = ordered.map((w, i) => renderWave(w, i + 1, names[i], byStack, now.getTime()));
+  const waveOf = new Map<string, number>();
+  for (const w of waves) for (const e of w.environments) waveOf.set(e.stack, w.number);
+
+  const ranking: RankedChange[] = waves
+    .flatMap((w) => w.environments.flatMap((e) => e.changes.map((c, order) => ({ e, c, order, wave: w.number }))))
+    .sort((a, b) => b.c.score - a.c.score || compareText(a.e.stack, b.e.stack) || a.order - b.order)
+    .map((x, i) => ({ rank: i + 1, stack: x.e.stack, component: x.c.component, from: x.c.from, to: x.c.to, score: x.c.score, wave: x.wave }));
+
+  const statuses: ComponentStatus[] = drafts.flatMap((d) =>
+    d.statuses.map((s) => {
+      const scheduled = waveOf.has(d.env.stack) ? d.changes.find((c) => c.component === s.component) : undefined;
+      const isDeferred = deferred.some((x) => x.stack === s.stack && x.component === s.component);
+      const decision: ComponentStatus['decision'] = scheduled ? (isDeferred ? 'partial' : 'upgrade') : isDeferred ? 'deferred' : 'none';
+      return { ...s, decision, target: scheduled ? scheduled.to : null };
+    }),
+  );
+
+  const allSecurity = statuses.flatMap((s) => s.missingSecurityFixes);
+  return {
+    generatedFor: isoOf(today),
+    summary: {
+      environments: envs.length,
+      environmentsWithChanges: waveOf.size,
+      changes: ranking.length,
+      waves: waves.length,
+      deferred: deferred.length,
+      missingSecurityFixes: allSecurity.length,
+      overdueSecurityFixes: allSecurity.filter((f) => f.daysOverdue > 0).length,
+      unsupported: statuses.filter((s) => s.support !== 'supported').length,
+    },
+    waves,
+    deferred,
+    statuses,
+    ranking,
+  };
+}
+
+/** Waves run in date order; on the same day the fast track goes first. */
+function numberWaves(waves: readonly DraftWave[]): DraftWave[] {
+  const firstStart = (w: DraftWave) => Math.min(...w.members.map((m) => m.slot.start));
+  return [...waves].sort(
+    (a, b) =>
+      a.day - b.day ||
+      firstStart(a) - firstStart(b) ||
+      Number(b.fastTrack) - Number(a.fastTrack) ||
+      a.stageIndex - b.stageIndex ||
+      compareText(a.members[0].candidate.env.stack, b.members[0].candidate.env.stack),
+  );
+}
+
+function waveBaseName(w: DraftWave): string {
+  return `${w.fastTrack ? 'fast track: ' : ''}${w.stage}${w.expedited ? ' (expedited)' : ''}`;
+}
+
+/** "prod ring 2", or "prod ring 2 (1 of 3)" when a stage needs several waves. */
+function waveNames(waves: readonly DraftWave[]): string[] {
+  const total = new Map<string, number>();
+  for (const w of waves) total.set(waveBaseName(w), (total.get(waveBaseName(w)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return waves.map((w) => {
+    const base = waveBaseName(w);
+    const k = (seen.get(base) ?? 0) + 1;
+    seen.set(base, k);
+    return total.get(base)! > 1 ? `${base} (${k} of ${total.get(base)})` : base;
+  });
+}
+
+function renderWave(w: DraftWave, number: number, name: string, byStack: ReadonlyMap<string, EnvironmentDraft>, now: number): PlanWave {
+  const environments: PlannedEnvironment[] = [...w.members]
+    .sort((a, b) => b.candidate.priority - a.candidate.priority || compareText(a.candidate.env.stack, b.candidate.env.stack))
+    .map((m) => {
+      const draft = byStack.get(m.candidate.env.stack)!;
+      const cal = m.candidate.calendar;
+      const notes: string[] = [];
+      const frozenNow = freezeOn(cal, localDay(cal.timezone, now));
+      if (frozenNow) notes.push(`in a freeze now: ${describeFreeze(frozenNow)}`);
+      for (const f of freezesBetween(cal, w.notBefore, m.slot.start)) notes.push(`waits for ${describeFreeze(f)}`);
+      notes.push(...m.notes);
+      const scheduleNotes = m.notes.filter((n) => n.startsWith('late:') || n.startsWith('expedited:'));
+      return {
+        stack: draft.env.stack,
+        customer: draft.env.customer,
+        environment: draft.env.environment,
+        ring: draft.env.ring,
+        priority: m.candidate.priority,
+        window: { start: new Date(m.slot.start).toISOString(), end: new Date(m.slot.end).toISOString(), local: describeSlot(cal, m.slot) },
+        notes,
+        changes: draft.changes.map((c) => ({
+          component: c.component,
+          from: c.from,
+          to: c.to,
+          score: c.score,
+          scoreBreakdown: c.scoreBreakdown,
+          severity: c.severity,
+          reasons: c.dueFixes.length > 0 ? [...c.reasons, ...scheduleNotes] : [...c.reasons],
+        })),
+      };
+    });
+  return {
+    number,
+    name,
+    stage: w.stage,
+    start: isoOf(w.day),
+    fastTrack: w.fastTrack,
+    bakeDays: w.bakeDays,
+    environments,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Target selection for one component of one environment, before cross-component requirements:
+ * which releases above the pin may be proposed at all (verdicts), and which of those to propose.
+ */
+import type { ComponentId } from '../../customers/schema';
+import type { Policy } from '../policy';
+import { isoOf } from './dates';
+import type { MissingFixes } from './status';
+import { supportOf, type SupportInfo } from './support';
+import type { EnvironmentInput } from './types';
+import { lineLabel, type ComponentIndex, type IndexedRelease } from './versions';
+
+/** Everything known about one pinned component before planning it. */
+export interface Situation {
+  readonly component: ComponentId;
+  readonly ci: ComponentIndex;
+  readonly current: IndexedRelease;
+  readonly support: SupportInfo;
+  readonly fixes: MissingFixes;
+  /** Active hold, if any. */
+  readonly hold?: EnvironmentInput['holds'][number];
+  /** One verdict per release above the pin, ascending. */
+  readonly verdicts: readonly Verdict[];
+}
+
+export interface Verdict {
+  readonly rel: IndexedRelease;
+  /** Why the release cannot be proposed now; undefined when it can. */
+  readonly blocked?: string;
+}
+
+export interface TargetChoice {
+  readonly target?: IndexedRelease;
+  readonly why: string[];
+}
+
+function approvalHint(component: ComponentId, major: number): string {
+  return `add rollout.approvedMajors {"component": "${component}", "major": ${major}, "approvedBy": ..., "ticket": ...}`;
+}
+
+/**
+ * Rules, in the order they are checked: withdrawn, not yet released, out of support, beyond the
+ * first major that must not be skipped, a major without approval (unless support forces it),
+ * younger than the minimum release age (unless it carries an exempt security fix).
+ */
+export function verdicts(
+  component: ComponentId,
+  ci: ComponentIndex,
+  current: IndexedRelease,
+  currentSupport: SupportInfo,
+  lines: readonly string[],
+  env: EnvironmentInput,
+  policy: Policy,
+  today: number,
+): Verdict[] {
+  const stepMajors = [...ci.mustStepThroughMajors].filter((m) => m > current.major).sort((a, b) => a - b);
+  const majorCap = stepMajors.length > 0 ? stepMajors[0] : Number.POSITIVE_INFINITY;
+  const forced = currentSupport.state === 'unsupported';
+  const approved = new Set(env.approvedMajors.filter((a) => a.component === component).map((a) => a.major));
+  const out: Verdict[] = [];
+  for (let i = current.index + 1; i < ci.releases.length; i++) {
+    const rel = ci.releases[i];
+    out.push({ rel, blocked: blockedBecause(rel) });
+  }
+  return out;
+
+  function blockedBecause(rel: IndexedRelease): string | undefined {
+    const name = `${component} ${rel.version}`;
+    if (rel.release.withdrawn) return `${name} was withdrawn (${rel.release.withdrawnReason ?? 'no reason given'})`;
+    if (rel.day > today) return `${name} is not released until ${rel.release.date}`;
+    const support = supportOf(rel, lines, policy, today);
+    if (support.state !== 'supported') return `${name} is ${support.reason}`;
+    if (rel.major > majorCap) {
+      return `${name} would skip major ${majorCap}, which must not be skipped: land on ${lineLabel(String(majorCap))} first (one major step per plan)`;
+    }
+    if (rel.major > current.major && policy.majorsNeedApproval && !approved.has(rel.major) && !forced) {
+      return `${name} is a major upgrade that needs customer approval: ${approvalHint(component, rel.major)}`;
+    }
+    const age = today - rel.day;
+    if (age < policy.minimumReleaseAge.days) {
+      const exempt = rel.release.changes.some((c) => c.kind === 'security' && c.severity !== undefined && policy.minimumReleaseAge.exemptSeverities.includes(c.severity));
+      if (!exempt) {
+        return `${name} is too new: released ${rel.release.date}, minimum age ${policy.minimumReleaseAge.days} days (eligible from ${isoOf(rel.day + policy.minimumReleaseAge.days)})`;
+      }
+    }
+    return undefined;
+  }
+}
+
+/**
+ * The default target is the lowest release that fixes every known security issue and bug. When
+ * some fix cannot be reached now (needs an unapproved major, is too new, ...), the newest
+ * eligible release of the current major instead, so the environment gets as close as it may.
+ * An unsupported or withdrawn pin always moves, at least to the lowest eligible release.
+ * `ceiling` (a release index) caps the choice when requirements rule out newer releases.
+ */
+export function selectTarget(s: Situation, ceiling = Number.POSITIVE_INFINITY): TargetChoice {
+  const eligible = s.verdicts.filter((v) => v.blocked === undefined && v.rel.index <= ceiling).map((v) => v.rel);
+  if (eligible.length === 0) return { why: [] };
+  const newest = eligible[eligible.length - 1];
+  const reachable = s.fixes.fixReleases.filter((f) => f.index <= newest.index);
+  const unreachable = s.fixes.fixReleases.length - reachable.length;
+
+  let target: IndexedRelease | undefined;
+  const why: string[] = [];
+  const raise = (candidate: IndexedRelease | undefined, reason: string) => {
+    if (candidate && (!target || candidate.index > target.index)) {
+      target = candidate;
+      why.push(reason);
+    }
+  };
+
+  if (reachable.length > 0) {
+    const needed = reachable[reachable.length - 1].index;
+    raise(
+      eligible.find((e) => e.index >= needed),
+      unreachable === 0 ? 'lowest release that fixes every known security issue and bug' : 'lowest release that fixes every fix reachable now',
+    );
+  }
+  if (unreachable > 0) {
+    const home = s.support.state === 'supported' ? s.current.major : (target ?? eligible[0]).major;
+    const inHome = eligible.filter((e) => e.major === home);
+    raise(inHome[inHome.length - 1], `newest eligible ${home}.x release: ${unreachable} newer fix release(s) cannot be reached now (see deferred)`);
+  }
+  if (s.support.state === 'unsupported' || s.support.state === 'withdrawn') {
+    raise(eligible[0], `the pinned ${s.current.version} is ${s.support.state}: lowest eligible supported release`);
+  }
+  // Keep only the reason for the rule that decided.
+  return target ? { target, why: why.slice(-1) } : { why: [] };
+}

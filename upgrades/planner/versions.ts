@@ -1,0 +1,92 @@
+/**
+ * The catalog as the planner reads it: releases parsed once, in version order, with the
+ * release line each belongs to. Parsing semver for every lookup would dominate a large fleet.
+ */
+import semver, { SemVer, type Range } from 'semver';
+import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
+import type { Catalog, Release } from '../catalog/schema';
+import { dayOf } from './dates';
+
+export interface IndexedRelease {
+  readonly release: Release;
+  readonly version: string;
+  readonly sv: SemVer;
+  /** Position in the component's ascending list. */
+  readonly index: number;
+  readonly day: number;
+  readonly major: number;
+  /** Major line: "3" for 3.x, "0.14" for 0.14.x (below 1.0 every minor may break). */
+  readonly majorLine: string;
+  /** Minor line: "3.4". */
+  readonly minorLine: string;
+  readonly requires: readonly { readonly component: ComponentId; readonly range: string; readonly parsed: Range }[];
+}
+
+export interface ComponentIndex {
+  readonly component: ComponentId;
+  readonly releases: readonly IndexedRelease[];
+  readonly byVersion: ReadonlyMap<string, IndexedRelease>;
+  readonly mustStepThroughMajors: ReadonlySet<number>;
+}
+
+export type CatalogIndex = ReadonlyMap<ComponentId, ComponentIndex>;
+
+export function majorLineOf(sv: SemVer): string {
+  return sv.major === 0 ? `0.${sv.minor}` : String(sv.major);
+}
+
+export function lineOf(r: IndexedRelease, granularity: 'major' | 'minor'): string {
+  return granularity === 'major' ? r.majorLine : r.minorLine;
+}
+
+/** Orders line names numerically ("0.9" < "0.14", "2" < "10"). */
+export function compareLines(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function indexCatalog(catalog: Catalog): CatalogIndex {
+  const index = new Map<ComponentId, ComponentIndex>();
+  for (const component of COMPONENT_IDS) {
+    const cat = catalog.components[component];
+    if (!cat) continue;
+    const sorted = [...cat.releases].sort((a, b) => semver.compare(a.version, b.version));
+    const releases = sorted.map((release, i): IndexedRelease => {
+      const sv = new SemVer(release.version);
+      return {
+        release,
+        version: release.version,
+        sv,
+        index: i,
+        day: dayOf(release.date),
+        major: sv.major,
+        majorLine: majorLineOf(sv),
+        minorLine: `${sv.major}.${sv.minor}`,
+        requires: Object.keys(release.requires)
+          .sort()
+          .map((other) => ({ component: other as ComponentId, range: release.requires[other], parsed: new semver.Range(release.requires[other]) })),
+      };
+    });
+    index.set(component, {
+      component,
+      releases,
+      byVersion: new Map(releases.map((r) => [r.version, r])),
+      mustStepThroughMajors: new Set(cat.mustStepThroughMajors),
+    });
+  }
+  return index;
+}
+
+/** Whether moving between two releases crosses a major line (0.x minors count). */
+export function isMajorStep(from: IndexedRelease, to: IndexedRelease): boolean {
+  return from.majorLine !== to.majorLine;
+}
+
+export function lineLabel(line: string): string {
+  return `${line}.x`;
+}
