@@ -6,8 +6,9 @@ import type { Command, CommandContext } from './command';
 import { UsageError } from './command';
 import { validateCommand } from './validate';
 import { synthCommand } from './synth';
+import { upgradesPlanCommand } from './upgrades-plan';
 
-export const COMMANDS: readonly Command[] = [validateCommand, synthCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, synthCommand, upgradesPlanCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
