@@ -86,6 +86,10 @@ function zodIssues(file: string, raw: unknown, error: z.ZodError): ValidationIss
       const options = 'values' in issue ? (issue.values as unknown[]).map((v) => JSON.stringify(v)).join(' | ') : undefined;
       return { file, path, expected: options ? `one of ${options}` : decodeMessage(issue.message).expected, got: redact(got) };
     }
+    if (issue.code === 'invalid_type' && got === undefined) {
+      // zod's own wording ("expected string, received undefined") would read "expected expected ...".
+      return { file, path, expected: `a value (${issue.expected})`, got: 'nothing (the field is missing)', hint: 'the field is required' };
+    }
     const { expected, hint } = decodeMessage(issue.message);
     return { file, path, expected, got: got === undefined ? 'nothing (the field is missing)' : redact(got), hint };
   });

@@ -196,20 +196,25 @@ const customRole = z.object({
 
 export const GRANT_SCOPES = ['enriched-data-read', 'bad-data-read', 'stream-read', 'logs-read'] as const;
 
-const accessGrant = z.object({
-  /** Stable id; becomes part of the policy name. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, expect('a kebab-case grant id such as dq-investigation-1234')),
-  /** Who receives the access. */
-  principal: iamPrincipalArn,
-  /** What the grant allows. */
-  scope: z.enum(GRANT_SCOPES),
-  reason: z.string().min(3),
-  approvedBy: email,
-  ticket: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/, expect('a ticket reference such as SUP-1234')),
-  status: z.enum(['approved', 'pending', 'revoked']),
-  /** Last day (UTC) the grant is valid; the IAM condition ends it at the end of that day. */
-  expires: isoDate,
-});
+/** An access grant; `principal` is the cloud's identity format (an IAM ARN on AWS, an IAM member on GCP). */
+function accessGrantOf<P extends z.ZodTypeAny>(principal: P) {
+  return z.object({
+    /** Stable id; becomes part of the policy name. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, expect('a kebab-case grant id such as dq-investigation-1234')),
+    /** Who receives the access. */
+    principal,
+    /** What the grant allows. */
+    scope: z.enum(GRANT_SCOPES),
+    reason: z.string().min(3),
+    approvedBy: email,
+    ticket: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/, expect('a ticket reference such as SUP-1234')),
+    status: z.enum(['approved', 'pending', 'revoked']),
+    /** Last day (UTC) the grant is valid; the IAM condition ends it at the end of that day. */
+    expires: isoDate,
+  });
+}
+
+const accessGrant = accessGrantOf(iamPrincipalArn);
 
 const maintenanceWindow = z.object({
   days: z.array(z.enum(DAY_NAMES)).min(1),
@@ -241,6 +246,27 @@ export const COMPONENT_IDS = [
 ] as const;
 export type ComponentId = (typeof COMPONENT_IDS)[number];
 
+/** Nominated contacts that receive failure alerts by email. */
+const alertContacts = z.array(email).min(1, expect('at least one alert contact', 'the service emails failures to nominated contacts'));
+
+/** Thresholds both clouds alert on the same way. */
+const sharedAlertThresholds = {
+  /** Oldest unprocessed record age, in seconds, on any stream or subscription. Default 600. */
+  maxConsumerLagSeconds: z.number().int().min(30).default(600),
+  /** Days before the collector certificate expires to alert. Default 30. */
+  certificateExpiryDays: z.number().int().min(1).default(30),
+};
+
+const alertThresholds = {
+  /** Load balancer 5xx responses per 5 minutes. Default 50. */
+  http5xxPer5Min: z.number().int().min(1).default(50),
+  maxConsumerLagSeconds: sharedAlertThresholds.maxConsumerLagSeconds,
+  /** Minimum healthy collector instances. Default 1. */
+  minHealthyCollectors: z.number().int().min(1).default(1),
+  /** Days before a stack-owned certificate expires to alert. Default 30. */
+  certificateExpiryDays: sharedAlertThresholds.certificateExpiryDays,
+};
+
 const baseCustomer = {
   $schema: z.string().optional(),
   /** Customer id: kebab-case, stable, shared by all of a customer's environments. */
@@ -248,19 +274,9 @@ const baseCustomer = {
   name: z.string().min(2),
   environment: z.enum(['prod', 'staging', 'dev']),
   alerts: z.object({
-    /** Nominated contacts that receive failure alerts by email. */
-    contacts: z.array(email).min(1, expect('at least one alert contact', 'the service emails failures to nominated contacts')),
+    contacts: alertContacts,
     thresholds: z
-      .object({
-        /** Load balancer 5xx responses per 5 minutes. Default 50. */
-        http5xxPer5Min: z.number().int().min(1).default(50),
-        /** Oldest unprocessed record age, in seconds, on any stream. Default 600. */
-        maxConsumerLagSeconds: z.number().int().min(30).default(600),
-        /** Minimum healthy collector instances. Default 1. */
-        minHealthyCollectors: z.number().int().min(1).default(1),
-        /** Days before a stack-owned certificate expires to alert. Default 30. */
-        certificateExpiryDays: z.number().int().min(1).default(30),
-      })
+      .object(alertThresholds)
       .default({ http5xxPer5Min: 50, maxConsumerLagSeconds: 600, minHealthyCollectors: 1, certificateExpiryDays: 30 }),
   }),
   maintenance: z.object({
@@ -344,9 +360,271 @@ export const awsCustomerSchema = z
   })
   .strict();
 
-export const customerSchema = z.discriminatedUnion('cloud', [awsCustomerSchema]);
+// ---------------------------------------------------------------------------------------------
+// GCP
+// ---------------------------------------------------------------------------------------------
+
+const gcpName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const gcpProjectIdPattern = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
+const gcpProjectId = z
+  .string()
+  .regex(new RegExp(`^${gcpProjectIdPattern}$`), expect('a GCP project id such as helios-media-prod (6-30 lower-case letters, digits, hyphens)', 'use the project id, not its display name or number'));
+const gcpRegion = z.string().regex(/^[a-z]+-[a-z]+\d+$/, expect('a GCP region such as europe-west1', 'a region, not a zone: drop the -a/-b/-c suffix'));
+const serviceAccountEmail = z
+  .string()
+  .regex(
+    new RegExp(`^[a-z][a-z0-9-]{4,28}[a-z0-9]@${gcpProjectIdPattern}\\.iam\\.gserviceaccount\\.com$`),
+    expect('a service account email such as fleet-deploy@helios-media-prod.iam.gserviceaccount.com'),
+  );
+
+/** Members that would make a binding public. */
+export const PUBLIC_IAM_MEMBERS: readonly string[] = ['allUsers', 'allAuthenticatedUsers'];
+
+const IAM_MEMBER = new RegExp(
+  [
+    '^(user|group|serviceAccount):[^@\\s:]+@[^@\\s]+\\.[a-z]{2,}$',
+    '^domain:[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$',
+    '^principal(Set)?://iam\\.googleapis\\.com/\\S+$',
+  ].join('|'),
+);
+
+/** An IAM member string; a public member gets its own message because it is the dangerous mistake. */
+const iamMember = z.string().superRefine((v, ctx) => {
+  if (PUBLIC_IAM_MEMBERS.includes(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: expect('a named identity, not a public member', `${v} would open the pipeline to anyone; name a user, group or service account`),
+    });
+  } else if (!IAM_MEMBER.test(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: expect(
+        'an IAM member such as group:ops@example.com or serviceAccount:name@project.iam.gserviceaccount.com',
+        'prefix the identity with user:, group:, serviceAccount: or domain:',
+      ),
+    });
+  }
+});
+
+/** roles/owner, roles/editor and roles/viewer span every service in a project. */
+export const PRIMITIVE_ROLES: readonly string[] = ['roles/owner', 'roles/editor', 'roles/viewer'];
+
+const predefinedRole = z.string().superRefine((v, ctx) => {
+  if (PRIMITIVE_ROLES.includes(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: expect('a predefined role narrower than a basic role', `${v} covers every service in the project; use e.g. roles/bigquery.dataViewer, or list permissions`),
+    });
+  } else if (!/^roles\/[a-z][a-zA-Z]*(\.[a-zA-Z0-9]+)+$/.test(v) && v !== 'custom') {
+    ctx.addIssue({
+      code: 'custom',
+      message: expect('a predefined role such as roles/bigquery.dataViewer, or "custom" for the role\'s own permissions'),
+    });
+  }
+});
+
+const networkLink = new RegExp(`^(https://www\\.googleapis\\.com/compute/v1/)?projects/(${gcpProjectIdPattern})/global/networks/([a-z]([-a-z0-9]{0,61}[a-z0-9])?)$`);
+const subnetworkLink = new RegExp(
+  `^(https://www\\.googleapis\\.com/compute/v1/)?projects/(${gcpProjectIdPattern})/regions/([a-z]+-[a-z]+\\d+)/subnetworks/([a-z]([-a-z0-9]{0,61}[a-z0-9])?)$`,
+);
+
+/** A network or subnetwork given by name, self-link or `projects/...` path, split into its parts. */
+export function parseNetworkRef(ref: string): { project?: string; region?: string; name: string } | undefined {
+  if (gcpName.test(ref)) return { name: ref };
+  const net = networkLink.exec(ref);
+  if (net) return { project: net[2], name: net[3] };
+  const sub = subnetworkLink.exec(ref);
+  if (sub) return { project: sub[2], region: sub[3], name: sub[4] };
+  return undefined;
+}
+
+const gcpVmSizing = z
+  .strictObject({
+    /** Compute Engine machine type. */
+    machineType: z
+      .string()
+      .regex(/^([a-z][a-z0-9]*-[a-z]+(-\d+)?|custom-\d+-\d+)$/, expect('a Compute Engine machine type such as e2-standard-2')),
+    minSize: z.number().int().min(1, expect('at least 1 instance')),
+    maxSize: z.number().int().min(1).max(100),
+  })
+  .refine((s) => s.maxSize >= s.minSize, { message: expect('maxSize >= minSize'), path: ['maxSize'] });
+
+const gcpComponent = vmComponent(gcpVmSizing).strict();
+
+const bigqueryDataset = z.strictObject({
+  /** The dataset the stack creates and the loader writes to. */
+  datasetId: z.string().regex(/^[A-Za-z0-9_]{1,1024}$/, expect('a BigQuery dataset id of letters, digits and underscores such as snowplow')),
+  /** BigQuery location: a multi-region (EU, US) or a region. Default: the pipeline's region. */
+  location: z
+    .string()
+    .regex(/^(EU|US|[a-z]+-[a-z]+\d+)$/, expect('a BigQuery location: EU, US or a region such as europe-west1'))
+    .optional(),
+  /** Events table. Default "events". */
+  tableId: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/, expect('a table name of letters, digits and underscores')).default('events'),
+});
+
+const gcpComponents = z.strictObject({
+  collector: gcpComponent,
+  enrich: gcpComponent,
+  'bigquery-loader': gcpComponent.extend({ dataset: bigqueryDataset }),
+  'iglu-server': gcpComponent
+    .extend({
+      database: z
+        .strictObject({
+          /** Cloud SQL tier. Default db-custom-1-3840. */
+          tier: z
+            .string()
+            .regex(/^db-(custom-\d+-\d+|f1-micro|g1-small|perf-optimized-n-\d+)$/, expect('a Cloud SQL tier such as db-custom-1-3840'))
+            .default('db-custom-1-3840'),
+          /** Default 10. */
+          diskSizeGb: z.number().int().min(10).max(1000).default(10),
+        })
+        .default({ tier: 'db-custom-1-3840', diskSizeGb: 10 }),
+    })
+    .optional(),
+});
+
+const certificateName = z
+  .string()
+  .regex(
+    new RegExp(`^((projects/${gcpProjectIdPattern}/global/sslCertificates/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?)$`),
+    expect('a compute SSL certificate name, or projects/<project>/global/sslCertificates/<name>'),
+  );
+
+const gcpSslFields = {
+  /** Certificates served besides the main one, e.g. the next one during a rotation. Default: none. */
+  additionalCertificateIds: z.array(certificateName).max(14, expect('at most 15 certificates on one proxy')).default([]),
+  /** SSL policy profile; the minimum is TLS 1.2 either way. Default MODERN. */
+  profile: z.enum(['MODERN', 'RESTRICTED']).default('MODERN'),
+};
+
+const gcpSsl = z.discriminatedUnion('certificate', [
+  z.strictObject({
+    /** The stack creates a Google-managed certificate for the collector domain. */
+    certificate: z.literal('managed'),
+    ...gcpSslFields,
+  }),
+  z.strictObject({
+    /** A certificate that already exists in the project (e.g. uploaded by the customer). */
+    certificate: z.literal('existing'),
+    certificateId: certificateName,
+    ...gcpSslFields,
+  }),
+]);
+
+/** Pipeline resources a customer role may be granted on, by alias. */
+export const GCP_RESOURCE_ALIASES = ['project', 'raw-topic', 'enriched-topic', 'bad-topic', 'dataset'] as const;
+
+const gcpCustomRole = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, expect('a kebab-case role name such as analytics-readers')),
+    description: z.string().min(3).max(256),
+    /** Who holds the role. */
+    members: z.array(iamMember).min(1, expect('at least one member')),
+    /** Permissions of a custom role the stack defines, bound where a binding says role "custom". Default: none. */
+    permissions: z
+      .array(z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-zA-Z0-9]+\.[a-zA-Z0-9]+$/, expect('an IAM permission such as bigquery.tables.getData')))
+      .default([]),
+    bindings: z
+      .array(
+        z.strictObject({
+          /** A predefined role, or "custom" for this role's own permissions. */
+          role: predefinedRole,
+          resources: z.array(z.enum(GCP_RESOURCE_ALIASES)).min(1),
+        }),
+      )
+      .min(1, expect('at least one binding { role, resources }')),
+  })
+  .superRefine((r, ctx) => {
+    const usesCustom = r.bindings.some((b) => b.role === 'custom');
+    if (usesCustom && r.permissions.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['permissions'], message: expect('permissions for the "custom" role', 'list the permissions, or bind a predefined role instead') });
+    }
+    if (!usesCustom && r.permissions.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['permissions'], message: expect('permissions only when a binding uses role "custom"', 'add a binding with role "custom", or remove the permissions') });
+    }
+  });
+
+const gcpAlerts = z.strictObject({
+  contacts: alertContacts,
+  thresholds: z
+    .strictObject({
+      /** Share of collector requests answered with a 5xx by the load balancer, in percent over 5 minutes. Default 5. */
+      http5xxPercent: z.number().gt(0).max(100).default(5),
+      ...sharedAlertThresholds,
+    })
+    .default({ http5xxPercent: 5, maxConsumerLagSeconds: 600, certificateExpiryDays: 30 }),
+});
+
+export const gcpCustomerSchema = z
+  .object({
+    ...baseCustomer,
+    cloud: z.literal('gcp'),
+    gcp: z.strictObject({
+      projectId: gcpProjectId,
+      region: gcpRegion,
+      /** Service account the google provider impersonates to deploy. */
+      deployServiceAccount: serviceAccountEmail,
+      /** Shared VPC host project that owns the network. Default: the network is in projectId. */
+      networkProjectId: gcpProjectId.optional(),
+    }),
+    network: z.strictObject({
+      /** VPC network: name, or projects/<project>/global/networks/<name>. */
+      network: z.string().refine((v) => parseNetworkRef(v)?.region === undefined && parseNetworkRef(v) !== undefined, {
+        message: expect('a VPC network name or projects/<project>/global/networks/<name>'),
+      }),
+      /** Subnetwork in the pipeline's region: name, or projects/<project>/regions/<region>/subnetworks/<name>. */
+      subnetwork: z.string().refine((v) => parseNetworkRef(v) !== undefined && (gcpName.test(v) || parseNetworkRef(v)?.region !== undefined), {
+        message: expect('a subnetwork name or projects/<project>/regions/<region>/subnetworks/<name>'),
+      }),
+    }),
+    collector: z.strictObject({ domain: hostname, ssl: gcpSsl }),
+    components: gcpComponents,
+    alerts: gcpAlerts,
+    operators: z.strictObject({
+      /** The managing team's identities (IAM members). */
+      principals: z.array(iamMember).min(1, expect('at least one operator principal', 'name the managing team, e.g. group:fleet-operators@example.com')),
+    }),
+    roles: z.array(gcpCustomRole).default([]),
+    accessGrants: z.array(accessGrantOf(iamMember)).default([]),
+    stateBackend: z.strictObject({
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, expect('a GCS bucket name')),
+      /** Folder above <customer>/<environment> in the bucket. Default: none. */
+      prefix: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9/_-]*[a-z0-9])?$/, expect('a path such as terraform/pipelines', 'no leading or trailing slash'))
+        .optional(),
+    }),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const networkProject = spec.gcp.networkProjectId ?? spec.gcp.projectId;
+    for (const field of ['network', 'subnetwork'] as const) {
+      const ref = parseNetworkRef(spec.network[field]);
+      if (ref?.project !== undefined && ref.project !== networkProject) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', field],
+          message: expect(
+            `a ${field} in project ${networkProject}`,
+            spec.gcp.networkProjectId ? 'the path names another project than gcp.networkProjectId' : `for a shared VPC, set gcp.networkProjectId to ${ref.project}`,
+          ),
+        });
+      }
+      if (ref?.region !== undefined && ref.region !== spec.gcp.region) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', field],
+          message: expect(`a subnetwork in ${spec.gcp.region}`, `the subnetwork is in ${ref.region}; instances run in gcp.region`),
+        });
+      }
+    }
+  });
+
+export const customerSchema = z.discriminatedUnion('cloud', [awsCustomerSchema, gcpCustomerSchema]);
 
 export type AwsCustomerSpec = z.infer<typeof awsCustomerSchema>;
+export type GcpCustomerSpec = z.infer<typeof gcpCustomerSchema>;
 export type CustomerSpec = z.infer<typeof customerSchema>;
 /** What a customer file holds before defaults are applied (what a person writes). */
 export type CustomerFileInput = z.input<typeof customerSchema>;
