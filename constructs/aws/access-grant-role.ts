@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { grantEndInstant } from '../access-grants';
 import { physicalName } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from './policy-document';
 
@@ -17,12 +18,7 @@ export interface AccessGrantRoleProps {
   readonly permissionsBoundaryArn?: string;
 }
 
-/** The first instant after a grant's last valid day. */
-export function grantEndInstant(expires: string): string {
-  const end = new Date(`${expires}T00:00:00Z`);
-  end.setUTCDate(end.getUTCDate() + 1);
-  return end.toISOString().replace('.000Z', 'Z');
-}
+export { grantEndInstant };
 
 /**
  * Access beyond operating the pipeline (data access above all), granted case by case with the

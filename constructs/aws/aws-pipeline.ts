@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import type { AwsCustomerSpec } from '../../customers/schema';
 import { WAREHOUSE_LOADERS_AWS } from '../../customers/schema';
+import { activeGrants } from '../access-grants';
 import { physicalName } from '../naming';
 import { AccessGrantRole } from './access-grant-role';
 import { Alerting } from './alerting';
@@ -31,11 +32,7 @@ const KINESIS_WRITE = ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary'
 /** Resource aliases customer roles may use instead of ARNs. */
 export const RESOURCE_ALIASES = ['raw-stream', 'enriched-stream', 'bad-stream', 'bucket', 'bucket-objects'] as const;
 
-/** Access grants that exist now: approved and not past their last day. */
-export function activeGrants<G extends { status: string; expires: string }>(grants: readonly G[], now: Date): G[] {
-  const today = now.toISOString().slice(0, 10);
-  return grants.filter((g) => g.status === 'approved' && g.expires >= today);
-}
+export { activeGrants };
 
 /**
  * A customer's whole AWS pipeline: collector behind an HTTPS load balancer -> raw stream ->
