@@ -8,7 +8,7 @@ export const synthCommand: Command = {
   name: 'synth',
   usage: 'synth [--customers DIR] [--out DIR] [--at YYYY-MM-DD] [--stack ID ...]',
   summary: 'Validate, then synthesize every customer environment (or the named stacks) into cdktf.out, all or nothing.',
-  run(ctx) {
+  async run(ctx) {
     const { options } = parseOptions(ctx.args, { customers: 'string', out: 'string', at: 'string', stack: 'string[]' });
     const dir = resolve(ctx.cwd, (options.customers as string | undefined) ?? 'customers');
     const outDir = resolve(ctx.cwd, (options.out as string | undefined) ?? 'cdktf.out');
@@ -28,7 +28,7 @@ export const synthCommand: Command = {
       specs = specs.filter((s) => wanted.includes(stackId(s)));
     }
     try {
-      const result = synthFleet(specs, { outDir, now });
+      const result = await synthFleet(specs, { outDir, now });
       ctx.out(`synthesized ${result.stacks.length} stack(s) into ${outDir}: ${result.stacks.join(', ')}`);
       return 0;
     } catch (e) {

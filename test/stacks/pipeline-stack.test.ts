@@ -47,11 +47,11 @@ describe('PipelineStack', () => {
 describe('synthFleet', () => {
   const specs = loadCustomers(CUSTOMERS_DIR, { now: NOW }).customers.map((c) => c.spec);
 
-  test('writes one stack per customer environment, byte-identical on a second run', () => {
+  test('writes one stack per customer environment, byte-identical on a second run', async () => {
     const a = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
     const b = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
-    const first = synthFleet(specs, { outDir: a, now: NOW });
-    synthFleet(specs, { outDir: b, now: NOW });
+    const first = await synthFleet(specs, { outDir: a, now: NOW });
+    await synthFleet(specs, { outDir: b, now: NOW });
     expect(first.stacks).toEqual(expect.arrayContaining(['acme-retail-prod', 'acme-retail-staging', 'globex-games-dev', 'nordic-news-prod']));
     expect(readdirSync(join(a, 'stacks')).sort()).toEqual([...first.stacks].sort());
     for (const stack of first.stacks) {
@@ -62,14 +62,14 @@ describe('synthFleet', () => {
     expect(readFileSync(join(a, 'stacks', 'acme-retail-prod', 'cdk.tf.json'), 'utf8')).not.toContain(a);
   });
 
-  test('a policy violation writes nothing and keeps the previous output', () => {
+  test('a policy violation writes nothing and keeps the previous output', async () => {
     const outDir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
-    synthFleet(specs, { outDir, now: NOW });
+    await synthFleet(specs, { outDir, now: NOW });
     writeFileSync(join(outDir, 'marker'), 'previous run');
     // A settings value cannot hold a secret in a valid file, so inject one past validation.
     const bad = awsSpec('acme-retail-staging.json');
     (bad.components.enrich.settings as Record<string, string>).dsn = 'postgres://enrich:s3cr3tpassw0rd@db:5432/x';
-    expect(() => synthFleet([...specs, { ...bad, id: 'broken' }], { outDir, now: NOW })).toThrow(/FLEET-SEC1/);
+    await expect(synthFleet([...specs, { ...bad, id: 'broken' }], { outDir, now: NOW })).rejects.toThrow(/FLEET-SEC1/);
     expect(readFileSync(join(outDir, 'marker'), 'utf8')).toBe('previous run');
     expect(existsSync(join(outDir, 'stacks', 'broken-staging'))).toBe(false);
     expect(readdirSync(join(outDir, '..')).filter((f) => f.includes('partial'))).toEqual([]);
@@ -82,4 +82,25 @@ describe('clock', () => {
     expect(clockFromEnv({ FLEET_NOW: '2026-12-01' }).now().toISOString()).toBe('2026-12-01T00:00:00.000Z');
     expect(() => fixedClock('someday')).toThrow(/not a date/);
   });
+});
+
+describe('fleet synth across worker processes', () => {
+  test('the compiled CLI splits a large fleet over workers and writes what in-process synth writes', async () => {
+    const { generateFleet } = await import('../../bench/synth');
+    const { execFileSync } = await import('node:child_process');
+    const fleetDir = generateFleet(14);
+    const parallel = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    const inProcess = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    const cli = join(__dirname, '..', '..', 'bin', 'fleet.js');
+    execFileSync(process.execPath, [cli, 'synth', '--customers', fleetDir, '--out', parallel, '--at', '2026-11-27'], { stdio: 'pipe' });
+    const specs = loadCustomers(fleetDir, { now: NOW }).customers.map((c) => c.spec);
+    await synthFleet(specs, { outDir: inProcess, now: NOW, workers: 1 });
+    const stacks = readdirSync(join(inProcess, 'stacks')).sort();
+    expect(readdirSync(join(parallel, 'stacks')).sort()).toEqual(stacks);
+    for (const stack of stacks) {
+      const file = join('stacks', stack, 'cdk.tf.json');
+      expect(readFileSync(join(parallel, file), 'utf8')).toBe(readFileSync(join(inProcess, file), 'utf8'));
+    }
+    expect(readFileSync(join(parallel, 'manifest.json'), 'utf8')).toBe(readFileSync(join(inProcess, 'manifest.json'), 'utf8'));
+  }, 60_000);
 });
