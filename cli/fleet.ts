@@ -7,8 +7,9 @@ import { UsageError } from './command';
 import { validateCommand } from './validate';
 import { synthCommand } from './synth';
 import { upgradesPlanCommand } from './upgrades-plan';
+import { schemaCommand } from './schema';
 
-export const COMMANDS: readonly Command[] = [validateCommand, synthCommand, upgradesPlanCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, synthCommand, upgradesPlanCommand, schemaCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
