@@ -191,7 +191,14 @@ function deferralReason(
   if (blocked && blocked.wanted.index > planned.index) return { text: `${prefix}${blocked.reason}${leaves}`, to: blocked.wanted.version };
   const firstNeeded = security.length + bugs.length > 0 ? Math.min(...security.map((f) => f.rel.index), ...bugs.map((b) => b.rel.index)) : planned.index + 1;
   const verdict = s.verdicts.find((v) => v.rel.index >= firstNeeded && v.blocked !== undefined && !v.rel.release.withdrawn);
-  const why = verdict?.blocked ?? (wanted ? `no eligible release reaches ${wanted.version}` : 'no newer non-withdrawn release in the catalog');
+  let why = verdict?.blocked ?? (wanted ? `no eligible release reaches ${wanted.version}` : 'no newer non-withdrawn release in the catalog');
+  if (verdict?.skips !== undefined) {
+    // The fix lies past a major that must be landed on; say why that stepping stone is no good either.
+    const stones = s.verdicts.filter((v) => v.rel.major === verdict.skips && !v.rel.release.withdrawn);
+    if (stones.length > 0 && stones.every((v) => v.blocked !== undefined)) {
+      why += `; and the stepping stone ${stones[stones.length - 1].blocked}: a manual migration is needed`;
+    }
+  }
   return { text: `${prefix}not now: ${why}${leaves}`, to: wanted?.version ?? null };
 }
 

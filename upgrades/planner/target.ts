@@ -27,6 +27,8 @@ export interface Verdict {
   readonly rel: IndexedRelease;
   /** Why the release cannot be proposed now; undefined when it can. */
   readonly blocked?: string;
+  /** Set when the release lies beyond a major that must not be skipped: that major. */
+  readonly skips?: number;
 }
 
 export interface TargetChoice {
@@ -60,7 +62,7 @@ export function verdicts(
   const out: Verdict[] = [];
   for (let i = current.index + 1; i < ci.releases.length; i++) {
     const rel = ci.releases[i];
-    out.push({ rel, blocked: blockedBecause(rel) });
+    out.push({ rel, blocked: blockedBecause(rel), ...(rel.major > majorCap ? { skips: majorCap } : {}) });
   }
   return out;
 

@@ -112,8 +112,9 @@ function noWindowReason(cal: Calendar, from: number, lastDay: number): string {
 }
 
 /**
- * Moves environments whose security deadline the staged order would miss into an earlier wave
- * of the same track that fits their window, or into a wave of their own; what still cannot make
+ * Moves environments whose security deadline the staged order would miss into the latest earlier
+ * wave of the same track that fits their window, or into a wave of their own on their last
+ * window before the deadline, whichever is later; what still cannot make
  * the deadline gets a "late:" note naming the freeze or the missing window.
  */
 function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack: boolean, bakeDays: number, policy: Policy, now: number): void {
@@ -136,23 +137,22 @@ function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack
       .filter((x): x is { wave: DraftWave; slot: Slot } => x.slot !== undefined && x.slot.start <= due.instant)
       .sort((a, b) => b.slot.start - a.slot.start);
     if (earlier.length > 0) moved = earlier[0];
-    if (!moved) {
-      const own = lastSlotBefore(c.calendar, now, due.instant);
-      if (own) {
-        const stageIndex = stageIndexOf(c.env, policy);
-        const wave: DraftWave = {
-          stageIndex,
-          stage: policy.waves.stages[stageIndex].name,
-          fastTrack,
-          expedited: true,
-          day: own.day,
-          bakeDays,
-          notBefore: now,
-          members: [],
-        };
-        trackWaves.push(wave);
-        moved = { wave, slot: own };
-      }
+    // The later the slot, the longer the waves before it bake: prefer a wave of its own when that is later.
+    const own = lastSlotBefore(c.calendar, now, due.instant);
+    if (own && (!moved || own.start > moved.slot.start)) {
+      const stageIndex = stageIndexOf(c.env, policy);
+      const wave: DraftWave = {
+        stageIndex,
+        stage: policy.waves.stages[stageIndex].name,
+        fastTrack,
+        expedited: true,
+        day: own.day,
+        bakeDays,
+        notBefore: now,
+        members: [],
+      };
+      trackWaves.push(wave);
+      moved = { wave, slot: own };
     }
     if (moved) {
       if (item.wave) item.wave.members.splice(item.wave.members.indexOf(item.member!), 1);
