@@ -8,8 +8,9 @@ import { validateCommand } from './validate';
 import { synthCommand } from './synth';
 import { upgradesPlanCommand } from './upgrades-plan';
 import { schemaCommand } from './schema';
+import { mainCommand } from './main-job';
 
-export const COMMANDS: readonly Command[] = [validateCommand, synthCommand, upgradesPlanCommand, schemaCommand];
+export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, schemaCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
