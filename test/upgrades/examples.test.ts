@@ -1,0 +1,112 @@
+/** The example customers on 2026-11-27, through the planner and through the CLI. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/fleet';
+import { loadCustomers } from '../../customers/load';
+import { catalogVersionCheck, loadCatalog } from '../../upgrades/catalog/load';
+import { planFleet } from '../../upgrades/planner/plan';
+import { loadPolicy } from '../../upgrades/policy';
+import { renderJson } from '../../upgrades/report/json';
+import { renderMarkdown } from '../../upgrades/report/markdown';
+import { changeOf, deferredOf, NOW, ROOT, statusOf } from './fixtures';
+
+function examplePlan() {
+  const catalog = loadCatalog(join(ROOT, 'upgrades', 'catalog')).catalog!;
+  const policy = loadPolicy(join(ROOT, 'upgrades', 'policy.json')).policy!;
+  const { customers } = loadCustomers(join(ROOT, 'customers'), { now: NOW, checkVersion: catalogVersionCheck(catalog) });
+  return planFleet(
+    customers.map((c) => c.spec),
+    catalog,
+    policy,
+    NOW,
+  );
+}
+
+describe('the example fleet on 2026-11-27', () => {
+  const plan = examplePlan();
+
+  test('has real work in it: canary, non-prod, prod ring 2, prod ring 3', () => {
+    expect(plan.generatedFor).toBe('2026-11-27');
+    // Other example customers may join these waves; these four must be where the rings put them.
+    const waveOf = (stack: string) => plan.waves.find((w) => w.environments.some((e) => e.stack === stack));
+    expect(waveOf('globex-games-dev')).toMatchObject({ number: 1, name: 'canary', start: '2026-11-27' });
+    expect(waveOf('acme-retail-staging')).toMatchObject({ number: 2, name: 'non-prod', start: '2026-12-01' });
+    expect(waveOf('acme-retail-prod')).toMatchObject({ number: 3, name: 'prod ring 2', start: '2026-12-08' });
+    expect(waveOf('nordic-news-prod')).toMatchObject({ number: 4, name: 'prod ring 3', start: '2026-12-12' });
+    expect(plan.summary.overdueSecurityFixes).toBeGreaterThan(10);
+  });
+
+  test('nordic-news-prod leaves the unsupported collector 2.x on its approved major 3, capped by enrich', () => {
+    expect(statusOf(plan, 'nordic-news-prod', 'collector')).toMatchObject({ support: 'unsupported', decision: 'partial', target: '3.5.0' });
+    const c = changeOf(plan, 'nordic-news-prod', 'collector')!;
+    expect(c.reasons).toContain('unsupported: 2.x reached end of support on 2024-07-08');
+    expect(c.reasons).toContain('major 3 approved by cto@nordicnews.se (SUP-5077)');
+    expect(deferredOf(plan, 'nordic-news-prod', 'collector')[0].reason).toMatch(/^blocked: needs enrich >=6.1.0 first/);
+  });
+
+  test('nordic-news-prod rdb-loader is held', () => {
+    expect(deferredOf(plan, 'nordic-news-prod', 'rdb-loader')[0].reason).toMatch(/^held until 2026-12-15: Redshift cluster resize in progress \(SUP-5120\)/);
+  });
+
+  test('acme-retail-prod waits out its freeze and gets prerequisites before enrich', () => {
+    const env = plan.waves[2].environments.find((e) => e.stack === 'acme-retail-prod')!;
+    expect(env.notes[0]).toBe('in a freeze now: freeze 2026-11-20..2026-12-02 (Black Friday and Cyber Monday peak)');
+    expect(env.window.local).toBe('Tue 2026-12-08 02:00-06:00 Europe/London');
+    expect(env.changes.map((c) => c.component)).toEqual(['s3-loader', 'snowflake-streaming-loader', 'enrich', 'collector', 'iglu-server']);
+  });
+
+  test('globex-games-dev enrich waits for an approved elasticsearch-loader 3', () => {
+    expect(deferredOf(plan, 'globex-games-dev', 'enrich')[0].reason).toMatch(/^blocked: needs elasticsearch-loader >=3.0.0 first/);
+  });
+
+  test('JSON and Markdown are identical run to run', () => {
+    const again = examplePlan();
+    expect(renderJson(again)).toBe(renderJson(plan));
+    expect(renderMarkdown(again)).toBe(renderMarkdown(plan));
+    expect(renderMarkdown(plan)).toContain('```mermaid');
+  });
+});
+
+describe('fleet upgrades plan', () => {
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: ROOT });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  test('prints the waved plan and writes JSON and Markdown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    const r = await run(['upgrades', 'plan', '--at', '2026-11-27', '--json', join(dir, 'plan.json'), '--md', join(dir, 'plan.md')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Wave 4  prod ring 3  starts 2026-12-12');
+    const json = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    expect(json.waves[0]).toMatchObject({ number: 1, name: 'canary', start: '2026-11-27', fastTrack: false });
+    expect(json.waves[0].environments[0].changes[0]).toEqual(expect.objectContaining({ component: 'collector', from: '3.6.0', to: '3.7.0', score: expect.any(Number), reasons: expect.any(Array) }));
+    expect(readFileSync(join(dir, 'plan.md'), 'utf8')).toContain('## Wave 1: canary');
+    expect(readdirSync(dir).sort()).toEqual(['plan.json', 'plan.md']);
+  });
+
+  test('bad input prints every issue and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-bad-'));
+    cpSync(join(ROOT, 'customers'), join(dir, 'customers'), { recursive: true });
+    const file = join(dir, 'customers', 'acme-retail-staging.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"version": "3.4.0"', '"version": "3.4.1"'));
+    const r = await run(['upgrades', 'plan', '--customers', join(dir, 'customers'), '--at', '2026-11-27', '--json', join(dir, 'plan.json')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file}: components.collector.version: expected a collector version from the release catalog, got "3.4.1"`);
+    expect(r.err).toContain('nearest known: 3.3.0, 3.4.0, 3.5.0, 3.6.0');
+    expect(existsSync(join(dir, 'plan.json'))).toBe(false);
+  });
+
+  test('fleet validate also checks the catalog and the policy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    writeFileSync(join(dir, 'policy.json'), '{ "supportWindow": {} }');
+    const r = await run(['validate', '--at', '2026-11-27', '--policy', join(dir, 'policy.json')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${join(dir, 'policy.json')}: supportWindow.granularity`);
+    const ok = await run(['validate', '--at', '2026-11-27']);
+    expect(ok.code).toBe(0);
+  });
+});
