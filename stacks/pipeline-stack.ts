@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
-import { Aspects, S3Backend, TerraformStack } from 'cdktf';
+import { Aspects, GcsBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { AwsPipeline } from '../constructs/aws/aws-pipeline';
+import { GcpPipeline } from '../constructs/gcp/gcp-pipeline';
 import { AWS_RULES } from '../constructs/policy/aws-rules';
+import { GCP_RULES } from '../constructs/policy/gcp-rules';
 import { PolicyChecks } from '../constructs/policy/rule';
-import { stackId, type AwsCustomerSpec, type CustomerSpec } from '../customers/schema';
+import { stackId, type AwsCustomerSpec, type CustomerSpec, type GcpCustomerSpec } from '../customers/schema';
 import { ComponentTags } from './component-tags';
 
 export interface PipelineStackProps {
@@ -45,9 +48,26 @@ function configureAws(stack: TerraformStack, spec: AwsCustomerSpec, now: Date): 
   new AwsPipeline(stack, 'pipeline', { spec, now });
 }
 
+/** The GCS state prefix of a customer environment: `[<prefix>/]<customer>/<environment>`, one state per stack. */
+export function statePrefix(spec: GcpCustomerSpec): string {
+  return [spec.stateBackend.prefix, spec.id, spec.environment].filter((p) => p !== undefined && p !== '').join('/');
+}
+
+function configureGcp(stack: TerraformStack, spec: GcpCustomerSpec, now: Date): void {
+  const deployer = spec.gcp.deployServiceAccount;
+  // The state is read and written as the deploy service account too: an engineer needs only
+  // permission to impersonate it, never direct access to the customer's project or state.
+  new GcsBackend(stack, { bucket: spec.stateBackend.bucket, prefix: statePrefix(spec), impersonateServiceAccount: deployer });
+  const provider = new GoogleProvider(stack, 'google', { project: spec.gcp.projectId, region: spec.gcp.region, impersonateServiceAccount: deployer });
+  // Set as an override: cdktf snake-cases the keys of a provider's map arguments ("managed-by" would become "managed_by").
+  provider.addOverride('default_labels', { customer: spec.id, environment: spec.environment, 'managed-by': MANAGED_BY });
+  new GcpPipeline(stack, 'pipeline', { spec, now });
+}
+
 /**
- * One customer environment: its own state (backend key), provider credentials (a role assumed in
- * the customer's account, which must be the account named in the file) and the pipeline. Policy
+ * One customer environment: its own state (backend key or prefix), provider credentials (on AWS a
+ * role assumed in the customer's account, which must be the account named in the file; on GCP the
+ * customer's deploy service account, impersonated) and the pipeline. Policy
  * rules run as an aspect, so a violation fails synth.
  */
 export class PipelineStack extends TerraformStack {
@@ -59,6 +79,10 @@ export class PipelineStack extends TerraformStack {
       case 'aws':
         configureAws(this, spec, props.now);
         Aspects.of(this).add(new PolicyChecks(AWS_RULES));
+        break;
+      case 'gcp':
+        configureGcp(this, spec, props.now);
+        Aspects.of(this).add(new PolicyChecks(GCP_RULES));
         break;
     }
     Aspects.of(this).add(new ComponentTags('pipeline'));

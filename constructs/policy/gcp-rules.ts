@@ -1,0 +1,8 @@
+import type { PolicyRule } from './rule';
+import { noPrimitiveRoles } from './rules/no-primitive-roles';
+import { noPublicBuckets } from './rules/no-public-buckets';
+import { noSecretLiterals } from './rules/no-secret-literals';
+import { sslPolicyTls12 } from './rules/ssl-policy-tls';
+
+/** The rules every GCP pipeline stack must pass; a violation fails synth. */
+export const GCP_RULES: readonly PolicyRule[] = [noPrimitiveRoles, noPublicBuckets, sslPolicyTls12, noSecretLiterals];
