@@ -498,19 +498,23 @@ const gcpSslFields = {
   profile: z.enum(['MODERN', 'RESTRICTED']).default('MODERN'),
 };
 
-const gcpSsl = z.discriminatedUnion('certificate', [
-  z.strictObject({
-    /** The stack creates a Google-managed certificate for the collector domain. */
-    certificate: z.literal('managed'),
-    ...gcpSslFields,
-  }),
-  z.strictObject({
-    /** A certificate that already exists in the project (e.g. uploaded by the customer). */
-    certificate: z.literal('existing'),
-    certificateId: certificateName,
-    ...gcpSslFields,
-  }),
-]);
+const gcpSsl = z.discriminatedUnion(
+  'certificate',
+  [
+    z.strictObject({
+      /** The stack creates a Google-managed certificate for the collector domain. */
+      certificate: z.literal('managed'),
+      ...gcpSslFields,
+    }),
+    z.strictObject({
+      /** A certificate that already exists in the project (e.g. uploaded by the customer). */
+      certificate: z.literal('existing'),
+      certificateId: certificateName,
+      ...gcpSslFields,
+    }),
+  ],
+  { error: expect('certificate "managed" or "existing"', 'managed: the stack requests a Google-managed certificate; existing: name it in certificateId') },
+);
 
 /** Pipeline resources a customer role may be granted on, by alias. */
 export const GCP_RESOURCE_ALIASES = ['project', 'raw-topic', 'enriched-topic', 'bad-topic', 'dataset'] as const;
@@ -621,7 +625,9 @@ export const gcpCustomerSchema = z
     }
   });
 
-export const customerSchema = z.discriminatedUnion('cloud', [awsCustomerSchema, gcpCustomerSchema]);
+export const customerSchema = z.discriminatedUnion('cloud', [awsCustomerSchema, gcpCustomerSchema], {
+  error: expect('one of "aws" | "gcp"', 'the cloud decides which other fields the file holds'),
+});
 
 export type AwsCustomerSpec = z.infer<typeof awsCustomerSchema>;
 export type GcpCustomerSpec = z.infer<typeof gcpCustomerSchema>;
