@@ -30,11 +30,9 @@ interface SecretEntry {
  */
 export class GcpPipelineSecrets extends Construct {
   private readonly entries = new Map<string, SecretEntry>();
-  private readonly projectId: string;
 
   constructor(scope: Construct, id: string, props: GcpPipelineSecretsProps) {
     super(scope, id);
-    this.projectId = props.projectId;
     const sorted = [...props.secrets].sort((a, b) => `${a.component}/${a.name}`.localeCompare(`${b.component}/${b.name}`));
     for (const s of sorted) {
       const key = `${s.component}/${s.name}`;
@@ -70,13 +68,5 @@ export class GcpPipelineSecrets extends Construct {
     for (const e of this.entries.values()) {
       grantRole(scope, `${idPrefix}-${e.component}-${e.name}`, { kind: 'secret', secretId: e.secret.id }, 'roles/secretmanager.secretVersionAdder', member);
     }
-  }
-
-  public get size(): number {
-    return this.entries.size;
-  }
-
-  public get project(): string {
-    return this.projectId;
   }
 }

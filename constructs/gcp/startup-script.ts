@@ -80,7 +80,8 @@ export function renderStartupScript(props: StartupScriptProps): string {
       '  auth="Authorization: Bearer $(metadata instance/service-accounts/default/token | sed -E \'s/.*"access_token" *: *"([^"]+)".*/\\1/\')"',
       `  curl -sSf -H "$auth" "https://secretmanager.googleapis.com/v1/projects/${props.projectId}/secrets/$1/versions/latest:access" | sed -nE 's/.*"data" *: *"([^"]+)".*/\\1/p' | base64 -d`,
       '}',
-      ...secrets.map((s) => `export ${s.envVar}="$(read_secret ${shellQuote(s.secretId)})"`),
+      // Assign, then export: `export X="$(...)"` would hide a failed read (no version yet) from set -e.
+      ...secrets.flatMap((s) => [`${s.envVar}="$(read_secret ${shellQuote(s.secretId)})"`, `export ${s.envVar}`]),
     );
   }
   const envFlags = [...Object.keys(env).sort(), ...secrets.map((s) => s.envVar)].map((v) => `--env ${v}`);

@@ -286,7 +286,7 @@ describe('GCP PipelineStack', () => {
   test('secret values never reach the synthesized output; only secret ids do', () => {
     expect(prod.all('google_secret_manager_secret_version')).toEqual([]);
     const script = prod.one('google_compute_instance_template', (t) => t.labels.component === 'iglu-server').metadata['startup-script'];
-    expect(script).toContain('export IGLU_DB_PASSWORD="$(read_secret \'helios-media-prod-iglu-server-iglu-db-password\')"');
+    expect(script).toContain('IGLU_DB_PASSWORD="$(read_secret \'helios-media-prod-iglu-server-iglu-db-password\')"\nexport IGLU_DB_PASSWORD\n');
     // Terraform template syntax in the app config is escaped; the database address is a real reference.
     expect(script).toContain('password = $${IGLU_DB_PASSWORD}');
     expect(script).toMatch(/export IGLU_DB_HOST='\$\{google_sql_database_instance\.[\w-]+\.private_ip_address\}'/);
