@@ -14,12 +14,13 @@ import {
   missingFixes,
   toMissingSecurityFix,
   type BugFix,
+  type MissingFixes,
   type SecurityFix,
 } from './status';
-import { supportOf } from './support';
-import { verdicts, type Situation } from './target';
+import { supportOf, type SupportInfo } from './support';
+import { verdicts, type Situation, type Verdict } from './target';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
-import type { CatalogIndex, IndexedRelease } from './versions';
+import type { CatalogIndex, ComponentIndex, IndexedRelease } from './versions';
 
 export interface ChangeDraft extends PlannedChange {
   /** Security fixes this change brings whose deadline has not passed yet. */
@@ -27,17 +28,47 @@ export interface ChangeDraft extends PlannedChange {
   readonly bringsSeverities: readonly string[];
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface EnvironmentDraft {
   readonly env: EnvironmentInput;
   readonly changes: ChangeDraft[];
   readonly deferred: DeferredItem[];
-  readonly statuses: Omit<ComponentStatus, 'decision' | 'target'>[];
+  /** Final status objects; the caller fills in decision and target once waves are known. */
+  readonly statuses: Mutable<ComponentStatus>[];
 }
 
 const MAX_FIX_LINES = 5;
 
+/** What depends only on the component, the pinned version and the approvals for it. */
+interface PinFacts {
+  readonly support: SupportInfo;
+  readonly fixes: MissingFixes;
+  readonly verdicts: readonly Verdict[];
+  readonly missingSecurityFixes: ComponentStatus['missingSecurityFixes'];
+  readonly missingBugFixes: ComponentStatus['missingBugFixes'];
+}
+
+/**
+ * Shared across the environments of one plan: a fleet has thousands of environments but only a
+ * few dozen distinct pins, so computing these once per pin keeps large fleets fast. The objects
+ * are never mutated after they are made.
+ */
+export interface PlanCache {
+  readonly pins: Map<string, PinFacts>;
+  /** Change drafts are immutable, so environments with the same pins and choices share them. */
+  readonly changes: Map<string, ChangeDraft>;
+  readonly deferrals: Map<string, { text: string; to: string | null } | undefined>;
+}
+
+export function newPlanCache(): PlanCache {
+  return { pins: new Map(), changes: new Map(), deferrals: new Map() };
+}
+
 function activeHold(env: EnvironmentInput, component: ComponentId, today: number) {
-  return env.holds.find((h) => h.component === component && (h.until === undefined || isoOf(today) <= h.until));
+  if (env.holds.length === 0) return undefined;
+  const todayIso = isoOf(today);
+  return env.holds.find((h) => h.component === component && (h.until === undefined || todayIso <= h.until));
 }
 
 export function planEnvironment(
@@ -46,11 +77,12 @@ export function planEnvironment(
   lines: ReadonlyMap<ComponentId, readonly string[]>,
   policy: Policy,
   today: number,
+  cache: PlanCache = newPlanCache(),
 ): EnvironmentDraft {
   const situations = new Map<ComponentId, Situation>();
+  const keys = new Map<ComponentId, string>();
   const statuses: EnvironmentDraft['statuses'] = [];
   const deferred: DeferredItem[] = [];
-  const base = { stack: env.stack, customer: env.customer, environment: env.environment };
   const pins = [...env.pins].sort((a, b) => COMPONENT_IDS.indexOf(a.component) - COMPONENT_IDS.indexOf(b.component));
 
   for (const pin of pins) {
@@ -58,7 +90,9 @@ export function planEnvironment(
     const current = ci?.byVersion.get(pin.version);
     if (!ci || !current) {
       statuses.push({
-        ...base,
+        stack: env.stack,
+        customer: env.customer,
+        environment: env.environment,
         component: pin.component,
         version: pin.version,
         latest: ci ? ci.releases[ci.releases.length - 1].version : null,
@@ -66,32 +100,55 @@ export function planEnvironment(
         supportReason: 'not in the release catalog',
         missingSecurityFixes: [],
         missingBugFixes: [],
+        decision: 'deferred',
+        target: null,
       });
-      deferred.push({ ...pick(env), component: pin.component, from: pin.version, to: null, reason: `${pin.component} ${pin.version} is not in the release catalog: run "fleet validate" and fix the pin or the catalog` });
+      deferred.push({ stack: env.stack, component: pin.component, from: pin.version, to: null, reason: `${pin.component} ${pin.version} is not in the release catalog: run "fleet validate" and fix the pin or the catalog` });
       continue;
     }
-    const componentLines = lines.get(pin.component) ?? [];
-    const support = supportOf(current, componentLines, policy, today);
-    const fixes = missingFixes(ci, current, policy, today);
+    const approvals = env.approvedMajors
+      .filter((a) => a.component === pin.component)
+      .map((a) => a.major)
+      .sort((a, b) => a - b);
+    const key = `${pin.component}|${pin.version}|${approvals.join(',')}`;
+    keys.set(pin.component, key);
+    let facts = cache.pins.get(key);
+    if (!facts) {
+      const componentLines = lines.get(pin.component) ?? [];
+      const support = supportOf(current, componentLines, policy, today);
+      const fixes = missingFixes(ci, current, policy, today);
+      facts = {
+        support,
+        fixes,
+        verdicts: verdicts(pin.component, ci, current, support, componentLines, env, policy, today),
+        missingSecurityFixes: fixes.security.map(toMissingSecurityFix),
+        missingBugFixes: fixes.bugs.map((b) => ({ version: b.rel.version, summary: b.change.summary })),
+      };
+      cache.pins.set(key, facts);
+    }
     situations.set(pin.component, {
       component: pin.component,
       ci,
       current,
-      support,
-      fixes,
+      support: facts.support,
+      fixes: facts.fixes,
       hold: activeHold(env, pin.component, today),
-      verdicts: verdicts(pin.component, ci, current, support, componentLines, env, policy, today),
+      verdicts: facts.verdicts,
     });
-    const released = ci.releases.filter((r) => r.day <= today && !r.release.withdrawn);
+    // Spelled out rather than spread: spreading into a literal is slow enough to show at fleet scale.
     statuses.push({
-      ...base,
+      stack: env.stack,
+      customer: env.customer,
+      environment: env.environment,
       component: pin.component,
       version: pin.version,
-      latest: released.length > 0 ? released[released.length - 1].version : null,
-      support: support.state,
-      supportReason: support.reason,
-      missingSecurityFixes: fixes.security.map(toMissingSecurityFix),
-      missingBugFixes: fixes.bugs.map((b) => ({ version: b.rel.version, summary: b.change.summary })),
+      latest: latestOf(ci, today),
+      support: facts.support.state,
+      supportReason: facts.support.reason,
+      missingSecurityFixes: facts.missingSecurityFixes,
+      missingBugFixes: facts.missingBugFixes,
+      decision: 'none',
+      target: null,
     });
   }
 
@@ -99,32 +156,63 @@ export function planEnvironment(
   const changes: ChangeDraft[] = resolution.order.map((component) => {
     const s = situations.get(component)!;
     const to = resolution.targets.get(component)!;
-    const security = s.fixes.security.filter((f) => f.rel.index <= to.index);
-    const bugs = s.fixes.bugs.filter((b) => b.rel.index <= to.index);
-    const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy);
-    return {
-      component,
-      from: s.current.version,
-      to: to.version,
-      score: scored.score,
-      scoreBreakdown: scored.breakdown,
-      severity: highestSeverity(security),
-      reasons: changeReasons(s, to, security, bugs, resolution.reasons.get(component) ?? [], scored, env),
-      dueFixes: security.filter((f) => f.daysOverdue === 0 && f.deadlineDay >= today),
-      bringsSeverities: [...new Set(security.map((f) => f.severity))],
-    };
+    const decided = resolution.reasons.get(component) ?? [];
+    const approvals = env.approvedMajors
+      .filter((a) => a.component === component)
+      .map((a) => `${a.major}/${a.approvedBy}/${a.ticket}`)
+      .join(',');
+    const key = `${keys.get(component)}|${to.version}|${env.environment}|${approvals}|${decided.join('\u0001')}`;
+    let change = cache.changes.get(key);
+    if (!change) {
+      change = changeDraft(s, to, decided, env, policy, today);
+      cache.changes.set(key, change);
+    }
+    return change;
   });
 
   for (const [component, s] of situations) {
     const target = resolution.targets.get(component);
-    const reason = deferralReason(s, target, resolution.blocked.get(component), resolution.unmet.get(component));
-    if (reason) deferred.push({ ...pick(env), component, from: s.current.version, to: reason.to, reason: reason.text });
+    const blocked = resolution.blocked.get(component);
+    const unmet = resolution.unmet.get(component);
+    const hold = s.hold ? `${s.hold.reason}\u0001${s.hold.until ?? ''}` : '';
+    const key = `${keys.get(component)}|${target?.version ?? ''}|${blocked ? `${blocked.wanted.version}\u0001${blocked.reason}` : ''}|${unmet ?? ''}|${hold}`;
+    let reason = cache.deferrals.get(key);
+    if (!cache.deferrals.has(key)) {
+      reason = deferralReason(s, target, blocked, unmet);
+      cache.deferrals.set(key, reason);
+    }
+    if (reason) deferred.push({ stack: env.stack, component, from: s.current.version, to: reason.to, reason: reason.text });
   }
   return { env, changes, deferred, statuses };
 }
 
-function pick(env: EnvironmentInput): { stack: string } {
-  return { stack: env.stack };
+const latestCache = new WeakMap<ComponentIndex, { today: number; version: string | null }>();
+
+/** The newest released, non-withdrawn version of a component. */
+function latestOf(ci: ComponentIndex, today: number): string | null {
+  const hit = latestCache.get(ci);
+  if (hit && hit.today === today) return hit.version;
+  const released = ci.releases.filter((r) => r.day <= today && !r.release.withdrawn);
+  const version = released.length > 0 ? released[released.length - 1].version : null;
+  latestCache.set(ci, { today, version });
+  return version;
+}
+
+function changeDraft(s: Situation, to: IndexedRelease, decided: readonly string[], env: EnvironmentInput, policy: Policy, today: number): ChangeDraft {
+  const security = s.fixes.security.filter((f) => f.rel.index <= to.index);
+  const bugs = s.fixes.bugs.filter((b) => b.rel.index <= to.index);
+  const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy);
+  return {
+    component: s.component,
+    from: s.current.version,
+    to: to.version,
+    score: scored.score,
+    scoreBreakdown: scored.breakdown,
+    severity: highestSeverity(security),
+    reasons: changeReasons(s, to, security, bugs, decided, scored, env),
+    dueFixes: security.filter((f) => f.daysOverdue === 0 && f.deadlineDay >= today),
+    bringsSeverities: [...new Set(security.map((f) => f.severity))],
+  };
 }
 
 function changeReasons(

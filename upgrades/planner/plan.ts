@@ -7,7 +7,7 @@ import { COMPONENT_IDS, componentPins, stackId, type ComponentId, type CustomerS
 import type { Catalog } from '../catalog/schema';
 import type { Policy } from '../policy';
 import { isoOf, utcDay } from './dates';
-import { deadlineInstant, planEnvironment, type EnvironmentDraft } from './environment';
+import { deadlineInstant, newPlanCache, planEnvironment, type EnvironmentDraft } from './environment';
 import { supportedLines } from './support';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironment, PlanWave, RankedChange, UpgradePlan } from './types';
 import { indexCatalog, type CatalogIndex } from './versions';
@@ -51,7 +51,8 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
   for (const [component, ci] of index) lines.set(component, supportedLines(ci, policy, today));
 
   const envs = [...input.environments].sort((a, b) => compareText(a.stack, b.stack));
-  const drafts = envs.map((env) => planEnvironment(env, index, lines, policy, today));
+  const cache = newPlanCache();
+  const drafts = envs.map((env) => planEnvironment(env, index, lines, policy, today, cache));
   const byStack = new Map(drafts.map((d) => [d.env.stack, d]));
 
   const candidates: WaveCandidate[] = drafts
@@ -95,14 +96,17 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     .sort((a, b) => b.c.score - a.c.score || compareText(a.e.stack, b.e.stack) || a.order - b.order)
     .map((x, i) => ({ rank: i + 1, stack: x.e.stack, component: x.c.component, from: x.c.from, to: x.c.to, score: x.c.score, wave: x.wave }));
 
-  const statuses: ComponentStatus[] = drafts.flatMap((d) =>
-    d.statuses.map((s) => {
+  const deferredKeys = new Set(deferred.map((x) => `${x.stack}|${x.component}`));
+  const statuses: ComponentStatus[] = [];
+  for (const d of drafts) {
+    for (const s of d.statuses) {
       const scheduled = waveOf.has(d.env.stack) ? d.changes.find((c) => c.component === s.component) : undefined;
-      const isDeferred = deferred.some((x) => x.stack === s.stack && x.component === s.component);
-      const decision: ComponentStatus['decision'] = scheduled ? (isDeferred ? 'partial' : 'upgrade') : isDeferred ? 'deferred' : 'none';
-      return { ...s, decision, target: scheduled ? scheduled.to : null };
-    }),
-  );
+      const isDeferred = deferredKeys.has(`${s.stack}|${s.component}`);
+      s.decision = scheduled ? (isDeferred ? 'partial' : 'upgrade') : isDeferred ? 'deferred' : 'none';
+      s.target = scheduled ? scheduled.to : null;
+      statuses.push(s);
+    }
+  }
 
   const allSecurity = statuses.flatMap((s) => s.missingSecurityFixes);
   return {

@@ -97,6 +97,19 @@ export function verdicts(
  * `ceiling` (a release index) caps the choice when requirements rule out newer releases.
  */
 export function selectTarget(s: Situation, ceiling = Number.POSITIVE_INFINITY): TargetChoice {
+  // The uncapped choice depends only on the pin's shared facts (verdicts), so it is memoised on them.
+  if (ceiling !== Number.POSITIVE_INFINITY) return chooseTarget(s, ceiling);
+  let choice = uncapped.get(s.verdicts);
+  if (!choice) {
+    choice = chooseTarget(s, ceiling);
+    uncapped.set(s.verdicts, choice);
+  }
+  return choice;
+}
+
+const uncapped = new WeakMap<readonly Verdict[], TargetChoice>();
+
+function chooseTarget(s: Situation, ceiling: number): TargetChoice {
   const eligible = s.verdicts.filter((v) => v.blocked === undefined && v.rel.index <= ceiling).map((v) => v.rel);
   if (eligible.length === 0) return { why: [] };
   const newest = eligible[eligible.length - 1];

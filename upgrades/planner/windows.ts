@@ -12,7 +12,7 @@ const HOUR = 60 * MINUTE;
 const QUARTER_HOUR = 15 * MINUTE;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
+const offsets = new Map<string, Map<number, number>>();
 
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
@@ -37,15 +37,19 @@ function formatter(tz: string): Intl.DateTimeFormat {
  */
 export function offsetAt(tz: string, instant: number): number {
   const bucket = Math.floor(instant / QUARTER_HOUR);
-  const key = `${tz}|${bucket}`;
-  const hit = offsets.get(key);
+  let zone = offsets.get(tz);
+  if (!zone) {
+    zone = new Map();
+    offsets.set(tz, zone);
+  }
+  const hit = zone.get(bucket);
   if (hit !== undefined) return hit;
   const probe = bucket * QUARTER_HOUR;
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(probe))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const local = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
   const offset = local - probe;
-  offsets.set(key, offset);
+  zone.set(bucket, offset);
   return offset;
 }
 

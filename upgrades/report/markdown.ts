@@ -9,11 +9,11 @@ function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
-function gantt(plan: UpgradePlan): string[] {
+export function gantt(plan: UpgradePlan): string[] {
   const lines = ['```mermaid', 'gantt', '  title Rollout waves', '  dateFormat YYYY-MM-DD'];
   for (const w of plan.waves) {
     lines.push(`  section Wave ${w.number}`);
