@@ -9,8 +9,11 @@ import { synthCommand } from './synth';
 import { upgradesPlanCommand } from './upgrades-plan';
 import { schemaCommand } from './schema';
 import { mainCommand } from './main-job';
+import { ROLLOUT_COMMANDS } from './rollout';
+import { affectedCommand } from './affected';
+import { upgradesStageCommand } from './upgrades-stage';
 
-export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, schemaCommand];
+export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, upgradesStageCommand, schemaCommand, ...ROLLOUT_COMMANDS, affectedCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

@@ -1,13 +1,10 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { formatIssue, loadCustomers, type ValidationIssue } from '../customers/load';
-import { catalogVersionCheck, loadCatalog } from '../upgrades/catalog/load';
-import { planFleet } from '../upgrades/planner/plan';
-import { loadPolicy } from '../upgrades/policy';
 import { renderJson } from '../upgrades/report/json';
 import { renderMarkdown } from '../upgrades/report/markdown';
 import { renderTable } from '../upgrades/report/table';
-import { parseAt, parseOptions, type Command } from './command';
+import { parseOptions, type Command } from './command';
+import { planFromOptions } from './planning-inputs';
 
 /**
  * Writes every file or none: each goes to a temporary file beside its target first, and only
@@ -34,29 +31,13 @@ export const upgradesPlanCommand: Command = {
   summary: 'Plan component upgrades for the fleet: ranked, in waves, with a reason for every decision.',
   run(ctx) {
     const { options } = parseOptions(ctx.args, { customers: 'string', at: 'string', json: 'string', md: 'string', catalog: 'string', policy: 'string' });
-    const path = (name: string, fallback: string) => resolve(ctx.cwd, (options[name] as string | undefined) ?? fallback);
-    const now = parseAt(options.at as string | undefined);
-
-    const catalog = loadCatalog(path('catalog', 'upgrades/catalog'));
-    const policy = loadPolicy(path('policy', 'upgrades/policy.json'));
-    const customersDir = path('customers', 'customers');
-    const customers = loadCustomers(customersDir, { now, checkVersion: catalog.catalog ? catalogVersionCheck(catalog.catalog) : undefined });
-    const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customers.issues];
-    if (issues.length > 0 || !catalog.catalog || !policy.policy) {
-      for (const issue of issues) ctx.err(formatIssue(issue));
-      ctx.err(`${issues.length} problem(s); no plan was written.`);
-      return 1;
-    }
-
-    const plan = planFleet(
-      customers.customers.map((c) => c.spec),
-      catalog.catalog,
-      policy.policy,
-      now,
-    );
+    const inputs = planFromOptions(ctx, options);
+    if (!inputs) return 1;
+    const { plan } = inputs;
+    const path = (name: string) => resolve(ctx.cwd, options[name] as string);
     const files: { path: string; text: string }[] = [];
-    if (options.json !== undefined) files.push({ path: path('json', ''), text: renderJson(plan) });
-    if (options.md !== undefined) files.push({ path: path('md', ''), text: renderMarkdown(plan) });
+    if (options.json !== undefined) files.push({ path: path('json'), text: renderJson(plan) });
+    if (options.md !== undefined) files.push({ path: path('md'), text: renderMarkdown(plan) });
     try {
       writeFilesAtomically(files);
     } catch (e) {

@@ -1,9 +1,10 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { stackId, type CustomerSpec } from '../customers/schema';
+import { replaceFolder } from './output-folder';
 import { PipelineStack } from './pipeline-stack';
 
 export interface SynthOptions {
@@ -85,10 +86,7 @@ function synthInWorker(specs: readonly CustomerSpec[], dir: string, now: Date): 
  */
 export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOptions): Promise<SynthResult> {
   const outDir = resolve(opts.outDir);
-  const staging = join(dirname(outDir), `.${outDir.split('/').pop()}.partial-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  try {
+  return replaceFolder(outDir, async (staging) => {
     const sorted = sortByStack(specs);
     const compiled = __filename.endsWith('.js');
     const workers = Math.min(opts.workers ?? Math.min(availableParallelism(), 4), Math.ceil(sorted.length / PARALLEL_THRESHOLD));
@@ -116,14 +114,6 @@ export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOpti
     for (const part of parts) Object.assign(stacks, part.stacks);
     const ordered = Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]]));
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ stacks: ordered, version: parts[0]?.version ?? '' }, null, 2)}\n`);
-
-    const previous = `${staging}.previous`;
-    if (existsSync(outDir)) renameSync(outDir, previous);
-    renameSync(staging, outDir);
-    rmSync(previous, { recursive: true, force: true });
     return { stacks: sorted.map(stackId), outDir, workerPeakRssMb: parts.flatMap((p) => (p.maxRssKb ? [p.maxRssKb / 1024] : [])) };
-  } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }

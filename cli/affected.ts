@@ -1,0 +1,80 @@
+/**
+ * `fleet affected`: the stacks a change touches, for CI's plan and deploy matrices. The mapping
+ * lives in upgrades/rollout/affected.ts; this reads git and the customer files.
+ */
+import { execFileSync } from 'node:child_process';
+import { relative, resolve } from 'node:path';
+import { formatIssue, loadCustomers } from '../customers/load';
+import { stackId } from '../customers/schema';
+import { affectedStacks, GITHUB_MATRIX_LIMIT, matrixOf, type StackRef } from '../upgrades/rollout/affected';
+import { parseAt, parseOptions, UsageError, type Command } from './command';
+
+function git(cwd: string, args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+    throw new Error(`git ${args.join(' ')} failed: ${stderr || (e as Error).message}`);
+  }
+}
+
+export const affectedCommand: Command = {
+  name: 'affected',
+  usage: 'affected (--base REF [--head REF] | --all) [--customers DIR] [--at YYYY-MM-DD] [--max-jobs N] [--json]',
+  summary: 'The stacks a change touches (customer files: their stack; constructs, stacks, schema, dependencies: all), with a CI matrix.',
+  run(ctx) {
+    const { options } = parseOptions(ctx.args, { base: 'string', head: 'string', all: 'boolean', customers: 'string', at: 'string', 'max-jobs': 'string', json: 'boolean' });
+    if ((options.base === undefined) === (options.all === undefined)) throw new UsageError('give --base REF (compare with a commit) or --all (every stack)');
+    const maxJobs = Number((options['max-jobs'] as string | undefined) ?? GITHUB_MATRIX_LIMIT);
+    if (!Number.isInteger(maxJobs) || maxJobs < 6 || maxJobs > GITHUB_MATRIX_LIMIT) {
+      throw new UsageError(`--max-jobs expects a whole number from 6 to ${GITHUB_MATRIX_LIMIT}, got ${JSON.stringify(options['max-jobs'])}`);
+    }
+    const dir = resolve(ctx.cwd, (options.customers as string | undefined) ?? 'customers');
+    const { customers, issues } = loadCustomers(dir, { now: parseAt(options.at as string | undefined) });
+    if (issues.length > 0) {
+      for (const issue of issues) ctx.err(formatIssue(issue));
+      ctx.err(`${issues.length} problem(s) in ${relative(ctx.cwd, dir) || '.'}; run \`fleet validate\` and fix them first.`);
+      return 1;
+    }
+
+    let top: string;
+    let changed: string[] = [];
+    let base: string | null = null;
+    try {
+      top = git(ctx.cwd, ['rev-parse', '--show-toplevel']);
+      if (options.base !== undefined) {
+        const head = (options.head as string | undefined) ?? 'HEAD';
+        // Against the merge base, as a pull request's diff is: commits that landed on the base
+        // branch meanwhile are not this change's.
+        base = git(ctx.cwd, ['merge-base', options.base as string, head]);
+        const out = git(ctx.cwd, ['diff', '--name-only', '--no-renames', base, head]);
+        changed = out === '' ? [] : out.split('\n');
+      }
+    } catch (e) {
+      ctx.err(`fleet affected: ${(e as Error).message} (hint: in CI, check out with fetch-depth: 0 so the base commit is there)`);
+      return 1;
+    }
+    const refs: StackRef[] = customers.map((c) => ({
+      stack: stackId(c.spec),
+      file: relative(top, c.file),
+      environment: c.spec.environment,
+      cloud: c.spec.cloud,
+    }));
+    const customersDir = relative(top, dir) || '.';
+    const result = options.all
+      ? { all: true, allReasons: ['--all'], stacks: refs.map((r) => ({ ...r, because: '--all' })).sort((a, b) => a.stack.localeCompare(b.stack)), removed: [] }
+      : affectedStacks(changed, refs, customersDir);
+    const matrix = { include: matrixOf(result.stacks, maxJobs) };
+
+    if (options.json) {
+      // One line: CI stores it in a step output.
+      ctx.out(JSON.stringify({ base, ...result, matrix }));
+      return 0;
+    }
+    ctx.out(`${result.stacks.length} affected stack(s)${base ? ` since ${base.slice(0, 12)}` : ''}${result.all ? ` (all: ${result.allReasons.join('; ')})` : ''}`);
+    const width = Math.max(0, ...result.stacks.map((s) => s.stack.length));
+    for (const s of result.stacks) ctx.out(`  ${s.stack.padEnd(width)}  ${s.environment.padEnd(7)}  ${s.cloud}  ${s.because}`);
+    for (const r of result.removed) ctx.out(`  ${r}: customer file deleted; nothing to plan (destroying the stack is a manual \`cdktf destroy ${r}\`)`);
+    return 0;
+  },
+};

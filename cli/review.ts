@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { readExpectations, type Expectations } from '../upgrades/review/expected';
+import { HOW_TO_PRODUCE, readPlanFile } from '../upgrades/review/plan-json';
+import { renderMarkdown, renderText } from '../upgrades/review/render';
+import { failed, reviewPlan, stackFromFileName, stackFromPlan, type ReviewOptions, type StackReview, type StackSource } from '../upgrades/review/review';
+import { parseOptions, UsageError, type Command } from './command';
+
+function expectedFor(expectations: Expectations, expectFile: string, stack: string, wave: number | undefined): NonNullable<ReviewOptions['expected']> {
+  const staged = expectations.get(stack) ?? [];
+  const label = basename(expectFile);
+  if (wave !== undefined) {
+    const entry = staged.find((s) => s.wave === wave);
+    return entry
+      ? { changeSet: entry.changeSet, label: `${label} wave ${wave}`, missing: '' }
+      : { label: `${label} wave ${wave}`, missing: `${label} stages no change for ${stack} in wave ${wave}` };
+  }
+  if (staged.length === 0) return { label, missing: `${label} stages no change for ${stack}` };
+  // A stack staged in several waves is reviewed against its first: that is the one the deployed state precedes.
+  const more = staged.length > 1 ? ` (first of ${staged.length} waves for this stack; pass --wave to choose)` : '';
+  return { changeSet: staged[0].changeSet, label: `${label} wave ${staged[0].wave}${more}`, missing: '' };
+}
+
+export const reviewCommand: Command = {
+  name: 'review',
+  usage: 'review PLAN.json... [--expect DIR/plan.json] [--wave N] [--stack ID] [--md FILE]',
+  summary:
+    'Review `terraform show -json` plans, one per stack: exit 2 if one replaces or deletes a protected (data-holding) resource or changes what the stage did not predict (--expect), 1 if an input is not plan JSON.',
+  run(ctx) {
+    const { options, positionals } = parseOptions(ctx.args, { expect: 'string', wave: 'string', stack: 'string', md: 'string' });
+    if (positionals.length === 0) throw new UsageError('give at least one plan JSON file (terraform show -json PLANFILE > FILE)');
+    const stackOption = options.stack as string | undefined;
+    if (stackOption !== undefined && positionals.length > 1) throw new UsageError('--stack names the stack of a single plan; with several files, name each <stack>.plan.json');
+    const expectFile = options.expect === undefined ? undefined : resolve(ctx.cwd, options.expect as string);
+    let wave: number | undefined;
+    if (options.wave !== undefined) {
+      if (!expectFile) throw new UsageError('--wave chooses a wave of the staged plan given with --expect');
+      if (!/^[1-9]\d*$/.test(options.wave as string)) throw new UsageError(`--wave expects a wave number (1, 2, ...), got ${JSON.stringify(options.wave)}`);
+      wave = Number(options.wave);
+    }
+
+    let expectations: Expectations | undefined;
+    if (expectFile) {
+      const read = readExpectations(expectFile);
+      if (!read.ok) {
+        ctx.err(`fleet review: ${expectFile}: ${read.problem}`);
+        return 1;
+      }
+      expectations = read.expectations;
+    }
+
+    const reviews: StackReview[] = [];
+    const unreadable: { file: string; problem: string }[] = [];
+    const seen = new Map<string, string>();
+    for (const arg of positionals) {
+      const file = resolve(ctx.cwd, arg);
+      const read = readPlanFile(file);
+      if (!read.ok) {
+        unreadable.push({ file, problem: read.problem });
+        ctx.err(`fleet review: ${arg}: ${read.problem}; ${HOW_TO_PRODUCE}`);
+        continue;
+      }
+      const fromName = stackFromFileName(file);
+      const fromPlan = stackFromPlan(read.plan);
+      let stack: string;
+      let stackSource: StackSource;
+      if (stackOption !== undefined) [stack, stackSource] = [stackOption, 'option'];
+      else if (fromName !== undefined) [stack, stackSource] = [fromName, 'file name'];
+      else if (fromPlan !== undefined) [stack, stackSource] = [fromPlan.stack, fromPlan.source];
+      else if (!expectations) [stack, stackSource] = [basename(file), 'file name (no stack id found)'];
+      else {
+        const problem = 'cannot tell which stack it plans, so it cannot be compared with the staged plan: name it <stack>.plan.json or pass --stack';
+        unreadable.push({ file, problem });
+        ctx.err(`fleet review: ${arg}: ${problem}`);
+        continue;
+      }
+      const other = seen.get(stack);
+      if (other !== undefined) {
+        const problem = `it is a second plan of stack ${stack} (${basename(other)} is the first); review one plan per stack`;
+        unreadable.push({ file, problem });
+        ctx.err(`fleet review: ${arg}: ${problem}`);
+        continue;
+      }
+      seen.set(stack, file);
+      const expected = expectations && expectFile ? expectedFor(expectations, expectFile, stack, wave) : undefined;
+      reviews.push(reviewPlan(read.plan, { file, stack, stackSource, ...(expected ? { expected } : {}) }));
+    }
+
+    for (const line of renderText(reviews)) ctx.out(line);
+    if (options.md !== undefined) {
+      const mdFile = resolve(ctx.cwd, options.md as string);
+      try {
+        writeFileSync(mdFile, renderMarkdown(reviews, unreadable));
+      } catch (e) {
+        ctx.err(`fleet review: could not write ${mdFile}: ${(e as Error).message}`);
+        return 1;
+      }
+      ctx.out(`wrote ${mdFile}`);
+    }
+    // An input that could not be reviewed outranks findings: the review is incomplete.
+    if (unreadable.length > 0) return 1;
+    return reviews.some(failed) ? 2 : 0;
+  },
+};
