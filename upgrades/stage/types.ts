@@ -16,6 +16,11 @@ export interface ResourceChange {
   /** For a replace: the paths that force it (replace_paths in plan JSON). */
   readonly replacePaths?: string[];
   /**
+   * Paths whose new value is known only after apply (they refer to a resource that is replaced,
+   * or to an attribute that moves on every update); `terraform plan` shows "(known after apply)".
+   */
+  readonly knownAfterApply?: string[];
+  /**
    * Set when the prediction may be wrong: e.g. an update of a resource type whose force-new
    * attributes are not known to the stage, or a value only known after apply.
    */
