@@ -152,7 +152,6 @@ function strings(value: unknown): string[] {
 }
 
 function principals(value: unknown): string[] {
-  if (value === undefined) return ['-'];
   if (typeof value === 'string') return [value];
   return Object.entries(value as Record<string, unknown>).flatMap(([kind, ids]) => strings(ids).map((id) => `${kind}:${id}`));
 }
@@ -182,7 +181,11 @@ function grantsOf(policy: unknown): Map<string, Grant> | undefined {
     const effect = String(s.Effect ?? 'Allow');
     const actions = [...strings(s.Action), ...strings(s.NotAction).map((a) => `not ${a}`)];
     const resources = s.Resource !== undefined || s.NotResource !== undefined ? [...strings(s.Resource), ...strings(s.NotResource).map((r) => `not ${r}`)] : ['-'];
-    const who = s.Principal !== undefined || s.NotPrincipal !== undefined ? [...principals(s.Principal), ...principals(s.NotPrincipal).map((p) => `not ${p}`)] : ['-'];
+    const who = [
+      ...(s.Principal !== undefined ? principals(s.Principal) : []),
+      ...(s.NotPrincipal !== undefined ? principals(s.NotPrincipal).map((p) => `not ${p}`) : []),
+    ];
+    if (who.length === 0) who.push('-'); // an identity policy: the principal is whoever holds it
     const condition = stable(s.Condition ?? null);
     for (const action of actions) {
       for (const resource of resources) {
@@ -216,7 +219,7 @@ function policyWidening(before: unknown, after: unknown): { known: false } | { k
   if (newActions.length) parts.push(`adds actions ${list(newActions)}`);
   if (newResources.length) parts.push(`adds resources ${list(newResources)}`);
   if (newPrincipals.length) parts.push(`lets ${list(newPrincipals)} assume or use it`);
-  if (removedDenies.length) parts.push(`removes a Deny on ${list(uniq(removedDenies.map((g) => g.action)))}`);
+  if (removedDenies.length) parts.push(`removes a Deny on ${list(uniq(removedDenies.map((g) => g.action.replace(/^deny /, ''))))}`);
   if (parts.length === 0) parts.push(`changes the conditions or targets of existing grants (${added.length} grant(s) not in the current policy)`);
   return { known: true, widening: parts.join('; ') };
 }
@@ -272,7 +275,9 @@ const LEVEL_ORDER: Readonly<Record<Risk['level'], number>> = { blocking: 0, warn
 
 /** Blocking first, then warnings; each by address, then reason. */
 export function sortRisks(risks: readonly Risk[]): Risk[] {
-  return [...risks].sort((x, y) => LEVEL_ORDER[x.level] - LEVEL_ORDER[y.level] || (x.address < y.address ? -1 : x.address > y.address ? 1 : x.reason.localeCompare(y.reason)));
+  // Code-point order, not localeCompare: the output must not depend on the machine's locale.
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...risks].sort((x, y) => LEVEL_ORDER[x.level] - LEVEL_ORDER[y.level] || cmp(x.address, y.address) || cmp(x.reason, y.reason));
 }
 
 export function assessRisks(changes: readonly ResourceChange[], context: RiskContext = {}): Risk[] {

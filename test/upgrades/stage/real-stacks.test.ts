@@ -16,10 +16,16 @@ function spec(file: string, change: (raw: any) => void = () => {}): CustomerSpec
 }
 
 const synth = (s: CustomerSpec): TerraformConfig => JSON.parse(synthStack(s)) as TerraformConfig;
+/** Unchanged examples are synthesized once for all tests: synthesis is what makes this file slow. */
+const examples = new Map<string, TerraformConfig>();
+const example = (file: string): TerraformConfig => {
+  if (!examples.has(file)) examples.set(file, synth(spec(file)));
+  return examples.get(file)!;
+};
 const summary = (cs: ChangeSet) => cs.changes.map((c) => `${c.action} ${c.address.split('.')[0]}: ${c.paths.join(', ')}`);
 
 describe('acme-retail-prod (AWS)', () => {
-  const baseline = synth(awsSpec());
+  const baseline = example('acme-retail-prod.json');
 
   test('a collector version bump updates its launch template in place and rolls the group; nothing blocks', () => {
     const cs = computeChangeSet('acme-retail-prod', baseline, synth(awsSpec(undefined, (raw) => (raw.components.collector.version = '3.3.0'))));
@@ -58,7 +64,7 @@ describe('acme-retail-prod (AWS)', () => {
 
 describe('helios-media-prod (GCP)', () => {
   test('a bigquery-loader version bump replaces its instance template and updates the group in place; nothing blocks', () => {
-    const before = synth(spec('helios-media-prod.json'));
+    const before = example('helios-media-prod.json');
     const after = synth(spec('helios-media-prod.json', (raw) => (raw.components['bigquery-loader'].version = '1.7.3')));
     const cs = computeChangeSet('helios-media-prod', before, after);
     expect(summary(cs)).toEqual([
@@ -72,7 +78,7 @@ describe('helios-media-prod (GCP)', () => {
 test('every resource type the example customers synthesize is in the force-new table', () => {
   const types = new Set<string>();
   for (const file of readdirSync(CUSTOMERS_DIR).filter((f) => f.endsWith('.json') && f !== 'customer.schema.json')) {
-    for (const type of Object.keys(synth(spec(file)).resource ?? {})) types.add(type);
+    for (const type of Object.keys(example(file).resource ?? {})) types.add(type);
   }
   expect(types.size).toBeGreaterThan(50);
   // A construct that starts using a new type should add its row, not leave reviewers with uncertain updates.
