@@ -1,11 +1,14 @@
 /** `npm run bench`: prints the speed and memory figures; it asserts nothing. */
 import { benchPlan } from './plan';
+import { benchStage } from './stage';
 import { benchSynth } from './synth';
 
 async function main(): Promise<void> {
   for (const line of benchSynth()) console.log(line);
   console.log('');
   for (const line of await benchPlan()) console.log(line);
+  console.log('');
+  for (const line of benchStage()) console.log(line);
 }
 
 main().catch((e: Error) => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { customerFiles } from '../customers/load';
 
 /** The project root, whether this runs compiled (dist/bench) or from source (bench). */
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;

@@ -18,8 +18,8 @@ export const upgradesStageCommand: Command = {
     const outDir = resolve(ctx.cwd, options.out as string);
     let staged;
     try {
-      staged = await replaceFolder(outDir, (dir) => {
-        const result = stagePlan(
+      staged = await replaceFolder(outDir, async (dir) => {
+        const result = await stagePlan(
           inputs.customers.map((c) => c.spec),
           inputs.plan,
           inputs.now,

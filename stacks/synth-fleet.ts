@@ -6,6 +6,7 @@ import { App } from 'cdktf';
 import { stackId, type CustomerSpec } from '../customers/schema';
 import { replaceFolder } from './output-folder';
 import { PipelineStack } from './pipeline-stack';
+import { disableTokenStackTraces } from './token-stack-traces';
 
 export interface SynthOptions {
   /** Folder that will hold manifest.json and stacks/<stack>/cdk.tf.json. */
@@ -48,6 +49,7 @@ function sortByStack(specs: readonly CustomerSpec[]): CustomerSpec[] {
  * collector never walks every stack's construct tree at once.
  */
 export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now: Date): { version: string; stacks: ManifestStacks } {
+  disableTokenStackTraces();
   const manifest = { version: '', stacks: {} as ManifestStacks };
   for (const spec of specs) {
     const app = new App({ outdir: dir, skipValidation: true, stackTraces: false });

@@ -1,14 +1,14 @@
 /**
  * Turns an upgrade plan into concrete, reviewable Terraform changes, wave by wave: for each stack
  * a wave touches, synthesize it before the wave (earlier waves' pins applied) and after it, and
- * compare the two. Only the stacks a wave touches are synthesized.
+ * compare the two. Only the stacks a wave touches are synthesized, through the fleet synth (so the
+ * policy rules apply and large batches spread over worker processes).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'cdktf';
 import { stackId, type CustomerSpec } from '../../customers/schema';
-import { PipelineStack } from '../../stacks/pipeline-stack';
+import { synthFleet } from '../../stacks/synth-fleet';
 import type { PlannedChange, UpgradePlan } from '../planner/types';
 import { applyPins } from './apply-pins';
 import { computeChangeSet } from './change-set';
@@ -47,43 +47,64 @@ export interface StagedPlan {
   readonly plan: UpgradePlan;
 }
 
-/** One stack's synthesized configuration, through the same App path as `fleet synth` (policy rules included). */
-export function synthesizeConfig(spec: CustomerSpec, now: Date): string {
+interface Entry {
+  readonly wave: number;
+  readonly stack: string;
+  readonly before: CustomerSpec;
+  readonly after: CustomerSpec;
+}
+
+/**
+ * Synthesizes the given specs through the fleet synth (policy rules included, worker processes
+ * for large batches) and returns each stack's cdk.tf.json text. Stack ids must be unique.
+ */
+async function synthesizeAll(specs: readonly CustomerSpec[], now: Date): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'stage-'));
   try {
-    const app = new App({ outdir: dir, skipValidation: true, stackTraces: false });
-    new PipelineStack(app, { spec, now });
-    app.synth();
-    return readFileSync(join(dir, 'stacks', stackId(spec), 'cdk.tf.json'), 'utf8');
+    const outDir = join(dir, 'out');
+    await synthFleet(specs, { outDir, now });
+    return new Map(specs.map((s) => [stackId(s), readFileSync(join(outDir, 'stacks', stackId(s), 'cdk.tf.json'), 'utf8')]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function stagePlan(specs: readonly CustomerSpec[], plan: UpgradePlan, now: Date): StagedPlan {
-  const current = new Map(specs.map((s) => [stackId(s), s]));
-  // Synthesized "before" configs are reused: a stack's baseline in one wave is its target in the last.
-  const synthesized = new Map<string, string>();
-  const synth = (spec: CustomerSpec): string => {
-    const key = JSON.stringify(spec);
-    let text = synthesized.get(key);
-    if (text === undefined) {
-      text = synthesizeConfig(spec, now);
-      synthesized.set(key, text);
-    }
-    return text;
-  };
+/** Splits entries into rounds in which each stack appears once, so a round synthesizes in one folder. */
+function rounds(entries: readonly Entry[]): Entry[][] {
+  const out: Entry[][] = [];
+  for (const entry of entries) {
+    const round = out.find((r) => !r.some((e) => e.stack === entry.stack));
+    if (round) round.push(entry);
+    else out.push([entry]);
+  }
+  return out;
+}
 
-  const waves = plan.waves.map((wave): StagedWave => {
-    const stacks = wave.environments.map((env): StagedStack => {
+export async function stagePlan(specs: readonly CustomerSpec[], plan: UpgradePlan, now: Date): Promise<StagedPlan> {
+  // Pins accumulate wave by wave: a stack's baseline includes the waves before it.
+  const current = new Map(specs.map((s) => [stackId(s), s]));
+  const entries: Entry[] = plan.waves.flatMap((wave) =>
+    wave.environments.map((env) => {
       const before = current.get(env.stack);
       if (!before) throw new Error(`the plan names stack ${env.stack}, which no customer file defines; re-plan`);
       const after = applyPins(before, env.changes);
-      const beforeText = synth(before);
-      const target = synth(after);
       current.set(env.stack, after);
-      const changeSet = computeChangeSet(env.stack, JSON.parse(beforeText) as TerraformConfig, JSON.parse(target) as TerraformConfig);
-      return { stack: env.stack, customer: env.customer, environment: env.environment, pinChanges: env.changes, changeSet, target };
+      return { wave: wave.number, stack: env.stack, before, after };
+    }),
+  );
+  const configs = new Map<Entry, { before: string; after: string }>();
+  for (const round of rounds(entries)) {
+    const before = await synthesizeAll(round.map((e) => e.before), now);
+    const after = await synthesizeAll(round.map((e) => e.after), now);
+    for (const e of round) configs.set(e, { before: before.get(e.stack)!, after: after.get(e.stack)! });
+  }
+
+  let next = 0;
+  const waves = plan.waves.map((wave): StagedWave => {
+    const stacks = wave.environments.map((env): StagedStack => {
+      const { before, after } = configs.get(entries[next++])!;
+      const changeSet = computeChangeSet(env.stack, JSON.parse(before) as TerraformConfig, JSON.parse(after) as TerraformConfig);
+      return { stack: env.stack, customer: env.customer, environment: env.environment, pinChanges: env.changes, changeSet, target: after };
     });
     return {
       number: wave.number,
