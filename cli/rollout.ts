@@ -71,8 +71,8 @@ function loadState(file: string, shown: string): RolloutState | undefined {
 }
 
 function writeAll(files: { path: string; text: string }[], statePath: string): void {
-  mkdirSync(dirname(statePath), { recursive: true });
   try {
+    mkdirSync(dirname(statePath), { recursive: true });
     writeFilesAtomically(files);
   } catch (e) {
     throw new InputError([`could not write ${files.map((f) => f.path).join(', ')}: ${(e as Error).message}; nothing was written.`]);

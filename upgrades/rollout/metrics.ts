@@ -18,10 +18,14 @@
  * points; like a missing field, it is judged "no data", which is not healthy.
  */
 import { z } from 'zod';
+import { expect } from '../../customers/schema';
 import type { ValidationIssue } from '../validation';
 import { parseJsonFile } from './issues';
 
-const value = z.number().min(0).nullable();
+const value = z
+  .number()
+  .min(0, expect('a number >= 0 (null when the series has no data)'))
+  .nullable();
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -39,7 +43,7 @@ export const metricsFileSchema = z.strictObject({
   /** The period the values cover; it starts at or after the wave's deploy. */
   window: z
     .strictObject({ from: instant, to: instant })
-    .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: JSON.stringify({ expected: 'window.to after window.from' }), path: ['to'] }),
+    .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: expect('window.to after window.from'), path: ['to'] }),
   stacks: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), stackMetricsSchema),
 });
 

@@ -98,14 +98,15 @@ export function parseState(file: string, text: string): { state?: RolloutState; 
   return { state, issues: [] };
 }
 
-/** Two-space JSON with a final newline; waves in number order so diffs stay small. */
+/**
+ * Two-space JSON with a final newline, waves in number order and every object's keys in the
+ * schema's order (however the object was built), so the same state is always the same text
+ * and a diff shows only what changed.
+ */
 export function renderState(state: RolloutState): string {
-  const ordered = (r: Rollout) => ({
-    plan: r.plan,
-    startedAt: r.startedAt,
-    waves: Object.fromEntries(sortedWaves(r).map((w) => [String(w.number), w])),
-  });
-  return `${JSON.stringify({ formatVersion: 1, ...ordered(state), previous: state.previous.map(ordered) }, null, 2)}\n`;
+  const ordered = (r: Rollout): Rollout => ({ ...r, waves: Object.fromEntries(sortedWaves(r).map((w) => [String(w.number), w])) });
+  const canonical = stateSchema.parse({ ...state, ...ordered(state), previous: state.previous.map(ordered) });
+  return `${JSON.stringify(canonical, null, 2)}\n`;
 }
 
 export function sortedWaves(r: Pick<Rollout, 'waves'>): WaveRecord[] {
