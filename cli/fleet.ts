@@ -12,8 +12,9 @@ import { mainCommand } from './main-job';
 import { ROLLOUT_COMMANDS } from './rollout';
 import { affectedCommand } from './affected';
 import { upgradesStageCommand } from './upgrades-stage';
+import { reviewCommand } from './review';
 
-export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, upgradesStageCommand, schemaCommand, ...ROLLOUT_COMMANDS, affectedCommand];
+export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, upgradesStageCommand, schemaCommand, ...ROLLOUT_COMMANDS, affectedCommand, reviewCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

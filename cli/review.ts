@@ -86,7 +86,7 @@ export const reviewCommand: Command = {
       reviews.push(reviewPlan(read.plan, { file, stack, stackSource, ...(expected ? { expected } : {}) }));
     }
 
-    for (const line of renderText(reviews)) ctx.out(line);
+    for (const line of renderText(reviews, unreadable.length)) ctx.out(line);
     if (options.md !== undefined) {
       const mdFile = resolve(ctx.cwd, options.md as string);
       try {
