@@ -51,7 +51,7 @@ const GCP_RULES: readonly Rule[] = [
     metric: 'failingUptimeCheckers',
     bound: 'max',
     limit: () => GCP_FAILING_CHECKERS_LIMIT,
-    source: 'the collector-backend-health alert (constructs/gcp/gcp-pipeline.ts)',
+    source: 'collector-backend-health alert in constructs/gcp/gcp-pipeline.ts',
   },
 ];
 

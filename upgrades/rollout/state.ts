@@ -167,6 +167,12 @@ export function describeFailure(f: GateFailure): string {
   return `${f.stack} ${f.metric}: ${f.reason}`;
 }
 
+/** The first few failed checks, for one-line messages; `fleet rollout status` lists them all. */
+function failureSummary(failures: readonly GateFailure[]): string {
+  const shown = failures.slice(0, 3).map(describeFailure).join('; ');
+  return failures.length > 3 ? `${shown}; and ${failures.length - 3} more (see \`fleet rollout status\`)` : shown;
+}
+
 /**
  * Why a wave is not (yet) a safe base for the next one, or undefined when it is: deployed, and
  * judged healthy by a gate whose metrics cover the whole bake.
@@ -186,6 +192,6 @@ export function notSettledReason(w: WaveRecord): string | undefined {
     case 'baking':
       return `${name} is healthy on metrics up to ${showInstant(h.gate.window.to)}, but its ${w.bakeDays}-day bake runs until ${showInstant(h.bakeEnds)}: gate it again with metrics up to then`;
     case 'halted':
-      return `${name} is halted by the health gate of ${showInstant(h.gate.at)}: ${h.gate.failures.map(describeFailure).join('; ')}`;
+      return `${name} is halted by the health gate of ${showInstant(h.gate.at)}: ${failureSummary(h.gate.failures)}`;
   }
 }
