@@ -144,7 +144,7 @@ export const rolloutApplyCommand: Command = {
         ctx.err(decision.message);
         return 1;
       case 'refused':
-        ctx.err(`refused: wave ${decision.wave} cannot be applied yet; nothing was changed.`);
+        ctx.err(`refused: wave ${decision.wave} of the plan for ${plan.generatedFor} (${plan.digest}) cannot be applied yet; nothing was changed.`);
         for (const r of decision.reasons) ctx.err(`  - ${r}`);
         ctx.err('Wait for the gate, or override with --force --reason "..." (the reason is recorded).');
         return 2;

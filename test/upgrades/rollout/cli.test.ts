@@ -63,7 +63,7 @@ describe('fleet rollout apply', () => {
     const before = snapshot(dir);
     const refused = await run('rollout', 'apply', '--wave', '2', '--at', '2026-11-27');
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('refused: wave 2 cannot be applied yet; nothing was changed.\n  - wave 2 waits for wave 1: wave 1 (canary) has not been applied yet');
+    expect(refused.err).toMatch(/^refused: wave 2 of the plan for 2026-11-27 \([0-9a-f]{12}\) cannot be applied yet; nothing was changed\.\n  - wave 2 waits for wave 1: wave 1 \(canary\) has not been applied yet/);
     expect(snapshot(dir)).toEqual(before);
 
     expect(await run('rollout', 'apply', '--wave', '2', '--force')).toMatchObject({ code: 1, err: expect.stringContaining('--force needs --reason') });
