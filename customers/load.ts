@@ -4,19 +4,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type { z } from 'zod';
 import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
-import { findSecrets, redact } from './secret-detector';
+import { formatIssue, parseJson, zodIssues, type ValidationIssue } from './json-issues';
+import { findSecrets } from './secret-detector';
 
-export interface ValidationIssue {
-  readonly file: string;
-  /** Dotted path to the field, e.g. components.enrich.version; empty for the whole file. */
-  readonly path: string;
-  readonly expected: string;
-  readonly got: string;
-  readonly hint?: string;
-}
+export { formatIssue, type ValidationIssue };
+
 
 export interface LoadedCustomer {
   readonly file: string;
@@ -48,72 +41,10 @@ export function customerFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
 
-function decodeMessage(message: string): { expected: string; hint?: string } {
-  try {
-    const decoded = JSON.parse(message) as { expected?: unknown; hint?: unknown };
-    if (typeof decoded.expected === 'string') {
-      return { expected: decoded.expected, hint: typeof decoded.hint === 'string' ? decoded.hint : undefined };
-    }
-  } catch {
-    // a message zod wrote itself
-  }
-  return { expected: message.replace(/^Invalid input: /, '') };
-}
 
-function zodIssues(file: string, raw: unknown, error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    const got = valueAt(raw, issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      return {
-        file,
-        path,
-        expected: 'only the fields the schema defines',
-        got: `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`,
-        hint: 'check the spelling against customers/customer.schema.json',
-      };
-    }
-    if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && got !== undefined)) {
-      const options = 'values' in issue ? (issue.values as unknown[]).map((v) => JSON.stringify(v)).join(' | ') : undefined;
-      return { file, path, expected: options ? `one of ${options}` : decodeMessage(issue.message).expected, got: redact(got) };
-    }
-    if (issue.code === 'invalid_type' && got === undefined) {
-      // zod's own wording ("expected string, received undefined") would read "expected expected ...".
-      return { file, path, expected: `a value (${issue.expected})`, got: 'nothing (the field is missing)', hint: 'the field is required' };
-    }
-    const { expected, hint } = decodeMessage(issue.message);
-    return { file, path, expected, got: got === undefined ? 'nothing (the field is missing)' : redact(got), hint };
-  });
-}
 
-function lineAndColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
-}
 
-function parseFile(file: string, text: string): { raw?: unknown; issues: ValidationIssue[] } {
-  const errors: ParseError[] = [];
-  const raw = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
-  if (errors.length === 0) return { raw, issues: [] };
-  return {
-    issues: errors.map((e) => ({
-      file,
-      path: '',
-      expected: 'valid JSON',
-      got: `${printParseErrorCode(e.error)} at ${lineAndColumn(text, e.offset)}`,
-      hint: 'fix the syntax; comments and trailing commas are not allowed',
-    })),
-  };
-}
 
 /** Checks that need more than one field, or more than one file, or the clock. */
 function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): ValidationIssue[] {
@@ -184,7 +115,7 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
   for (const { file, text } of inputs) {
-    const parsed = parseFile(file, text);
+    const parsed = parseJson(file, text);
     issues.push(...parsed.issues);
     if (parsed.raw === undefined) continue;
     // Secrets first: a credential in a customer file is the worst mistake it can hold.
@@ -199,7 +130,7 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
     }
     const result = customerSchema.safeParse(parsed.raw);
     if (!result.success) {
-      issues.push(...zodIssues(file, parsed.raw, result.error));
+      issues.push(...zodIssues(file, parsed.raw, result.error, 'customers/customer.schema.json'));
       continue;
     }
     issues.push(...semanticIssues(file, result.data, opts));
@@ -224,8 +155,3 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
   return { customers, issues };
 }
 
-/** One line per issue, the way `fleet validate` prints them. */
-export function formatIssue(issue: ValidationIssue): string {
-  const where = issue.path ? `${issue.file}: ${issue.path}` : issue.file;
-  return `${where}: expected ${issue.expected}, got ${issue.got}${issue.hint ? ` (hint: ${issue.hint})` : ''}`;
-}

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { expect } from '../customers/schema';
 import { SEVERITIES } from './catalog/schema';
-import { parseJson, zodIssues, type ValidationIssue } from './validation';
+import { parseJson, zodIssues, type ValidationIssue } from '../customers/json-issues';
 
 const ENVIRONMENTS = ['prod', 'staging', 'dev'] as const;
 const RINGS = [0, 1, 2, 3] as const;

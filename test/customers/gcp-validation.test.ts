@@ -53,9 +53,9 @@ describe('GCP customer file validation', () => {
     expect(issue.hint).toBe('for a shared VPC, set gcp.networkProjectId to helios-network-host');
   });
 
-  test('an existing certificate without its id says the field is required', () => {
+  test('an existing certificate without its id says the field is missing', () => {
     const [issue] = issuesAfter((raw) => (raw.collector.ssl = { certificate: 'existing' }));
-    expect(issue).toMatchObject({ path: 'collector.ssl.certificateId', got: 'nothing (the field is missing)', hint: 'the field is required' });
+    expect(issue).toMatchObject({ path: 'collector.ssl.certificateId', expected: 'a string', got: 'nothing (the field is missing)' });
   });
 
   test('an unknown certificate kind names the two there are', () => {

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import semver from 'semver';
 import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
 import type { VersionCheck } from '../../customers/load';
-import { parseJson, show, zodIssues, type ValidationIssue } from '../validation';
+import { parseJson, show, zodIssues, type ValidationIssue } from '../../customers/json-issues';
 import { componentCatalogSchema, type Catalog, type ComponentCatalog } from './schema';
 
 export interface CatalogResult {

@@ -3,18 +3,8 @@
  * shape `fleet validate` prints: file, field, expected, got, hint.
  */
 import type { z } from 'zod';
-import { parseJson, zodIssues, type ValidationIssue } from '../validation';
+import { parseJson, zodIssues, type ValidationIssue } from '../../customers/json-issues';
 
-/**
- * zod words a missing or mistyped field as "expected string, received undefined"; printed after
- * "expected" that would read "expected expected string". Say what is wanted instead.
- */
-function plainExpected(issue: ValidationIssue): ValidationIssue {
-  const m = /^expected (\w+), received \w+$/.exec(issue.expected);
-  if (!m) return issue;
-  const article = /^[aeiou]/.test(m[1]) ? 'an' : 'a';
-  return { ...issue, expected: `${article} ${m[1]}` };
-}
 
 export function parseJsonFile<S extends z.ZodTypeAny>(
   file: string,
@@ -25,6 +15,6 @@ export function parseJsonFile<S extends z.ZodTypeAny>(
   const parsed = parseJson(file, text);
   if (parsed.issues.length > 0) return { issues: parsed.issues };
   const result = schema.safeParse(parsed.raw);
-  if (!result.success) return { raw: parsed.raw, issues: zodIssues(file, parsed.raw, result.error, schemaHint).map(plainExpected) };
+  if (!result.success) return { raw: parsed.raw, issues: zodIssues(file, parsed.raw, result.error, schemaHint) };
   return { data: result.data as z.infer<S>, raw: parsed.raw, issues: [] };
 }

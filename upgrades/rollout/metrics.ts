@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { expect } from '../../customers/schema';
-import type { ValidationIssue } from '../validation';
+import type { ValidationIssue } from '../../customers/json-issues';
 import { parseJsonFile } from './issues';
 
 const value = z

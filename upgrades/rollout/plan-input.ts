@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { COMPONENT_IDS, expect, type ComponentId } from '../../customers/schema';
-import type { ValidationIssue } from '../validation';
+import type { ValidationIssue } from '../../customers/json-issues';
 import { parseJsonFile } from './issues';
 
 const version = z

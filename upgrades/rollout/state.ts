@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { COMPONENT_IDS } from '../../customers/schema';
-import type { ValidationIssue } from '../validation';
+import type { ValidationIssue } from '../../customers/json-issues';
 import { parseJsonFile } from './issues';
 import type { PlannedWave, RolloutPlan } from './plan-input';
 

@@ -1,12 +1,20 @@
 /**
- * Turns JSON syntax errors and zod errors into the `ValidationIssue` shape that
- * `fleet validate` prints for customer files, so catalog and policy problems read the same way.
+ * JSON syntax errors and zod errors as `ValidationIssue`s (file, field path, expected, got, hint),
+ * shared by every file the fleet reads: customer files, the release catalog, the policy and the
+ * rollout's plan, state and metrics files, so all of them report problems the same way.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
-import type { ValidationIssue } from '../customers/load';
+import { redact } from './secret-detector';
 
-export type { ValidationIssue };
+export interface ValidationIssue {
+  readonly file: string;
+  /** Dotted path to the field, e.g. components.enrich.version; empty for the whole file. */
+  readonly path: string;
+  readonly expected: string;
+  readonly got: string;
+  readonly hint?: string;
+}
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = root;
@@ -30,12 +38,12 @@ function decodeMessage(message: string): { expected: string; hint?: string } {
   return { expected: message.replace(/^Invalid input: /, '') };
 }
 
+/** A value as an error message shows it: missing, or redacted when it looks like a credential. */
 export function show(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return value === undefined ? 'nothing (the field is missing)' : redact(value);
 }
 
+/** `schemaHint` names where the allowed fields are documented (e.g. customers/customer.schema.json). */
 export function zodIssues(file: string, raw: unknown, error: z.ZodError, schemaHint: string): ValidationIssue[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
@@ -49,9 +57,15 @@ export function zodIssues(file: string, raw: unknown, error: z.ZodError, schemaH
         hint: `check the spelling against ${schemaHint}`,
       };
     }
-    if (issue.code === 'invalid_value') {
-      const options = (issue.values as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
-      return { file, path, expected: `one of ${options}`, got: show(got) };
+    if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && got !== undefined)) {
+      const options = 'values' in issue ? (issue.values as unknown[]).map((v) => JSON.stringify(v)).join(' | ') : undefined;
+      return { file, path, expected: options ? `one of ${options}` : decodeMessage(issue.message).expected, got: show(got) };
+    }
+    if (issue.code === 'invalid_type') {
+      // zod's own wording ("expected string, received undefined") would read "expected expected ...".
+      const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
+      const { expected, hint } = issue.message.startsWith('{') ? decodeMessage(issue.message) : { expected: `${article} ${issue.expected}`, hint: undefined };
+      return { file, path, expected, got: show(got), hint };
     }
     const { expected, hint } = decodeMessage(issue.message);
     return { file, path, expected, got: show(got), hint };
@@ -63,7 +77,7 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
-/** Strict JSON (no comments, no trailing commas), with positions for syntax errors. */
+/** Strict JSON (no comments, no trailing commas), with line and column for syntax errors. */
 export function parseJson(file: string, text: string): { raw?: unknown; issues: ValidationIssue[] } {
   const errors: ParseError[] = [];
   const raw = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
@@ -77,4 +91,10 @@ export function parseJson(file: string, text: string): { raw?: unknown; issues: 
       hint: 'fix the syntax; comments and trailing commas are not allowed',
     })),
   };
+}
+
+/** One line per issue, the way `fleet validate` prints them. */
+export function formatIssue(issue: ValidationIssue): string {
+  const where = issue.path ? `${issue.file}: ${issue.path}` : issue.file;
+  return `${where}: expected ${issue.expected}, got ${issue.got}${issue.hint ? ` (hint: ${issue.hint})` : ''}`;
 }
