@@ -1,13 +1,6 @@
 import { Construct } from 'constructs';
-import { Aspects, GcsBackend, S3Backend, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { AwsPipeline } from '../constructs/aws/aws-pipeline';
-import { GcpPipeline } from '../constructs/gcp/gcp-pipeline';
-import { AWS_RULES } from '../constructs/policy/aws-rules';
-import { GCP_RULES } from '../constructs/policy/gcp-rules';
-import { PolicyChecks } from '../constructs/policy/rule';
-import { stackId, type AwsCustomerSpec, type CustomerSpec, type GcpCustomerSpec } from '../customers/schema';
+import { Aspects, TerraformStack } from 'cdktf';
+import { stackId, type CustomerSpec } from '../customers/schema';
 import { ComponentTags } from './component-tags';
 
 export interface PipelineStackProps {
@@ -23,47 +16,6 @@ export function stateKey(spec: CustomerSpec): string {
   return `${spec.id}/${spec.environment}/terraform.tfstate`;
 }
 
-function configureAws(stack: TerraformStack, spec: AwsCustomerSpec, now: Date): void {
-  const id = stackId(spec);
-  new S3Backend(stack, {
-    bucket: spec.stateBackend.bucket,
-    key: stateKey(spec),
-    region: spec.stateBackend.region,
-    encrypt: true,
-    dynamodbTable: spec.stateBackend.dynamodbTable,
-  });
-  // cdktf 0.21's S3Backend predates S3-native locking (Terraform >= 1.10).
-  if (!spec.stateBackend.dynamodbTable) stack.addOverride('terraform.backend.s3.use_lockfile', true);
-  new AwsProvider(stack, 'aws', {
-    region: spec.aws.region,
-    allowedAccountIds: [spec.aws.accountId],
-    assumeRole: [
-      {
-        roleArn: spec.aws.deployRoleArn ?? `arn:aws:iam::${spec.aws.accountId}:role/fleet-deploy`,
-        sessionName: `fleet-${id}`.slice(0, 64),
-      },
-    ],
-    defaultTags: [{ tags: { customer: spec.id, environment: spec.environment, 'managed-by': MANAGED_BY } }],
-  });
-  new AwsPipeline(stack, 'pipeline', { spec, now });
-}
-
-/** The GCS state prefix of a customer environment: `[<prefix>/]<customer>/<environment>`, one state per stack. */
-export function statePrefix(spec: GcpCustomerSpec): string {
-  return [spec.stateBackend.prefix, spec.id, spec.environment].filter((p) => p !== undefined && p !== '').join('/');
-}
-
-function configureGcp(stack: TerraformStack, spec: GcpCustomerSpec, now: Date): void {
-  const deployer = spec.gcp.deployServiceAccount;
-  // The state is read and written as the deploy service account too: an engineer needs only
-  // permission to impersonate it, never direct access to the customer's project or state.
-  new GcsBackend(stack, { bucket: spec.stateBackend.bucket, prefix: statePrefix(spec), impersonateServiceAccount: deployer });
-  const provider = new GoogleProvider(stack, 'google', { project: spec.gcp.projectId, region: spec.gcp.region, impersonateServiceAccount: deployer });
-  // Set as an override: cdktf snake-cases the keys of a provider's map arguments ("managed-by" would become "managed_by").
-  provider.addOverride('default_labels', { customer: spec.id, environment: spec.environment, 'managed-by': MANAGED_BY });
-  new GcpPipeline(stack, 'pipeline', { spec, now });
-}
-
 /**
  * One customer environment: its own state (backend key or prefix), provider credentials (on AWS a
  * role assumed in the customer's account, which must be the account named in the file; on GCP the
@@ -76,13 +28,13 @@ export class PipelineStack extends TerraformStack {
     this.addOverride('terraform.required_version', '>= 1.5.0');
     const { spec } = props;
     switch (spec.cloud) {
+      // Each cloud's module is loaded on first use: its provider classes take a few hundred
+      // milliseconds to load, which a fleet of one cloud never needs to pay for the other.
       case 'aws':
-        configureAws(this, spec, props.now);
-        Aspects.of(this).add(new PolicyChecks(AWS_RULES));
+        (require('./aws-stack') as typeof import('./aws-stack')).configureAws(this, spec, props.now);
         break;
       case 'gcp':
-        configureGcp(this, spec, props.now);
-        Aspects.of(this).add(new PolicyChecks(GCP_RULES));
+        (require('./gcp-stack') as typeof import('./gcp-stack')).configureGcp(this, spec, props.now);
         break;
     }
     Aspects.of(this).add(new ComponentTags('pipeline'));

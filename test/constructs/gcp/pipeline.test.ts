@@ -4,7 +4,7 @@ import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy'
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcpCollectorLoadBalancer } from '../../../constructs/gcp/collector-load-balancer';
 import { GcpVmService } from '../../../constructs/gcp/vm-service';
-import { statePrefix } from '../../../stacks/pipeline-stack';
+import { statePrefix } from '../../../stacks/gcp-stack';
 import { gcpSpec, NOW, Synth, synthStack } from './gcp-support';
 
 /** The examples, synthesized once for every test in this file. */
