@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Aspects, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-instance-template';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
@@ -15,23 +15,14 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { grantRole } from '../../../constructs/gcp/iam';
 import { PrivateBucket } from '../../../constructs/gcp/private-bucket';
 import { renderStartupScript } from '../../../constructs/gcp/startup-script';
+import { violations as ruleViolations } from '../../support/violations';
 import { GCP_RULES } from '../../../constructs/policy/gcp-rules';
-import { PolicyChecks } from '../../../constructs/policy/rule';
 import { PipelineStack } from '../../../stacks/pipeline-stack';
 import { gcpSpec, NOW } from './gcp-support';
 
-/** Builds a stack with `build`, runs the GCP rules, and returns the error messages. */
+/** Error messages the GCP rules leave on a stack built by `build`. */
 function violations(build: (stack: TerraformStack) => void): string[] {
-  const stack = new TerraformStack(Testing.app(), 'rules');
-  new GoogleProvider(stack, 'google', { project: 'rules-project', region: 'europe-west1' });
-  build(stack);
-  Aspects.of(stack).add(new PolicyChecks(GCP_RULES));
-  Testing.synth(stack);
-  return stack.node
-    .findAll()
-    .flatMap((n) => n.node.metadata)
-    .filter((m) => String(m.type).toLowerCase().includes('error'))
-    .map((m) => String(m.data));
+  return ruleViolations(GCP_RULES, (s) => new GoogleProvider(s, 'google', { project: 'rules-project', region: 'europe-west1' }), build);
 }
 
 const withRule = (id: string) => (found: string[]) => found.filter((m) => m.startsWith(`[${id}]`));

@@ -1,4 +1,5 @@
-import { App, Aspects, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { App, Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { PolicyChecks } from '../../../constructs/policy/rule';
 import type { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -8,21 +9,12 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ArchiveBucket } from '../../../constructs/aws/archive-bucket';
 import { policyJson } from '../../../constructs/aws/policy-document';
+import { violations as ruleViolations } from '../../support/violations';
 import { AWS_RULES } from '../../../constructs/policy/aws-rules';
-import { PolicyChecks } from '../../../constructs/policy/rule';
 
-/** Builds a stack with `build`, runs the AWS rules, and returns the error messages. */
+/** Error messages the AWS rules leave on a stack built by `build`. */
 function violations(build: (stack: TerraformStack) => void): string[] {
-  const stack = new TerraformStack(Testing.app(), 'rules');
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  build(stack);
-  Aspects.of(stack).add(new PolicyChecks(AWS_RULES));
-  Testing.synth(stack);
-  return stack.node
-    .findAll()
-    .flatMap((n) => n.node.metadata)
-    .filter((m) => String(m.type).toLowerCase().includes('error'))
-    .map((m) => String(m.data));
+  return ruleViolations(AWS_RULES, (s) => new AwsProvider(s, 'aws', { region: 'eu-west-1' }), build);
 }
 
 const role = (stack: Construct) =>
