@@ -55,3 +55,8 @@ export function parseAt(value: string | undefined, now: () => Date = () => new D
   }
   return new Date(`${value}T00:00:00Z`);
 }
+
+/** Progress lines go to a person's terminal only; CI logs and pipes stay machine-readable. */
+export function progress(ctx: CommandContext, line: string): void {
+  if (process.stderr.isTTY && !process.env.CI) ctx.err(line);
+}

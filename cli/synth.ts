@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { formatIssue, loadCustomers } from '../customers/load';
 import { stackId } from '../customers/schema';
 import { synthFleet } from '../stacks/synth-fleet';
-import { parseAt, parseOptions, UsageError, type Command } from './command';
+import { parseAt, parseOptions, progress, UsageError, type Command } from './command';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -27,6 +27,7 @@ export const synthCommand: Command = {
       if (unknown.length > 0) throw new UsageError(`unknown stack(s) ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
       specs = specs.filter((s) => wanted.includes(stackId(s)));
     }
+    progress(ctx, `synthesizing ${specs.length} stack(s) into ${outDir} ...`);
     try {
       const result = await synthFleet(specs, { outDir, now });
       ctx.out(`synthesized ${result.stacks.length} stack(s) into ${outDir}: ${result.stacks.join(', ')}`);

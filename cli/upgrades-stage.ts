@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { replaceFolder } from '../stacks/output-folder';
 import { stagePlan } from '../upgrades/stage/stage';
 import { countActions, renderStagedJson, renderStagedMarkdown } from '../upgrades/stage/report';
-import { parseOptions, UsageError, type Command } from './command';
+import { parseOptions, progress, UsageError, type Command } from './command';
 import { planFromOptions } from './planning-inputs';
 
 export const upgradesStageCommand: Command = {
@@ -16,6 +16,8 @@ export const upgradesStageCommand: Command = {
     const inputs = planFromOptions(ctx, options);
     if (!inputs) return 1;
     const outDir = resolve(ctx.cwd, options.out as string);
+    const touched = inputs.plan.waves.reduce((n, w) => n + w.environments.length, 0);
+    progress(ctx, `staging ${inputs.plan.waves.length} wave(s): synthesizing ${touched} stack(s) before and after ...`);
     let staged;
     try {
       staged = await replaceFolder(outDir, async (dir) => {
