@@ -6,10 +6,10 @@ const grantBindings = (s: Synth) =>
     .flatMap(([type, rs]) => Object.values(rs).filter((r) => String(r.condition?.title ?? '').startsWith('grant-')).map((r): Record<string, any> => ({ ...r, type })));
 const grantSubscriptions = (s: Synth, grantId = '') => s.all('google_pubsub_subscription').filter((r) => r.name.includes(`grant-${grantId}`));
 
-// helios-media-prod: dq-investigation-7312 (enriched-data-read) is approved until 2026-12-18.
-const lastDay = Synth.of(gcpSpec(), new Date('2026-12-18T23:00:00Z'));
-const dayAfter = Synth.of(gcpSpec(), new Date('2026-12-19T00:00:00Z'));
-// helios-media-staging: stream-debug-7104 (stream-read, until 2026-12-04) and logs-review-6980 (logs-read, until 2026-12-15).
+// helios-media-prod: dq-investigation-7312 (enriched-data-read) is approved until 2027-12-18.
+const lastDay = Synth.of(gcpSpec(), new Date('2027-12-18T23:00:00Z'));
+const dayAfter = Synth.of(gcpSpec(), new Date('2027-12-19T00:00:00Z'));
+// helios-media-staging: stream-debug-7104 (stream-read, until 2027-12-04) and logs-review-6980 (logs-read, until 2027-12-15).
 const staging = Synth.of(gcpSpec('helios-media-staging.json'), new Date('2026-12-01T00:00:00Z'));
 
 describe('time-bound access grants on GCP', () => {
@@ -23,8 +23,8 @@ describe('time-bound access grants on GCP', () => {
       expect(b.member).toBe('user:sam.okafor@fleet.example');
       expect(b.condition).toEqual({
         title: 'grant-dq-investigation-7312',
-        description: 'SUP-7312, approved by lena.vogt@helios-media.com, last day 2026-12-18',
-        expression: 'request.time < timestamp("2026-12-19T00:00:00Z")',
+        description: 'SUP-7312, approved by lena.vogt@helios-media.com, last day 2027-12-18',
+        expression: 'request.time < timestamp("2027-12-19T00:00:00Z")',
       });
     }
     expect(bindings.find((b) => b.type === 'google_bigquery_dataset_iam_member')!.dataset_id).toBe(lastDay.ref('google_bigquery_dataset', () => true, 'dataset_id'));
@@ -65,7 +65,7 @@ describe('time-bound access grants on GCP', () => {
     const appSubs = ['helios-media-staging-raw-enrich', 'helios-media-staging-enriched-bigquery-loader'].map((n) => staging.ref('google_pubsub_subscription', (r) => r.name === n));
     for (const b of subscribed) {
       expect(appSubs).not.toContain(b.subscription);
-      expect(b.condition.expression).toBe('request.time < timestamp("2026-12-05T00:00:00Z")');
+      expect(b.condition.expression).toBe('request.time < timestamp("2027-12-05T00:00:00Z")');
     }
   });
 
@@ -75,9 +75,9 @@ describe('time-bound access grants on GCP', () => {
     expect(staging.one('google_logging_log_view_iam_member', () => true)).toMatchObject({
       role: 'roles/logging.viewAccessor',
       member: 'user:sam.okafor@fleet.example',
-      condition: { expression: 'request.time < timestamp("2026-12-16T00:00:00Z")' },
+      condition: { expression: 'request.time < timestamp("2027-12-16T00:00:00Z")' },
     });
-    const later = Synth.of(gcpSpec('helios-media-staging.json'), new Date('2026-12-16T00:00:00Z'));
+    const later = Synth.of(gcpSpec('helios-media-staging.json'), new Date('2027-12-16T00:00:00Z'));
     expect(later.all('google_logging_log_view')).toEqual([]);
     expect(grantSubscriptions(later)).toEqual([]);
     expect(grantBindings(later)).toEqual([]);
