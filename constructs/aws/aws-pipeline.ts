@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import type { AwsCustomerSpec } from '../../customers/schema';
-import { WAREHOUSE_LOADERS_AWS } from '../../customers/schema';
+import { stackId, WAREHOUSE_LOADERS_AWS } from '../../customers/schema';
 import { activeGrants } from '../access-grants';
 import { physicalName } from '../naming';
 import { AccessGrantRole } from './access-grant-role';
@@ -47,7 +47,7 @@ export class AwsPipeline extends Construct {
     super(scope, id);
     const { spec } = props;
     const { accountId, region } = spec.aws;
-    const prefix = `${spec.id}-${spec.environment}`;
+    const prefix = stackId(spec);
     const boundary = spec.aws.permissionsBoundaryArn;
     const prod = spec.environment === 'prod';
     const privateSubnets = spec.network.privateSubnetIds;
@@ -151,8 +151,10 @@ export class AwsPipeline extends Construct {
     // S3 loader: one app per input stream, one bucket with a prefix each.
     const s3Scope = new Construct(this, 's3-loader');
     const loaderSpec = c['s3-loader'];
+    // A literal name: the S3 loader's configuration (user data) cannot hold a token.
+    const archiveName = physicalName([prefix, 'archive', accountId], 63);
     const archive = new ArchiveBucket(s3Scope, 'bucket', {
-      bucketName: physicalName([prefix, 'archive', accountId], 63),
+      bucketName: archiveName,
       kmsKeyArn: key.arn,
       transitionToInfrequentAccessDays: loaderSpec.lifecycle.transitionToInfrequentAccessDays,
       expireDays: loaderSpec.lifecycle.expireDays,
@@ -170,7 +172,7 @@ export class AwsPipeline extends Construct {
           appName: leases.name,
           input: streams.names[input],
           licenseAccepted: false,
-          extra: [`  output { s3 { path = "s3://${physicalName([prefix, 'archive', accountId], 63)}/${input}/", compression = "GZIP" } }`, ...hoconSettings(loaderSpec.settings, '  ')],
+          extra: [`  output { s3 { path = "s3://${archiveName}/${input}/", compression = "GZIP" } }`, ...hoconSettings(loaderSpec.settings, '  ')],
         }),
         statements: [
           { sid: 'ReadInput', actions: KINESIS_READ, resources: [streamArn(input)] },
@@ -231,7 +233,7 @@ export class AwsPipeline extends Construct {
 
     // Access: operator, customer-defined roles, time-bound grants.
     const access = new Construct(this, 'access');
-    new OperatorRole(access, 'operator', {
+    const operator = new OperatorRole(access, 'operator', {
       namePrefix: prefix,
       accountId,
       region,
@@ -358,6 +360,6 @@ export class AwsPipeline extends Construct {
 
     this.collectorUrl = `https://${spec.collector.domain}`;
     new TerraformOutput(this, 'collector-endpoint', { value: lb.loadBalancer.dnsName, description: `Point ${spec.collector.domain} (CNAME or alias) here` });
-    new TerraformOutput(this, 'operator-role-name', { value: physicalName([prefix, 'operator'], 64) });
+    new TerraformOutput(this, 'operator-role-name', { value: operator.role.name });
   }
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { LoggingLogView } from '@cdktf/provider-google/lib/logging-log-view';
-import { GCP_RESOURCE_ALIASES, parseNetworkRef, type GcpCustomerSpec } from '../../customers/schema';
+import { GCP_RESOURCE_ALIASES, parseNetworkRef, stackId, type GcpCustomerSpec } from '../../customers/schema';
 import { activeGrants } from '../access-grants';
 import { physicalName } from '../naming';
 import { GcpAccessGrant } from './access-grant';
@@ -32,7 +32,7 @@ export function resolveNetwork(spec: GcpCustomerSpec): GcpNetwork {
   const network = parseNetworkRef(spec.network.network);
   const subnetwork = parseNetworkRef(spec.network.subnetwork);
   if (!network || !subnetwork) {
-    throw new Error(`GcpPipeline ${spec.id}-${spec.environment}: network "${spec.network.network}" or subnetwork "${spec.network.subnetwork}" is neither a name nor a projects/... path`);
+    throw new Error(`GcpPipeline ${stackId(spec)}: network "${spec.network.network}" or subnetwork "${spec.network.subnetwork}" is neither a name nor a projects/... path`);
   }
   return {
     project,
@@ -55,7 +55,7 @@ export class GcpPipeline extends Construct {
     super(scope, id);
     const { spec } = props;
     const { projectId, region } = spec.gcp;
-    const prefix = `${spec.id}-${spec.environment}`;
+    const prefix = stackId(spec);
     const prod = spec.environment === 'prod';
     const network = resolveNetwork(spec);
     const c = spec.components;

@@ -1,4 +1,4 @@
-import type { ComponentId, CustomerSpec } from '../../customers/schema';
+import { stackId, type ComponentId, type CustomerSpec } from '../../customers/schema';
 
 export interface PinChange {
   readonly component: ComponentId;
@@ -15,10 +15,10 @@ export function applyPins(spec: CustomerSpec, changes: readonly PinChange[]): Cu
   const components = copy.components as Partial<Record<ComponentId, { version: string }>>;
   for (const change of changes) {
     const component = components[change.component];
-    if (!component) throw new Error(`${copy.id}-${copy.environment}: the plan changes ${change.component}, which this environment does not run`);
+    if (!component) throw new Error(`${stackId(copy)}: the plan changes ${change.component}, which this environment does not run`);
     if (component.version !== change.from) {
       throw new Error(
-        `${copy.id}-${copy.environment}: the plan moves ${change.component} from ${change.from}, but the pin is ${component.version}; re-plan`,
+        `${stackId(copy)}: the plan moves ${change.component} from ${change.from}, but the pin is ${component.version}; re-plan`,
       );
     }
     component.version = change.to;
