@@ -3,10 +3,13 @@
  * function that gets the parsed options and returns an exit code. Commands are registered in
  * cli/commands.ts; parsing, help and usage errors are commander's (cli/program.ts).
  */
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command as Commander } from 'commander';
 import { formatIssue, type ValidationIssue } from '../customers/load';
 import type { ProtectedFolder } from '../files/output-folder';
+import { showPath } from '../files/show-path';
+
+export { showPath };
 import type { Progress } from './progress';
 
 /** What every `fleet` command gets: parsed options and where to write. */
@@ -54,11 +57,6 @@ export function parseAt(value: Date | string | undefined, now: () => Date = () =
   return value instanceof Date ? value : parseDate(value);
 }
 
-/** A path as messages show it: relative to the working directory when it is inside it. */
-export function showPath(cwd: string, path: string): string {
-  const rel = relative(cwd, resolve(cwd, path));
-  return rel === '' ? '.' : rel.startsWith('..') ? resolve(cwd, path) : rel;
-}
 
 /** A validation issue as one line, its file shown relative to the working directory. */
 export function issueLine(cwd: string, issue: ValidationIssue): string {

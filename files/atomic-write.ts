@@ -28,15 +28,14 @@ export function writableTarget(path: string): string {
     throw e;
   }
   if (link.isSymbolicLink()) {
-    let real: string;
+    let target;
     try {
-      real = realpathSync(absolute);
+      target = statSync(absolute);
     } catch {
       throw new WriteRefusedError(`${path} is a symlink to a file that does not exist; point it at a file or remove the link`);
     }
-    const target = statSync(real);
-    if (!target.isFile()) throw new WriteRefusedError(`${path} is a symlink to ${real}, which is not a regular file; give a file path (or - for standard output)`);
-    return real;
+    if (!target.isFile()) throw new WriteRefusedError(`${path} is a symlink to something that is not a regular file (a device, pipe or folder); give a file path (or - for standard output)`);
+    return realpathSync(absolute);
   }
   if (link.isDirectory()) throw new WriteRefusedError(`${path} is a folder; give a file path`);
   if (!link.isFile()) throw new WriteRefusedError(`${path} is not a regular file (a device, pipe or socket); give a file path (or - for standard output)`);

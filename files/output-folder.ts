@@ -8,9 +8,10 @@
  * folder that is neither empty nor marked as fleet's.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { lock } from 'proper-lockfile';
+import { showPath } from './show-path';
 
 /** The file that marks a folder as fleet's output. Its content is constant: output stays byte-identical. */
 export const OWNER_MARKER = '.fleet-output';
@@ -49,10 +50,7 @@ function canonical(path: string): string {
   return join(realpathSync(head), ...tail);
 }
 
-function shown(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
-}
+const shown = (path: string, cwd: string) => showPath(cwd, path);
 
 function generationPattern(name: string): RegExp {
   return new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.fleet-(?:link-)?[0-9a-f]{12}$`);
@@ -118,13 +116,16 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
 
   let compromised: Error | undefined;
   let release: () => Promise<void>;
+  const lockDir = join(parent, `.${name}.fleet-lock`);
+  removeLockOfDeadRun(lockDir);
   try {
     release = await lock(target, {
       realpath: false,
-      lockfilePath: join(parent, `.${name}.fleet-lock`),
+      lockfilePath: lockDir,
       retries: { retries: 12, minTimeout: 250, maxTimeout: 1000 },
       onCompromised: (e) => (compromised = e),
     });
+    writeFileSync(`${lockDir}.pid`, `${process.pid}\n`);
   } catch (e) {
     throw new OutputFolderError(`${say}: another fleet run is writing it (${(e as Error).message}); wait for it to finish`);
   }
@@ -154,8 +155,31 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
     publish(target, generation, existing);
     return result;
   } finally {
+    rmSync(`${lockDir}.pid`, { force: true });
     await release().catch(() => undefined);
   }
+}
+
+/**
+ * proper-lockfile takes over a lock only once it is stale (10 s without an update); a run that
+ * was killed on this machine left its pid, so its lock can go at once.
+ */
+function removeLockOfDeadRun(lockDir: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(`${lockDir}.pid`, 'utf8'));
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+    return; // alive: its lock stands
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') return;
+  }
+  rmSync(lockDir, { recursive: true, force: true });
+  rmSync(`${lockDir}.pid`, { force: true });
 }
 
 function publish(target: string, generation: string, existing: Existing): void {
