@@ -45,7 +45,11 @@ function inputProblem(e: unknown, cwd: string): string | undefined {
 export async function runProgram(args: readonly string[], io: CliIo, commands: readonly FleetCommand[], groups: Readonly<Record<string, string>>): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('fleet');
-  const colors = (on: boolean) => on && program.opts().color !== false && !process.env.NO_COLOR;
+  // Read from the arguments as well as commander's parse: an error before the parse reaches
+  // --no-color (an unknown option earlier on the line) must honour it too.
+  const endOfOptions = args.indexOf('--');
+  const noColor = (endOfOptions < 0 ? args : args.slice(0, endOfOptions)).includes('--no-color');
+  const colors = (on: boolean) => on && !noColor && program.opts().color !== false && !process.env.NO_COLOR;
   program
     .description('Validate, synthesize, plan, stage, review and roll out the fleet of customer pipelines.')
     .version(version(), '-V, --version', 'print the version of fleet')

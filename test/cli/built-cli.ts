@@ -31,12 +31,9 @@ export function scratchRepo(prefix = 'fleet-cli-'): string {
 
 /** Environment of a plain, non-interactive run (no CI variable, no colors forced). */
 export function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
-  delete env.CI;
-  delete env.FORCE_COLOR;
-  delete env.NO_COLOR;
-  delete env.FLEET_DEBUG;
-  return env;
+  const env = { ...process.env };
+  for (const name of ['CI', 'FORCE_COLOR', 'NO_COLOR', 'FLEET_DEBUG']) delete env[name];
+  return { ...env, ...extra };
 }
 
 export function fleet(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = plainEnv()): Run {
