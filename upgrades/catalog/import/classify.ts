@@ -3,8 +3,7 @@
  * dependency bumps that reach an advisory's fixed version are security fixes; the rest goes by
  * the first rule whose words match. An entry no rule matches is left for a person.
  */
-import semver from 'semver';
-import type { Advisory } from './osv';
+import { isFixedIn, type Advisory } from './osv';
 import type { UpstreamEntry } from './upstream';
 
 /** releases.tsv's kinds (see upgrades/catalog/schema.ts CHANGE_KINDS). */
@@ -40,11 +39,6 @@ const WORD_RULES: readonly [string, RegExp, ChangeKind][] = [
   ['feature words', /^(add|adds|added|allow|allows|support|supports|introduce|enable|expose|provide|publish)\b|\bconfigurable\b|\bnew\b/i, 'feature'],
 ];
 
-/** Maven versions such as 4.1.100.Final or 2.17.0 compared as far as semver can. */
-function looseVersion(v: string): string | undefined {
-  return semver.coerce(v)?.version;
-}
-
 /** Changelogs spell artifacts loosely ("snake-yaml" for org.yaml:snakeyaml): compare the artifact part, punctuation aside. */
 function packageMatches(name: string, lib: string): boolean {
   const fold = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
@@ -52,22 +46,11 @@ function packageMatches(name: string, lib: string): boolean {
   return fold(artifact) === fold(lib.split(/[:/]/).pop() ?? lib);
 }
 
-/** Advisories a "Bump <lib> to <version>" entry fixes: the bumped version reaches a fix of the same major. */
+/** Advisories a "Bump <lib> to <version>" entry fixes: the bumped version is out of every affected interval. */
 function bumpFixes(text: string, advisories: readonly Advisory[]): Advisory[] {
   const m = BUMP.exec(text);
   if (!m) return [];
-  const to = looseVersion(m[2]);
-  if (to === undefined) return [];
-  return advisories.filter((a) =>
-    a.packages.some(
-      (p) =>
-        packageMatches(p.name, m[1]) &&
-        p.fixed.some((f) => {
-          const fixed = looseVersion(f);
-          return fixed !== undefined && semver.major(fixed) === semver.major(to) && semver.gte(to, fixed);
-        }),
-    ),
-  );
+  return advisories.filter((a) => a.packages.some((p) => packageMatches(p.name, m[1]) && isFixedIn(p, m[2])));
 }
 
 export function isDependencyBump(text: string): boolean {

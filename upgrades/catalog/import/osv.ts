@@ -4,6 +4,7 @@
  * (base score, on CVSS's own qualitative scale) or, failing that, the database's own rating.
  */
 import { fromVector } from 'ae-cvss-calculator';
+import semver from 'semver';
 import { z } from 'zod';
 import { parseJson } from '../../../customers/json-issues';
 import type { Severity } from '../schema';
@@ -28,6 +29,21 @@ const osvSchema = z.object({
   database_specific: z.object({ severity: z.string().optional() }).passthrough().optional(),
 });
 
+/** One affected interval: from `introduced` up to (not including) `fixed`, or through `lastAffected`. */
+export interface AffectedRange {
+  readonly introduced: string;
+  readonly fixed?: string;
+  readonly lastAffected?: string;
+}
+
+export interface AffectedPackage {
+  readonly ecosystem: string;
+  readonly name: string;
+  /** The versions that end an affected interval. */
+  readonly fixed: readonly string[];
+  readonly ranges: readonly AffectedRange[];
+}
+
 export interface Advisory {
   /** CVE id when the advisory has one (the catalog prefers CVE ids), else the OSV id. */
   readonly id: string;
@@ -36,8 +52,7 @@ export interface Advisory {
   readonly severity?: Severity;
   /** How the severity was found, e.g. "CVSS 3.1 base score 10.0". */
   readonly severitySource?: string;
-  /** Affected packages: name and the first versions that fix it. */
-  readonly packages: readonly { readonly ecosystem: string; readonly name: string; readonly fixed: readonly string[] }[];
+  readonly packages: readonly AffectedPackage[];
   readonly file: string;
 }
 
@@ -70,6 +85,51 @@ function severityOf(raw: z.infer<typeof osvSchema>): { severity?: Severity; seve
   return {};
 }
 
+/** OSV lists events in order: each `introduced` opens an interval that the next `fixed` or `last_affected` closes. */
+function intervals(events: readonly z.infer<typeof event>[]): AffectedRange[] {
+  const out: AffectedRange[] = [];
+  let open: string | undefined;
+  for (const e of events) {
+    if (e.introduced !== undefined) {
+      if (open !== undefined) out.push({ introduced: open });
+      open = e.introduced;
+    } else if (open !== undefined && (e.fixed !== undefined || e.last_affected !== undefined)) {
+      out.push(e.fixed !== undefined ? { introduced: open, fixed: e.fixed } : { introduced: open, lastAffected: e.last_affected });
+      open = undefined;
+    }
+  }
+  if (open !== undefined) out.push({ introduced: open });
+  return out;
+}
+
+/** Maven versions such as 4.1.100.Final or 2.0-beta9 compared as far as semver can ("0" is the start of time). */
+export function looseVersion(v: string): string | undefined {
+  return semver.coerce(v)?.version;
+}
+
+/** Whether a version of the package lies inside one of the advisory's affected intervals. */
+export function isAffected(pkg: AffectedPackage, version: string): boolean {
+  const v = looseVersion(version);
+  if (v === undefined) return true;
+  return pkg.ranges.some((r) => {
+    const from = looseVersion(r.introduced) ?? '0.0.0';
+    if (semver.lt(v, from)) return false;
+    if (r.fixed !== undefined) return semver.lt(v, looseVersion(r.fixed) ?? v);
+    if (r.lastAffected !== undefined) return semver.lte(v, looseVersion(r.lastAffected) ?? v);
+    return true;
+  });
+}
+
+/** A version fixes the advisory for the package when it reaches a fixed version and no interval still contains it. */
+export function isFixedIn(pkg: AffectedPackage, version: string): boolean {
+  const v = looseVersion(version);
+  if (v === undefined || isAffected(pkg, version)) return false;
+  return pkg.fixed.some((f) => {
+    const fixed = looseVersion(f);
+    return fixed !== undefined && semver.gte(v, fixed);
+  });
+}
+
 export function parseOsv(file: string, text: string): { advisory?: Advisory; problems: SourceProblem[] } {
   const parsed = parseJson(file, text);
   if (parsed.raw === undefined) return { problems: parsed.issues.map((i) => ({ where: file, problem: `${i.expected}: ${i.got}` })) };
@@ -80,10 +140,9 @@ export function parseOsv(file: string, text: string): { advisory?: Advisory; pro
   const ids = [raw.id, ...(raw.aliases ?? [])];
   const id = ids.find((x) => x.startsWith('CVE-') && CATALOG_ID.test(x)) ?? ids.find((x) => CATALOG_ID.test(x));
   if (id === undefined) return { problems: [{ where: file, problem: `${raw.id} has no CVE or GHSA id (aliases: ${(raw.aliases ?? []).join(', ') || 'none'}); the catalog records only those` }] };
-  const packages = (raw.affected ?? []).map((a) => ({
-    ecosystem: a.package.ecosystem,
-    name: a.package.name,
-    fixed: (a.ranges ?? []).flatMap((range) => range.events.map((e) => e.fixed).filter((f): f is string => f !== undefined)),
-  }));
+  const packages = (raw.affected ?? []).map((a) => {
+    const ranges = (a.ranges ?? []).filter((r) => r.type !== 'GIT').flatMap((r) => intervals(r.events));
+    return { ecosystem: a.package.ecosystem, name: a.package.name, fixed: ranges.flatMap((r) => (r.fixed ? [r.fixed] : [])), ranges };
+  });
   return { advisory: { id, ids, summary: raw.summary ?? raw.id, ...severityOf(raw), packages, file }, problems: [] };
 }

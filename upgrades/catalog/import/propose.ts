@@ -6,7 +6,7 @@
  */
 import semver from 'semver';
 import { classifyEntry, isDependencyBump, type ChangeKind } from './classify';
-import type { Advisory } from './osv';
+import { isFixedIn, looseVersion, type Advisory } from './osv';
 import type { UpstreamRelease } from './upstream';
 
 const KIND_ORDER: readonly ChangeKind[] = ['security', 'bug', 'feature', 'breaking', 'deprecation', 'license', 'internal'];
@@ -82,16 +82,14 @@ function summaryOf(texts: readonly string[]): string {
   return out;
 }
 
-/** The first release at or above each fixed version of the component's own package. */
+/** For the component's own package: the first release that fixes each affected interval. */
 function ownFixes(versions: readonly string[], advisories: readonly Advisory[], own: readonly string[]): Map<string, Advisory[]> {
   const byVersion = new Map<string, Advisory[]>();
   const sorted = [...versions].sort(semver.compare);
   for (const a of advisories) {
     for (const p of a.packages.filter((x) => own.includes(x.name))) {
-      for (const fixed of p.fixed) {
-        const first = sorted.find((v) => semver.valid(fixed) !== null && semver.major(v) === semver.major(fixed) && semver.gte(v, fixed));
-        if (first) byVersion.set(first, [...(byVersion.get(first) ?? []), a]);
-      }
+      const firsts = new Set(p.fixed.map((f) => sorted.find((v) => semver.major(v) === semver.major(looseVersion(f) ?? v) && isFixedIn(p, v))));
+      for (const first of firsts) if (first) byVersion.set(first, [...(byVersion.get(first) ?? []), a]);
     }
   }
   return byVersion;
