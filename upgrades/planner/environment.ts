@@ -20,7 +20,7 @@ import {
 import { supportOf, type SupportInfo } from './support';
 import { verdicts, type Situation, type Verdict } from './target';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
-import type { CatalogIndex, ComponentIndex, IndexedRelease } from './versions';
+import { contains, type CatalogIndex, type ComponentIndex, type IndexedRelease } from './versions';
 
 export interface ChangeDraft extends PlannedChange {
   /** Security fixes this change brings whose deadline has not passed yet. */
@@ -199,8 +199,8 @@ function latestOf(ci: ComponentIndex, today: number): string | null {
 }
 
 function changeDraft(s: Situation, to: IndexedRelease, decided: readonly string[], env: EnvironmentInput, policy: Policy, today: number): ChangeDraft {
-  const security = s.fixes.security.filter((f) => f.rel.index <= to.index);
-  const bugs = s.fixes.bugs.filter((b) => b.rel.index <= to.index);
+  const security = s.fixes.security.filter((f) => contains(to, f.rel));
+  const bugs = s.fixes.bugs.filter((b) => contains(to, b.rel));
   const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy);
   return {
     component: s.component,
@@ -243,7 +243,7 @@ function changeReasons(
   if (skipped) reasons.push(`stops at ${to.major}.x: major ${to.major} must not be skipped; a later plan continues from here`);
   for (let i = s.current.index + 1; i <= to.index; i++) {
     const r = s.ci.releases[i];
-    for (const c of r.release.changes) if (c.kind === 'breaking') reasons.push(`breaking (${r.version}): ${c.summary}`);
+    if (r.release.kinds.includes('breaking')) reasons.push(`breaking (${r.version}): ${r.release.summary}`);
     for (const m of r.release.migration) reasons.push(`migration (${r.version}): ${m}`);
   }
   reasons.push(scored.explanation);
@@ -258,8 +258,8 @@ function deferralReason(
   unmet: string | undefined,
 ): { text: string; to: string | null } | undefined {
   const planned = target ?? s.current;
-  const security = s.fixes.security.filter((f) => f.rel.index > planned.index);
-  const bugs = s.fixes.bugs.filter((b) => b.rel.index > planned.index);
+  const security = s.fixes.security.filter((f) => !contains(planned, f.rel));
+  const bugs = s.fixes.bugs.filter((b) => !contains(planned, b.rel));
   const stuckUnsupported = !target && s.support.state !== 'supported';
   if (unmet) return { text: `requirement unmet: ${unmet}`, to: null };
   if (security.length === 0 && bugs.length === 0 && !stuckUnsupported) return undefined;

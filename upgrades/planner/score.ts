@@ -43,7 +43,7 @@ export function scoreChange(
   let migrations = 0;
   for (let i = from.index + 1; i <= to.index; i++) {
     const r = ci.releases[i].release;
-    breaking += r.changes.filter((c) => c.kind === 'breaking').length;
+    if (r.kinds.includes('breaking')) breaking++;
     migrations += r.migration.length;
   }
   const prod = environment === 'prod';
