@@ -34,6 +34,8 @@ export interface EnvironmentDraft {
   readonly env: EnvironmentInput;
   readonly changes: ChangeDraft[];
   readonly deferred: DeferredItem[];
+  /** Why the environment cannot be planned (unknown or prerelease pins); empty when it can. */
+  readonly unknown: readonly string[];
   /** Final status objects; the caller fills in decision and target once waves are known. */
   readonly statuses: Mutable<ComponentStatus>[];
 }
@@ -83,27 +85,30 @@ export function planEnvironment(
   const keys = new Map<ComponentId, string>();
   const statuses: EnvironmentDraft['statuses'] = [];
   const deferred: DeferredItem[] = [];
+  const unknown: string[] = [];
   const pins = [...env.pins].sort((a, b) => COMPONENT_IDS.indexOf(a.component) - COMPONENT_IDS.indexOf(b.component));
 
   for (const pin of pins) {
     const ci = index.get(pin.component);
     const current = ci?.byVersion.get(pin.version);
     if (!ci || !current) {
+      const reason = unknownPinReason(pin.component, pin.version, ci);
+      unknown.push(reason);
       statuses.push({
         stack: env.stack,
         customer: env.customer,
         environment: env.environment,
         component: pin.component,
         version: pin.version,
-        latest: ci ? ci.releases[ci.releases.length - 1].version : null,
+        latest: ci ? latestOf(ci, today) : null,
         support: 'unknown',
-        supportReason: 'not in the release catalog',
+        supportReason: `unknown: ${reason}`,
         missingSecurityFixes: [],
         missingBugFixes: [],
         decision: 'deferred',
         target: null,
       });
-      deferred.push({ stack: env.stack, component: pin.component, from: pin.version, to: null, reason: `${pin.component} ${pin.version} is not in the release catalog: run "fleet validate" and fix the pin or the catalog` });
+      deferred.push({ stack: env.stack, component: pin.component, from: pin.version, to: null, reason: `${reason}: run "fleet validate" and fix the pin or the catalog` });
       continue;
     }
     const approvals = env.approvedMajors
@@ -152,7 +157,7 @@ export function planEnvironment(
     });
   }
 
-  const resolution = resolveRequirements(situations);
+  const resolution = resolveRequirements(situations, env.features ?? []);
   const changes: ChangeDraft[] = resolution.order.map((component) => {
     const s = situations.get(component)!;
     const to = resolution.targets.get(component)!;
@@ -183,7 +188,21 @@ export function planEnvironment(
     }
     if (reason) deferred.push({ stack: env.stack, component, from: s.current.version, to: reason.to, reason: reason.text });
   }
-  return { env, changes, deferred, statuses };
+  if (unknown.length > 0) {
+    // Planning the rest of an environment around a pin nobody can place would guess at its
+    // requirements and fixes: the environment waits as a whole, and says what would have moved.
+    const why = `not planned: the environment is unknown (${unknown.join('; ')})`;
+    for (const c of changes) deferred.push({ stack: env.stack, component: c.component, from: c.from, to: c.to, reason: why });
+    return { env, changes: [], deferred, statuses, unknown };
+  }
+  return { env, changes, deferred, statuses, unknown };
+}
+
+/** Why a pinned version cannot be planned: a prerelease, or a version the catalog does not list. */
+function unknownPinReason(component: ComponentId, version: string, ci: ComponentIndex | undefined): string {
+  if (!ci) return `${component} has no release catalog file`;
+  if (/^\d+\.\d+\.\d+-/.test(version)) return `${component} ${version} is a prerelease; prereleases never enter the fleet`;
+  return `${component} ${version} is not in the release catalog`;
 }
 
 const latestCache = new WeakMap<ComponentIndex, { today: number; version: string | null }>();

@@ -4,7 +4,7 @@
  */
 import semver, { SemVer, type Range } from 'semver';
 import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
-import type { Catalog, Release } from '../catalog/schema';
+import type { Catalog, Feature, Release } from '../catalog/schema';
 import { compareVersions, patchLineOf, semverOf } from '../catalog/version';
 import { dayOf } from './dates';
 
@@ -22,7 +22,23 @@ export interface IndexedRelease {
   readonly majorLine: string;
   /** Minor line: "3.4". */
   readonly minorLine: string;
-  readonly requires: readonly { readonly component: ComponentId; readonly range: string; readonly parsed: Range }[];
+  readonly requires: readonly Requirement[];
+  /** Requirements that apply only while the environment enables a feature. */
+  readonly conditional: readonly Requirement[];
+}
+
+export interface Requirement {
+  readonly component: ComponentId;
+  readonly range: string;
+  readonly parsed: Range;
+  /** Set on a conditional requirement: the feature that makes it apply. */
+  readonly feature?: Feature;
+}
+
+/** The requirements that hold for an environment with these features enabled. */
+export function requirementsOf(rel: IndexedRelease, features: readonly Feature[]): readonly Requirement[] {
+  if (rel.conditional.length === 0 || features.length === 0) return rel.requires;
+  return [...rel.requires, ...rel.conditional.filter((r) => features.includes(r.feature!))];
 }
 
 export interface ComponentIndex {
@@ -74,6 +90,11 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
         requires: Object.keys(release.requires)
           .sort()
           .map((other) => ({ component: other as ComponentId, range: release.requires[other], parsed: new semver.Range(release.requires[other]) })),
+        conditional: release.requiresWhen.flatMap((w) =>
+          Object.keys(w.requires)
+            .sort()
+            .map((other) => ({ component: other as ComponentId, range: w.requires[other], parsed: new semver.Range(w.requires[other]), feature: w.feature })),
+        ),
       };
     });
     index.set(component, {
