@@ -11,6 +11,7 @@ import {
   describeFixes,
   describeSecurityFix,
   highestSeverity,
+  SEVERITY_RANK,
   missingFixes,
   toMissingSecurityFix,
   type BugFix,
@@ -220,7 +221,7 @@ function latestOf(ci: ComponentIndex, today: number): string | null {
 function changeDraft(s: Situation, to: IndexedRelease, decided: readonly string[], env: EnvironmentInput, policy: Policy, today: number): ChangeDraft {
   const security = s.fixes.security.filter((f) => contains(to, f.rel));
   const bugs = s.fixes.bugs.filter((b) => contains(to, b.rel));
-  const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy);
+  const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy, today);
   return {
     component: s.component,
     from: s.current.version,
@@ -244,9 +245,12 @@ function changeReasons(
   env: EnvironmentInput,
 ): string[] {
   const reasons: string[] = [];
+  // The worst fix leads: highest severity, then the latest against its deadline.
+  const sorted = [...security].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.deadlineDay - b.deadlineDay || a.rel.index - b.rel.index);
+  const shown = sorted.slice(0, MAX_FIX_LINES);
+  if (shown.length > 0) reasons.push(`security fix ${describeSecurityFix(shown[0])}: ${shown[0].change.summary}`);
   if (s.support.state !== 'supported') reasons.push(s.support.reason);
-  const sorted = [...security].sort((a, b) => b.daysOverdue - a.daysOverdue || a.rel.index - b.rel.index);
-  for (const f of sorted.slice(0, MAX_FIX_LINES)) reasons.push(`security fix ${describeSecurityFix(f)}: ${f.change.summary}`);
+  for (const f of shown.slice(1)) reasons.push(`security fix ${describeSecurityFix(f)}: ${f.change.summary}`);
   if (sorted.length > MAX_FIX_LINES) reasons.push(`and ${sorted.length - MAX_FIX_LINES} more security fixes`);
   if (bugs.length > 0) reasons.push(`bug fixes in ${[...new Set(bugs.map((b) => b.rel.version))].join(', ')}`);
   reasons.push(...decided);

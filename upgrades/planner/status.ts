@@ -76,7 +76,7 @@ export function toMissingSecurityFix(f: SecurityFix): MissingSecurityFix {
 
 /** "high 6.4.0 (346 days overdue)" */
 export function describeSecurityFix(f: SecurityFix): string {
-  const advisories = f.change.advisories.length > 0 ? ` ${f.change.advisories.map((a) => `${a.id}${a.inferred ? '?' : ''}`).join(', ')}` : '';
+  const advisories = f.change.advisories.length > 0 ? ` ${f.change.advisories.map((a) => `${a.id}${a.inferred ? '?' : ''}`).join(', ')}` : ' (no advisory named)';
   const derived = f.change.severityDerived ? ' (severity derived)' : '';
   const due = f.daysOverdue > 0 ? `${f.daysOverdue} days overdue` : `due ${isoOf(f.deadlineDay)}`;
   return `${f.severity}${derived} ${f.rel.version}${advisories} (${due})`;
