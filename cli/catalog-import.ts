@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { COMPONENT_IDS } from '../customers/schema';
 import { runImport } from '../upgrades/catalog/import/run';
+import { HISTORY_FROM } from '../upgrades/catalog/seed/curated';
 import { isRealDate } from '../upgrades/catalog/import/upstream';
 import { parseOptions, UsageError, type Command } from './command';
 
-const DEFAULT_SINCE = '2022-01-01';
 
 export const catalogImportCommand: Command = {
   name: 'catalog import',
@@ -32,7 +32,7 @@ export const catalogImportCommand: Command = {
     const changelog = options.changelog as string | undefined;
     const releases = options['github-releases'] as string | undefined;
     if ((changelog === undefined) === (releases === undefined)) throw new UsageError('give exactly one of --changelog FILE and --github-releases FILE');
-    const since = (options.since as string | undefined) ?? DEFAULT_SINCE;
+    const since = (options.since as string | undefined) ?? HISTORY_FROM;
     if (!isRealDate(since)) throw new UsageError(`--since expects a real date as YYYY-MM-DD, got ${JSON.stringify(since)}`);
 
     const result = runImport({

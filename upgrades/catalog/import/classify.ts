@@ -3,11 +3,9 @@
  * dependency bumps that reach an advisory's fixed version are security fixes; the rest goes by
  * the first rule whose words match. An entry no rule matches is left for a person.
  */
+import type { ChangeKind } from '../schema';
 import { isFixedIn, type Advisory } from './osv';
 import type { UpstreamEntry } from './upstream';
-
-/** releases.tsv's kinds (see upgrades/catalog/schema.ts CHANGE_KINDS). */
-export type ChangeKind = 'security' | 'bug' | 'feature' | 'breaking' | 'deprecation' | 'license' | 'internal';
 
 export interface Classified {
   readonly kind: ChangeKind;

@@ -4,7 +4,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { applyEdits, modify, parse, type FormattingOptions } from 'jsonc-parser';
-import semver from 'semver';
+import { compareVersions } from '../version';
 import type { CatalogReleaseJson, Proposal } from './propose';
 
 const FORMAT: FormattingOptions = { insertSpaces: true, tabSize: 2, eol: '\n' };
@@ -14,18 +14,9 @@ function versionsOf(text: string): string[] {
   return (raw.releases ?? []).map((r) => String(r.version));
 }
 
-/** Version order where semver can tell; a backport such as 3.6.0.1 sorts by its base. */
-function before(a: string, b: string): boolean {
-  const sa = semver.coerce(a);
-  const sb = semver.coerce(b);
-  if (!sa || !sb) return a < b;
-  const c = semver.compare(sa, sb);
-  return c !== 0 ? c < 0 : a.length < b.length;
-}
-
 function insertRelease(text: string, release: CatalogReleaseJson): string {
   const versions = versionsOf(text);
-  let index = versions.findIndex((v) => before(release.version, v));
+  let index = versions.findIndex((v) => compareVersions(release.version, v) < 0);
   if (index < 0) index = versions.length;
   return applyEdits(text, modify(text, ['releases', index], release, { isArrayInsertion: true, formattingOptions: FORMAT }));
 }

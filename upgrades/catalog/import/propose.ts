@@ -5,16 +5,13 @@
  * changed: an existing release only ever gains an advisory it did not list.
  */
 import semver from 'semver';
-import { classifyEntry, isDependencyBump, type ChangeKind } from './classify';
+import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type Severity } from '../schema';
+import { DEFAULT_SEVERITY } from '../seed/curated';
+import { compareVersions } from '../version';
+import { classifyEntry, isDependencyBump } from './classify';
 import { isFixedIn, looseVersion, type Advisory } from './osv';
 import type { UpstreamRelease } from './upstream';
 
-const KIND_ORDER: readonly ChangeKind[] = ['security', 'bug', 'feature', 'breaking', 'deprecation', 'license', 'internal'];
-const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as const;
-type Severity = (typeof SEVERITY_ORDER)[number];
-
-/** Where no advisory rates a security fix, the catalog's stated default (see README, "Catalog"). */
-export const DEFAULT_SECURITY_SEVERITY: Severity = 'medium';
 const SUMMARY_LIMIT = 240;
 
 /** A release as the catalog files hold it (upgrades/catalog/schema.ts). */
@@ -26,7 +23,7 @@ export interface CatalogReleaseJson {
   readonly severity?: Severity;
   readonly severityDerived?: boolean;
   readonly severityBasis?: string;
-  readonly advisories?: readonly { readonly id: string; readonly inferred: boolean }[];
+  readonly advisories: readonly { readonly id: string; readonly inferred: boolean }[];
   readonly source: string;
 }
 
@@ -66,10 +63,11 @@ export interface ProposeInput {
   readonly since: string;
 }
 
+/** SEVERITIES runs from critical down. */
 function worst(severities: readonly (Severity | undefined)[]): Severity | undefined {
-  let best = -1;
-  for (const s of severities) if (s !== undefined) best = Math.max(best, SEVERITY_ORDER.indexOf(s));
-  return best < 0 ? undefined : SEVERITY_ORDER[best];
+  let best: number = SEVERITIES.length;
+  for (const s of severities) if (s !== undefined) best = Math.min(best, SEVERITIES.indexOf(s));
+  return best < SEVERITIES.length ? SEVERITIES[best] : undefined;
 }
 
 function summaryOf(texts: readonly string[]): string {
@@ -121,16 +119,18 @@ function catalogRelease(u: UpstreamRelease, own: readonly Advisory[], advisories
   return {
     version: u.version,
     date: u.date,
-    kinds: KIND_ORDER.filter((k) => kinds.has(k)),
+    kinds: CHANGE_KINDS.filter((k) => kinds.has(k)),
     summary: summaryOf(texts),
     ...(security
       ? {
-          severity: severity ?? DEFAULT_SECURITY_SEVERITY,
+          severity: severity ?? DEFAULT_SEVERITY,
           severityDerived: true,
-          severityBasis: worstAdvisory ? `${worstAdvisory.severitySource} of ${worstAdvisory.id}` : `no rated advisory: the catalog's default for unrated security fixes (${DEFAULT_SECURITY_SEVERITY})`,
+          severityBasis: worstAdvisory
+            ? `${worstAdvisory.severitySource} of ${worstAdvisory.id}: ${severity}`
+            : `default ${DEFAULT_SEVERITY}: the source states no severity and names no rated advisory`,
         }
       : {}),
-    ...(ids.length > 0 ? { advisories: ids.map((id) => ({ id, inferred: fixes.get(id)!.inferred })) } : {}),
+    advisories: ids.map((id) => ({ id, inferred: fixes.get(id)!.inferred })),
     source: `import: ${u.source}`,
   };
 }
@@ -147,7 +147,7 @@ export function propose(input: ProposeInput): Proposal {
   const conflicts: Finding[] = [];
   const unclassified: Finding[] = [];
   const tooOld: string[] = [];
-  for (const u of [...input.upstream].sort((a, b) => semver.compare(a.version, b.version))) {
+  for (const u of [...input.upstream].sort((a, b) => compareVersions(a.version, b.version))) {
     const known = existing.get(u.version);
     if (known === undefined) {
       if (u.date < input.since) tooOld.push(u.version);
@@ -157,7 +157,7 @@ export function propose(input: ProposeInput): Proposal {
     if (known.date !== u.date) conflicts.push({ version: u.version, where: u.source, text: `the catalog dates ${u.version} ${known.date}, upstream ${u.date}; the catalog keeps ${known.date} (check its source: ${known.source})` });
     const listed = new Set((known.advisories ?? []).map((a) => a.id));
     const fixes = catalogRelease(u, own.get(u.version) ?? [], input.advisories, []);
-    for (const a of fixes.advisories ?? []) {
+    for (const a of fixes.advisories) {
       if (listed.has(a.id)) continue;
       if (!known.kinds.includes('security')) {
         conflicts.push({ version: u.version, where: u.source, text: `${a.id} is fixed in ${u.version}, which the catalog does not mark as a security release; a person decides its kinds and severity` });
