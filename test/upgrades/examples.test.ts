@@ -78,9 +78,11 @@ describe('fleet upgrades plan', () => {
 
   test('prints the waved plan and writes JSON and Markdown', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plan-'));
-    const r = await run(['upgrades', 'plan', '--at', '2026-11-27', '--json', join(dir, 'plan.json'), '--md', join(dir, 'plan.md')]);
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('Wave 4  prod ring 3  starts 2026-12-12');
+    const table = await run(['upgrades', 'plan', '--at', '2026-11-27']);
+    expect(table.code).toBe(0);
+    expect(table.out).toContain('Wave 4  prod ring 3  starts 2026-12-12');
+    const r = await run(['upgrades', 'plan', '--at', '2026-11-27', '--json', '--out', join(dir, 'plan.json'), '--md', join(dir, 'plan.md')]);
+    expect(r).toMatchObject({ code: 0, out: `wrote ${join(dir, 'plan.json')}\nwrote ${join(dir, 'plan.md')}` });
     const json = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
     expect(json.waves[0]).toMatchObject({ number: 1, name: 'canary', start: '2026-11-27', fastTrack: false });
     expect(json.waves[0].environments[0].changes[0]).toEqual(expect.objectContaining({ component: 'collector', from: '3.6.0', to: '3.7.0', score: expect.any(Number), reasons: expect.any(Array) }));
@@ -93,7 +95,7 @@ describe('fleet upgrades plan', () => {
     cpSync(join(ROOT, 'customers'), join(dir, 'customers'), { recursive: true });
     const file = join(dir, 'customers', 'acme-retail-staging.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"version": "3.4.0"', '"version": "3.4.1"'));
-    const r = await run(['upgrades', 'plan', '--customers', join(dir, 'customers'), '--at', '2026-11-27', '--json', join(dir, 'plan.json')]);
+    const r = await run(['upgrades', 'plan', '--customers', join(dir, 'customers'), '--at', '2026-11-27', '--json', '--out', join(dir, 'plan.json')]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${file}: components.collector.version: expected a collector version from the release catalog, got "3.4.1"`);
     expect(r.err).toContain('nearest known: 3.3.0, 3.4.0, 3.5.0, 3.6.0');
