@@ -22,6 +22,7 @@
  */
 import type { FleetCommand } from './command';
 import { affectedCommand } from './affected';
+import { catalogImportCommand } from './catalog-import';
 import { mainCommand } from './main-job';
 import { reviewCommand } from './review';
 import { ROLLOUT_COMMANDS } from './rollout';
@@ -40,11 +41,13 @@ export const COMMANDS: readonly FleetCommand[] = [
   reviewCommand,
   ...ROLLOUT_COMMANDS,
   affectedCommand,
+  catalogImportCommand,
   schemaCommand,
 ];
 
 /** Command groups: `fleet <group> --help` lists their commands. */
 export const GROUPS: Readonly<Record<string, string>> = {
   upgrades: 'Plan component upgrades and stage them as per-wave Terraform changes.',
+  catalog: 'Keep the release catalog current from upstream changelogs and advisories.',
   rollout: 'Roll an upgrade plan out wave by wave: apply pins, record deploys, gate on metrics, show status.',
 };

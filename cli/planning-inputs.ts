@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadCustomers, type LoadedCustomer, type ValidationIssue } from '../customers/load';
-import { catalogVersionCheck, loadCatalog } from '../upgrades/catalog/load';
+import { loadCatalog } from '../upgrades/catalog/load';
 import type { Catalog } from '../upgrades/catalog/schema';
 import { planFleet } from '../upgrades/planner/plan';
 import type { UpgradePlan } from '../upgrades/planner/types';
@@ -34,7 +34,10 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   const catalog = loadCatalog(path('catalog', 'upgrades/catalog'));
   const policy = loadPolicy(path('policy', 'upgrades/policy.json'));
   bar.tick('catalog and policy read');
-  const customers = loadCustomers(path('customers', 'customers'), { now, checkVersion: catalog.catalog ? catalogVersionCheck(catalog.catalog) : undefined });
+  // Pins are not checked against the catalog here: an unknown or prerelease pin makes that one
+  // environment "unknown" in the plan (fleet validate reports it as an error), and the rest of
+  // the fleet is still planned.
+  const customers = loadCustomers(path('customers', 'customers'), { now });
   bar.tick(`${customers.customers.length} customer file(s) read`);
   const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customers.issues];
   if (issues.length > 0 || !catalog.catalog || !policy.policy) {
@@ -51,5 +54,6 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   );
   bar.tick('planned');
   bar.stop();
+  for (const u of plan.unknown) ctx.err(`warning: ${u.stack} is not planned: ${u.reasons.join('; ')} (run "fleet validate")`);
   return { now, customers: customers.customers, catalog: catalog.catalog, policy: policy.policy, plan };
 }
