@@ -33,6 +33,8 @@ export interface OutputFolderOptions {
   readonly cwd?: string;
   /** The option that named the folder, for messages. Default: "--out". */
   readonly option?: string;
+  /** The folder as the user wrote it, for messages. Default: its path relative to `cwd`. */
+  readonly label?: string;
 }
 
 type Existing = { kind: 'absent' } | { kind: 'link'; generation: string } | { kind: 'empty-folder' } | { kind: 'owned-folder' };
@@ -126,7 +128,7 @@ export function markOwned(dir: string): void {
  */
 export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Promise<T> | T, opts: OutputFolderOptions = {}): Promise<T> {
   const cwd = opts.cwd ?? process.cwd();
-  const say = `${opts.option ?? '--out'} ${shown(resolve(cwd, outDir), cwd)}`;
+  const say = `${opts.option ?? '--out'} ${opts.label ?? shown(resolve(cwd, outDir), cwd)}`;
   const absolute = resolve(cwd, outDir);
   // The parent is resolved, not the output itself: that is fleet's link to its generation.
   const target = join(canonical(dirname(absolute)), basename(absolute));
