@@ -5,7 +5,7 @@
  * pipe ends the output quietly.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, fleet, plainEnv, ROOT, scratchRepo, tree } from './built-cli';
 
@@ -116,6 +116,16 @@ describe('--json means JSON on stdout; --out FILE writes it', () => {
     expect(JSON.parse(status.out)).toHaveProperty('waves');
     const valid = fleet(dir, ['validate', '--json', ...AT]);
     expect(JSON.parse(valid.out)).toEqual({ valid: true, environments: 6, problems: [] });
+  });
+
+  test('review --json is the review as JSON on stdout, with the verdict and exit code; --md notes go to stderr', () => {
+    const dir = scratchRepo();
+    cpSync(join(ROOT, 'test', 'fixtures', 'terraform', 'mixed.plan.json'), join(dir, 'mixed.plan.json'));
+    const r = fleet(dir, ['review', 'mixed.plan.json', '--json', '--md', 'review/review.md']);
+    expect(r).toMatchObject({ code: 0, err: 'wrote review/review.md\n' });
+    const json = JSON.parse(r.out);
+    expect(json).toMatchObject({ verdict: 'pass', exitCode: 0, unreadable: [] });
+    expect(json.reviews[0]).toMatchObject({ file: 'mixed.plan.json', stack: 'mixed', counts: { create: 1, update: 1, replace: 1, delete: 1 } });
   });
 });
 
