@@ -7,6 +7,7 @@ import { failed, reviewPlan, stackFromFileName, stackFromPlan, type ReviewOption
 import { showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
 import { jsonOption } from './options';
+import { refuseInputFolder } from './output';
 
 function expectedFor(expectations: Expectations, expectFile: string, stack: string, wave: number | undefined): NonNullable<ReviewOptions['expected']> {
   const staged = expectations.get(stack) ?? [];
@@ -107,6 +108,7 @@ export const reviewCommand: FleetCommand = {
     }
     if (options.md !== undefined) {
       const mdFile = resolve(ctx.cwd, options.md as string);
+      refuseInputFolder(ctx, mdFile, '--md');
       writeFileAtomically(mdFile, renderMarkdown(reviews, unreadable));
       (options.json ? ctx.err : ctx.out)(`wrote ${showPath(ctx.cwd, mdFile)}`);
     }

@@ -163,6 +163,17 @@ describe('files are written atomically, through symlinks, never over a non-file'
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, 'plan.json'))).toBe(false);
   });
+
+  test('reports never go into the input folders: --out customers/plan.json and --md upgrades/catalog/x.md are refused', () => {
+    const dir = scratchRepo();
+    const before = tree(dir);
+    const out = fleet(dir, ['upgrades', 'plan', '--json', '--out', 'customers/plan.json', ...AT]);
+    expect(out).toMatchObject({ code: 1, out: '' });
+    expect(out.err).toContain('--out customers/plan.json is inside customers (the customer files); write it elsewhere; nothing was written.');
+    expect(fleet(dir, ['upgrades', 'plan', '--md', 'upgrades/catalog/plan.md', ...AT]).err).toContain('is inside upgrades/catalog (the release catalog)');
+    expect(fleet(dir, ['rollout', 'status', '--out', 'rollout/status.txt', ...AT]).err).toContain('is inside rollout (the rollout state)');
+    expect(tree(dir)).toEqual(before);
+  });
 });
 
 describe('output that scales', () => {
