@@ -67,7 +67,7 @@ function loadPlan(file: string, shown: string): RolloutPlan {
 /** undefined when there is no state file yet: nothing has been rolled out. */
 function loadState(file: string, shown: string): RolloutState | undefined {
   if (!existsSync(file)) return undefined;
-  const { state, issues } = parseState(shown, readFileSync(file, 'utf8'));
+  const { state, issues } = parseState(shown, readText(file, shown, 'a rollout state (JSON)', 'restore it from git, or pass --state FILE'));
   if (!state) throw issuesError(issues, `${issues.length} problem(s) in ${shown}; nothing was changed.`);
   return state;
 }
