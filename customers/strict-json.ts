@@ -1,0 +1,184 @@
+/**
+ * The one JSON reader for every file the fleet reads (customer files, the release catalog, the
+ * policy, the rollout's plan, state and metrics). Stricter than JSON.parse on purpose: each of
+ * these inputs is reviewed by a person and then acted on by a program, so anything the two
+ * could read differently is refused with a one-line reason and a fix:
+ *
+ * - duplicate keys (a reviewer reads the first, JSON.parse keeps the last);
+ * - `__proto__`, `constructor` and `prototype` keys (they change or hide what a program sees);
+ * - a byte-order mark, invalid UTF-8, and files or nesting beyond fixed limits.
+ *
+ * Every check is one pass over the text, so the cost is linear in the file size.
+ */
+import { isUtf8 } from 'node:buffer';
+import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
+import type { ValidationIssue } from './json-issues';
+
+export interface JsonLimits {
+  /** Largest file accepted, in bytes. Default 4 MiB. */
+  readonly maxBytes?: number;
+  /** Deepest nesting of objects and arrays accepted. Default 64. */
+  readonly maxDepth?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Keys that mean something to JavaScript objects themselves; no fleet input has a use for them. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface StrictJsonResult {
+  /** The parsed value; absent when there is any issue. */
+  readonly raw?: unknown;
+  readonly issues: ValidationIssue[];
+}
+
+const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Bytes as text, refusing what is not plain UTF-8. */
+function decode(file: string, bytes: Uint8Array, maxBytes: number): { text?: string; issue?: ValidationIssue } {
+  if (bytes.length > maxBytes) return { issue: sizeIssue(file, bytes.length, maxBytes) };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { issue: bomIssue(file) };
+  if (!isUtf8(bytes)) {
+    const lossy = Buffer.from(bytes).toString('utf8');
+    return {
+      issue: { file, path: '', expected: 'UTF-8 text', got: `bytes that are not UTF-8 on line ${lineOf(lossy, lossy.indexOf('\uFFFD'))}`, hint: 'save the file as UTF-8' },
+    };
+  }
+  return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };
+}
+
+export function sizeIssue(file: string, bytes: number, maxBytes: number): ValidationIssue {
+  return { file, path: '', expected: `a file of at most ${mib(maxBytes)}`, got: `${bytes} bytes`, hint: 'split the file, or check that it is the file you meant' };
+}
+
+function bomIssue(file: string): ValidationIssue {
+  return { file, path: '', expected: 'UTF-8 text without a byte-order mark', got: 'a byte-order mark (BOM) at the start', hint: 'save the file as UTF-8 without BOM' };
+}
+
+/** Nesting depth, found without recursion so that deep input cannot exhaust the stack. */
+function tooDeep(file: string, text: string, maxDepth: number): ValidationIssue | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) {
+        return { file, path: '', expected: `objects and arrays nested at most ${maxDepth} deep`, got: `deeper nesting on line ${lineOf(text, i)}`, hint: 'flatten the structure; no fleet file needs this depth' };
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
+
+const ERROR_HINTS: Partial<Record<string, string>> = {
+  InvalidSymbol: 'fix the syntax; comments, trailing commas and single quotes are not JSON',
+  InvalidCharacter: 'escape control characters (e.g. write \\n for a newline) inside strings',
+};
+
+interface Frame {
+  readonly value: Record<string, unknown> | unknown[];
+  readonly path: string;
+  readonly keys?: Set<string>;
+  key?: string;
+}
+
+/**
+ * Parses strict JSON (no comments, no trailing commas) from text or bytes. A syntax error names
+ * its line and column; only the first one is reported, as the rest follow from it.
+ */
+export function parseStrictJson(file: string, input: string | Uint8Array, limits: JsonLimits = {}): StrictJsonResult {
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  let text: string;
+  if (typeof input === 'string') {
+    const bytes = Buffer.byteLength(input);
+    if (bytes > maxBytes) return { issues: [sizeIssue(file, bytes, maxBytes)] };
+    if (input.charCodeAt(0) === 0xfeff) return { issues: [bomIssue(file)] };
+    text = input;
+  } else {
+    const decoded = decode(file, input, maxBytes);
+    if (decoded.issue) return { issues: [decoded.issue] };
+    text = decoded.text!;
+  }
+  const deep = tooDeep(file, text, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
+  if (deep) return { issues: [deep] };
+
+  const issues: ValidationIssue[] = [];
+  let syntax: ValidationIssue | undefined;
+  let root: unknown;
+  let hasRoot = false;
+  const stack: Frame[] = [];
+  const childPath = (parent: Frame): string => {
+    const key = Array.isArray(parent.value) ? String(parent.value.length) : parent.key!;
+    return parent.path ? `${parent.path}.${key}` : key;
+  };
+  const place = (value: unknown): void => {
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      root = value;
+      hasRoot = true;
+    } else if (Array.isArray(parent.value)) parent.value.push(value);
+    else if (parent.key !== undefined) {
+      // defineProperty, not assignment: a key must never reach an object's prototype.
+      Object.defineProperty(parent.value, parent.key, { value, enumerable: true, writable: true, configurable: true });
+      parent.key = undefined;
+    }
+  };
+  const open = (value: Record<string, unknown> | unknown[]): void => {
+    const parent = stack[stack.length - 1];
+    const path = parent ? childPath(parent) : '';
+    place(value);
+    stack.push({ value, path, keys: Array.isArray(value) ? undefined : new Set() });
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: () => open({}),
+      onArrayBegin: () => open([]),
+      onObjectEnd: () => void stack.pop(),
+      onArrayEnd: () => void stack.pop(),
+      onObjectProperty: (name, _offset, _length, line, column) => {
+        const frame = stack[stack.length - 1];
+        const at = frame.path ? `${frame.path}.${name}` : name;
+        if (FORBIDDEN_KEYS.has(name)) {
+          issues.push({ file, path: at, expected: 'plain field names', got: `a "${name}" key on line ${line + 1}, column ${column + 1}`, hint: 'remove it; it is not a field of this file' });
+        } else if (frame.keys!.has(name)) {
+          issues.push({
+            file,
+            path: at,
+            expected: 'each field once per object',
+            got: `a second "${name}" on line ${line + 1}, column ${column + 1}`,
+            hint: 'remove one of the two: readers disagree on which one counts',
+          });
+        }
+        frame.keys!.add(name);
+        frame.key = FORBIDDEN_KEYS.has(name) ? undefined : name;
+      },
+      onLiteralValue: (value) => place(value),
+      onError: (error: ParseErrorCode, _offset, _length, line, column) => {
+        const code = printParseErrorCode(error);
+        syntax ??= {
+          file,
+          path: '',
+          expected: 'valid JSON',
+          got: `${code} at line ${line + 1}, column ${column + 1}`,
+          hint: ERROR_HINTS[code] ?? 'fix the syntax; comments and trailing commas are not allowed',
+        };
+      },
+    },
+    { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false },
+  );
+  if (syntax) return { issues: [syntax] };
+  if (!hasRoot) return { issues: [{ file, path: '', expected: 'valid JSON', got: 'an empty file', hint: 'write the JSON object this file holds' }] };
+  return issues.length > 0 ? { issues } : { raw: root, issues: [] };
+}
