@@ -21,7 +21,7 @@ function what(kind: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boo
 
 /** Reads a regular file (or a symlink to one) of at most `maxBytes`. */
 export function readInputFile(file: string, description: string, maxBytes = DEFAULT_MAX_BYTES): InputFile {
-  const fail = (got: string, hint: string): InputFile => ({ issue: { file, path: '', expected: `${description} (a regular file)`, got, hint } });
+  const fail = (got: string, hint: string): InputFile => ({ issue: { file, path: '', expected: description, got, hint } });
   let link;
   try {
     link = lstatSync(file);

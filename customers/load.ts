@@ -108,7 +108,7 @@ export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
   const unreadable: ValidationIssue[] = [];
   const inputs: { file: string; text: Uint8Array }[] = [];
   for (const file of files) {
-    const read = readInputFile(file, 'a customer file');
+    const read = readInputFile(file, 'a readable customer file');
     if (read.bytes) inputs.push({ file, text: read.bytes });
     else unreadable.push(read.issue!);
   }

@@ -36,11 +36,12 @@ const skip = (path: string[]): boolean => path.length === 1 && path[0] === '$sch
 /** Checks an input's content (text or, better, the raw bytes so UTF-8 is checked too). */
 export function checkInput<S extends z.ZodTypeAny>(file: string, content: string | Uint8Array, kind: InputKind<S>): InputResult<z.infer<S>> {
   const parsed = parseStrictJson(file, content, kind.limits);
-  if (parsed.raw === undefined) return { issues: parsed.issues };
-  const issues: ValidationIssue[] = [];
+  const scannable = parsed.raw ?? parsed.scannable;
+  if (scannable === undefined) return { issues: parsed.issues };
+  const issues: ValidationIssue[] = [...parsed.issues];
   let suspected: ReadonlySet<string> = new Set();
   try {
-    const scan = scanSecrets(parsed.raw, skip);
+    const scan = scanSecrets(scannable, skip);
     suspected = scan.suspected;
     // Secrets first: a credential in an input file is the worst mistake it can hold.
     for (const finding of scan.findings) {
@@ -50,6 +51,8 @@ export function checkInput<S extends z.ZodTypeAny>(file: string, content: string
     // Fail closed: an input that could not be scanned is not accepted.
     issues.push({ file, path: '', expected: 'a completed secret scan', got: (e as Error).message, hint: 'run the command again; if it keeps failing, report it' });
   }
+  // Keys readers disagree on leave no one value to validate.
+  if (parsed.raw === undefined) return { issues };
   const result = kind.schema.safeParse(parsed.raw);
   if (!result.success) return { raw: parsed.raw, issues: [...issues, ...zodIssues(file, parsed.raw, result.error, kind.schemaHint, suspected)] };
   return { raw: parsed.raw, data: result.data as z.infer<S>, issues };

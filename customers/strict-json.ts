@@ -31,6 +31,11 @@ export interface StrictJsonResult {
   /** The parsed value; absent when there is any issue. */
   readonly raw?: unknown;
   readonly issues: ValidationIssue[];
+  /**
+   * The value as read, forbidden and repeated keys included, when the only issues are keys: a
+   * file refused for its keys is still scanned for secrets, so none is printed or missed.
+   */
+  readonly scannable?: unknown;
 }
 
 const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
@@ -162,7 +167,7 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
           });
         }
         frame.keys!.add(name);
-        frame.key = FORBIDDEN_KEYS.has(name) ? undefined : name;
+        frame.key = name;
       },
       onLiteralValue: (value) => place(value),
       onError: (error: ParseErrorCode, _offset, _length, line, column) => {
@@ -180,5 +185,5 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
   );
   if (syntax) return { issues: [syntax] };
   if (!hasRoot) return { issues: [{ file, path: '', expected: 'valid JSON', got: 'an empty file', hint: 'write the JSON object this file holds' }] };
-  return issues.length > 0 ? { issues } : { raw: root, issues: [] };
+  return issues.length > 0 ? { issues, scannable: root } : { raw: root, issues: [] };
 }
