@@ -50,6 +50,26 @@ export const CUSTOMER_FILE: InputKind<typeof customerSchema> = {
   secretHint: 'store the value in the secret manager and list only its name under the component\'s "secrets"',
 };
 
+/** Every principal a role of the stack will trust must be on the file's allow-list (trustedPrincipals). */
+function trustIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
+  if (spec.cloud !== 'aws') return [];
+  const allowed = new Set(spec.trustedPrincipals.map((t) => t.principal));
+  const trusted: { path: string; principal: string }[] = [
+    ...spec.operators.principals.map((principal, i) => ({ path: `operators.principals.${i}`, principal })),
+    ...spec.roles.flatMap((r, i) => r.assumedBy.map((principal, j) => ({ path: `roles.${i}.assumedBy.${j}`, principal }))),
+    ...spec.accessGrants.flatMap((g, i) => (g.status === 'approved' ? [{ path: `accessGrants.${i}.principal`, principal: g.principal }] : [])),
+  ];
+  return trusted
+    .filter((t) => !allowed.has(t.principal))
+    .map((t) => ({
+      file,
+      path: t.path,
+      expected: 'a principal listed under trustedPrincipals',
+      got: JSON.stringify(t.principal),
+      hint: 'add { "principal": ..., "reason": ... } to trustedPrincipals, saying why this principal may assume a role in the customer account',
+    }));
+}
+
 /** Checks that need more than one field, or more than one file, or the clock. */
 function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -80,6 +100,7 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
       });
     }
   });
+  issues.push(...trustIssues(file, spec));
   if (opts.checkVersion) {
     for (const { component, version } of componentPins(spec)) {
       const hint = opts.checkVersion(component, version);

@@ -9,6 +9,7 @@
  * where it helps, how to fix it (see `expect()`).
  */
 import { z } from 'zod';
+import { ADMIN_GCP_ROLES, adminManagedPolicy } from './admin-policies';
 
 /** Encodes "expected" and "hint" into a zod message; customers/issues.ts decodes it. */
 export function expect(expected: string, hint?: string): string {
@@ -190,7 +191,13 @@ const customRole = z.strictObject({
   name: z.string().regex(/^[A-Za-z][\w+=,.@-]{0,40}$/, expect('an IAM role name (letters, digits, +=,.@_-)')),
   description: z.string().max(1000),
   assumedBy: z.array(iamPrincipalArn).min(1),
-  managedPolicyArns: z.array(managedPolicyArn).default([]),
+  managedPolicyArns: z
+    .array(
+      managedPolicyArn.refine((arn) => adminManagedPolicy(arn) === undefined, {
+        message: expect('a managed policy narrower than an administrator policy', 'name the actions the role needs under "statements" instead'),
+      }),
+    )
+    .default([]),
   statements: z.array(iamStatement).default([]),
 });
 
@@ -350,6 +357,11 @@ export const awsCustomerSchema = z
       externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, expect('an external id (2+ characters of [A-Za-z0-9+=,.@:/-])')),
     }),
     roles: z.array(customRole).default([]),
+    /**
+     * The allow-list of principals any role in the stack may trust (operators, customer roles,
+     * access grants), each with the reason it is trusted. Default: none.
+     */
+    trustedPrincipals: z.array(z.strictObject({ principal: iamPrincipalArn, reason: z.string().min(10, expect('a reason of 10 or more characters')) })).default([]),
     accessGrants: z.array(accessGrant).default([]),
     stateBackend: z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, expect('an S3 bucket name')),
@@ -414,6 +426,11 @@ const predefinedRole = z.string().superRefine((v, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: expect('a predefined role narrower than a basic role', `${v} covers every service in the project; use e.g. roles/bigquery.dataViewer, or list permissions`),
+    });
+  } else if (ADMIN_GCP_ROLES.includes(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: expect('a role without administrator rights', `${v} lets its holder grant itself anything; use a narrower predefined role, or list permissions`),
     });
   } else if (!/^roles\/[a-z][a-zA-Z]*(\.[a-zA-Z0-9]+)+$/.test(v) && v !== 'custom') {
     ctx.addIssue({

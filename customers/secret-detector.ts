@@ -35,9 +35,11 @@ function awsSecretAccessKey(value: string): boolean {
 }
 
 const CREDENTIAL_WORD = '(?<![a-z0-9])[a-z0-9_]{0,40}?(password|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|token)';
-const ASSIGNED_WITH_EQUALS = new RegExp(`${CREDENTIAL_WORD}\\s*=\\s*["']?[^\\s"'$;&]{3,}`, 'i');
+// Placeholders ($VAR, %s, {{x}}, <value>) are where a value will go, not a value.
+const ASSIGNED_VALUE = `["']?(?![$%{<])[^\\s"'$;&%\\\\]`;
+const ASSIGNED_WITH_EQUALS = new RegExp(`${CREDENTIAL_WORD}\\s*=\\s*${ASSIGNED_VALUE}{3,}`, 'i');
 // "token: value" is also how prose reads ("the token: see the runbook"): only longer values count.
-const ASSIGNED_WITH_COLON = new RegExp(`${CREDENTIAL_WORD}\\s*:\\s*["']?[^\\s"'$;&]{6,}`, 'i');
+const ASSIGNED_WITH_COLON = new RegExp(`${CREDENTIAL_WORD}\\s*:\\s*${ASSIGNED_VALUE}{6,}`, 'i');
 
 const PATTERNS: readonly Pattern[] = [
   { name: 'AWS access key id', test: re(/\b(AKIA|ASIA|AROA|AIDA)[0-9A-Z]{16}\b/) },
