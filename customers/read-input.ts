@@ -40,9 +40,11 @@ export function checkInput<S extends z.ZodTypeAny>(file: string, content: string
   if (scannable === undefined) return { issues: parsed.issues };
   const issues: ValidationIssue[] = [...parsed.issues];
   let suspected: ReadonlySet<string> = new Set();
+  let suspectedKeys: ReadonlySet<string> = new Set();
   try {
     const scan = scanSecrets(scannable, skip);
     suspected = scan.suspected;
+    suspectedKeys = scan.suspectedKeys;
     // Secrets first: a credential in an input file is the worst mistake it can hold.
     for (const finding of scan.findings) {
       issues.push({ file, path: finding.path, expected: `no secret values in ${kind.noun}`, got: `a value that looks like a secret (${finding.reason})`, hint: kind.secretHint });
@@ -52,10 +54,20 @@ export function checkInput<S extends z.ZodTypeAny>(file: string, content: string
     issues.push({ file, path: '', expected: 'a completed secret scan', got: (e as Error).message, hint: 'run the command again; if it keeps failing, report it' });
   }
   // Keys readers disagree on leave no one value to validate.
-  if (parsed.raw === undefined) return { issues };
+  if (parsed.raw === undefined) return { issues: maskKeys(issues, suspectedKeys) };
   const result = kind.schema.safeParse(parsed.raw);
-  if (!result.success) return { raw: parsed.raw, issues: [...issues, ...zodIssues(file, parsed.raw, result.error, kind.schemaHint, suspected)] };
-  return { raw: parsed.raw, data: result.data as z.infer<S>, issues };
+  if (!result.success) return { raw: parsed.raw, issues: maskKeys([...issues, ...zodIssues(file, parsed.raw, result.error, kind.schemaHint, suspected)], suspectedKeys) };
+  return { raw: parsed.raw, data: result.data as z.infer<S>, issues: maskKeys(issues, suspectedKeys) };
+}
+
+/** A field name that looks like a secret is not printed as part of a path either. */
+function maskKeys(issues: ValidationIssue[], keys: ReadonlySet<string>): ValidationIssue[] {
+  if (keys.size === 0) return issues;
+  return issues.map((i) => {
+    let path = i.path;
+    for (const k of keys) if (path.includes(k)) path = path.split(k).join('<name not shown>');
+    return path === i.path ? i : { ...i, path };
+  });
 }
 
 /** Reads and checks an input file; a directory, a dangling link or an oversized file is an issue. */

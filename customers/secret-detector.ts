@@ -147,6 +147,8 @@ export interface SecretScan {
   readonly findings: SecretFinding[];
   /** Every string found suspicious, so that no message can print one. */
   readonly suspected: ReadonlySet<string>;
+  /** The suspicious strings that are field names, so that no path can print one. */
+  readonly suspectedKeys: ReadonlySet<string>;
 }
 
 /** The project's patterns and secretlint's recommended preset over every string (and key) of an input. */
@@ -154,10 +156,12 @@ export function scanSecrets(value: unknown, skip?: (path: string[]) => boolean):
   const found = strings(value, skip);
   const byPath = new Map<string, string>();
   const suspected = new Set<string>();
+  const suspectedKeys = new Set<string>();
   const flag = (s: FoundString, reason: string): void => {
     const path = s.path.join('.');
     if (!byPath.has(path)) byPath.set(path, s.isKey ? `a field name: ${reason}` : reason);
     suspected.add(s.value);
+    if (s.isKey) suspectedKeys.add(s.value);
   };
   for (const s of found) {
     const reason = secretReason(s.value, s.key);
@@ -166,7 +170,7 @@ export function scanSecrets(value: unknown, skip?: (path: string[]) => boolean):
   for (const hit of secretlintHits(found.map((s) => s.value))) {
     flag(found[hit.index], `secretlint ${hit.ruleId.replace('@secretlint/secretlint-rule-', '')}`);
   }
-  return { findings: [...byPath].map(([path, reason]) => ({ path, reason })), suspected };
+  return { findings: [...byPath].map(([path, reason]) => ({ path, reason })), suspected, suspectedKeys };
 }
 
 /** A value shown in an error message without leaking it if it is a credential. */

@@ -162,7 +162,7 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
             file,
             path: at,
             expected: 'each field once per object',
-            got: `a second "${name}" on line ${line + 1}, column ${column + 1}`,
+            got: `a second copy of the field on line ${line + 1}, column ${column + 1}`,
             hint: 'remove one of the two: readers disagree on which one counts',
           });
         }

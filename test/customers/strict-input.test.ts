@@ -91,7 +91,7 @@ describe('strict input: what JSON.parse would let through', () => {
     const text = acme().replace('"region": "eu-west-1",', '"region": "eu-west-1",\n    "region": "us-east-1",');
     const issues = check(text);
     expect(issues).toHaveLength(1);
-    expect(formatIssue(issues[0])).toMatch(/^acme-retail-prod\.json: aws\.region: expected each field once per object, got a second "region" on line 10, column 5 \(hint: remove one/);
+    expect(formatIssue(issues[0])).toMatch(/^acme-retail-prod\.json: aws\.region: expected each field once per object, got a second copy of the field on line 10, column 5 \(hint: remove one/);
   });
 
   test('a duplicate key in the catalog and the policy is refused as well', () => {
