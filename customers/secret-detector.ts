@@ -172,11 +172,3 @@ export function scanSecrets(value: unknown, skip?: (path: string[]) => boolean):
   }
   return { findings: [...byPath].map(([path, reason]) => ({ path, reason })), suspected, suspectedKeys };
 }
-
-/** A value shown in an error message without leaking it if it is a credential. */
-export function redact(value: unknown): string {
-  if (typeof value === 'string' && secretReason(value) !== undefined) return `<redacted ${value.length}-character value>`;
-  const text = JSON.stringify(value);
-  if (text === undefined) return 'nothing';
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

@@ -156,3 +156,10 @@ describe('a secret never reaches synthesized or planned output', () => {
     }
   });
 });
+
+test('a secret used as a requirement name in the catalog is not printed by the requirement check', () => {
+  const text = readFileSync(join(__dirname, '..', '..', 'upgrades', 'catalog', 'enrich.json'), 'utf8').replace('"changes": [{ "kind": "breaking", "summary": "Configuration changes" }]', '"changes": [{ "kind": "breaking", "summary": "Configuration changes" }], "requires": { "PGPASSWORD=Tr0ub4dor3": ">=1.0.0" }');
+  const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text }]);
+  expect(issues.some((i) => /looks like a secret/.test(i.got))).toBe(true);
+  expect(issues.map(formatIssue).join('\n')).not.toContain('Tr0ub4dor3');
+});
