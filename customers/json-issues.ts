@@ -67,36 +67,48 @@ function showKey(key: string, suspected: ReadonlySet<string>): string {
  * A value that fails a pattern is never echoed: a pattern error is what a pasted credential gets.
  */
 export function zodIssues(file: string, raw: unknown, error: z.ZodError, schemaHint: string, suspected: ReadonlySet<string> = new Set()): ValidationIssue[] {
+  // A refinement's message may quote another field's value (zod runs refinements even when that
+  // field failed), so suspected strings are masked in the wording too.
+  const mask = (text: string | undefined): string | undefined => {
+    if (text === undefined) return text;
+    for (const s of suspected) if (s.length >= 4 && text.includes(s)) text = text.split(s).join('<not shown>');
+    return text;
+  };
   return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    const got = valueAt(raw, issue.path);
-    const shown = show(got, suspected);
-    if (issue.code === 'unrecognized_keys') {
-      return {
-        file,
-        path,
-        expected: 'only the fields the schema defines',
-        got: `unknown field(s) ${issue.keys.map((k) => showKey(k, suspected)).join(', ')}`,
-        hint: `check the spelling against ${schemaHint}`,
-      };
-    }
-    if (issue.code === 'invalid_format' && typeof got === 'string') {
-      const { expected, hint } = decodeMessage(issue.message);
-      return { file, path, expected, got: `a ${got.length}-character string that does not match (not shown)`, hint };
-    }
-    if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && got !== undefined)) {
-      const options = 'values' in issue ? (issue.values as unknown[]).map((v) => JSON.stringify(v)).join(' | ') : undefined;
-      return { file, path, expected: options ? `one of ${options}` : decodeMessage(issue.message).expected, got: shown };
-    }
-    if (issue.code === 'invalid_type') {
-      // zod's own wording ("expected string, received undefined") would read "expected expected ...".
-      const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
-      const { expected, hint } = issue.message.startsWith('{') ? decodeMessage(issue.message) : { expected: `${article} ${issue.expected}`, hint: undefined };
-      return { file, path, expected, got: shown, hint };
-    }
-    const { expected, hint } = decodeMessage(issue.message);
-    return { file, path, expected, got: shown, hint };
+    const i = describeIssue(file, raw, issue, schemaHint, suspected);
+    return { ...i, expected: mask(i.expected)!, hint: mask(i.hint) };
   });
+}
+
+function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue, schemaHint: string, suspected: ReadonlySet<string>): ValidationIssue {
+  const path = issue.path.map(String).join('.');
+  const got = valueAt(raw, issue.path);
+  const shown = show(got, suspected);
+  if (issue.code === 'unrecognized_keys') {
+    return {
+      file,
+      path,
+      expected: 'only the fields the schema defines',
+      got: `unknown field(s) ${issue.keys.map((k) => showKey(k, suspected)).join(', ')}`,
+      hint: `check the spelling against ${schemaHint}`,
+    };
+  }
+  if (issue.code === 'invalid_format' && typeof got === 'string') {
+    const { expected, hint } = decodeMessage(issue.message);
+    return { file, path, expected, got: `a ${got.length}-character string that does not match (not shown)`, hint };
+  }
+  if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && got !== undefined)) {
+    const options = 'values' in issue ? (issue.values as unknown[]).map((v) => JSON.stringify(v)).join(' | ') : undefined;
+    return { file, path, expected: options ? `one of ${options}` : decodeMessage(issue.message).expected, got: shown };
+  }
+  if (issue.code === 'invalid_type') {
+    // zod's own wording ("expected string, received undefined") would read "expected expected ...".
+    const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
+    const { expected, hint } = issue.message.startsWith('{') ? decodeMessage(issue.message) : { expected: `${article} ${issue.expected}`, hint: undefined };
+    return { file, path, expected, got: shown, hint };
+  }
+  const { expected, hint } = decodeMessage(issue.message);
+  return { file, path, expected, got: shown, hint };
 }
 
 /** Strict JSON (see customers/strict-json.ts), with line and column for syntax errors. */

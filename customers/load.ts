@@ -50,13 +50,16 @@ export const CUSTOMER_FILE: InputKind<typeof customerSchema> = {
   secretHint: 'store the value in the secret manager and list only its name under the component\'s "secrets"',
 };
 
-/** Every principal a role of the stack will trust must be on the file's allow-list (trustedPrincipals). */
+/** Every principal the stack will trust or grant to must be on the file's allow-list (trustedPrincipals). */
 function trustIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
-  if (spec.cloud !== 'aws') return [];
   const allowed = new Set(spec.trustedPrincipals.map((t) => t.principal));
+  const roleMembers =
+    spec.cloud === 'aws'
+      ? spec.roles.flatMap((r, i) => r.assumedBy.map((principal, j) => ({ path: `roles.${i}.assumedBy.${j}`, principal })))
+      : spec.roles.flatMap((r, i) => r.members.map((principal, j) => ({ path: `roles.${i}.members.${j}`, principal })));
   const trusted: { path: string; principal: string }[] = [
     ...spec.operators.principals.map((principal, i) => ({ path: `operators.principals.${i}`, principal })),
-    ...spec.roles.flatMap((r, i) => r.assumedBy.map((principal, j) => ({ path: `roles.${i}.assumedBy.${j}`, principal }))),
+    ...roleMembers,
     ...spec.accessGrants.flatMap((g, i) => (g.status === 'approved' ? [{ path: `accessGrants.${i}.principal`, principal: g.principal }] : [])),
   ];
   return trusted
@@ -66,7 +69,7 @@ function trustIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
       path: t.path,
       expected: 'a principal listed under trustedPrincipals',
       got: JSON.stringify(t.principal),
-      hint: 'add { "principal": ..., "reason": ... } to trustedPrincipals, saying why this principal may assume a role in the customer account',
+      hint: `add { "principal": ..., "reason": ... } to trustedPrincipals, saying why this principal may have access to the customer's ${spec.cloud === 'aws' ? 'account' : 'project'}`,
     }));
 }
 

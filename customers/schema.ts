@@ -223,6 +223,13 @@ function accessGrantOf<P extends z.ZodTypeAny>(principal: P) {
 
 const accessGrant = accessGrantOf(iamPrincipalArn);
 
+/** An allow-list of identities (IAM ARNs on AWS, IAM members on GCP), each with the reason it is trusted. */
+function trustedPrincipalsOf<P extends z.ZodTypeAny>(principal: P) {
+  return z
+    .array(z.strictObject({ principal, reason: z.string().min(10, expect('a reason of 10 or more characters', 'say who this is and why they may have access')) }))
+    .default([]);
+}
+
 const maintenanceWindow = z.strictObject({
   days: z.array(z.enum(DAY_NAMES)).min(1),
   start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a 24-hour time HH:MM')),
@@ -361,7 +368,7 @@ export const awsCustomerSchema = z
      * The allow-list of principals any role in the stack may trust (operators, customer roles,
      * access grants), each with the reason it is trusted. Default: none.
      */
-    trustedPrincipals: z.array(z.strictObject({ principal: iamPrincipalArn, reason: z.string().min(10, expect('a reason of 10 or more characters')) })).default([]),
+    trustedPrincipals: trustedPrincipalsOf(iamPrincipalArn),
     accessGrants: z.array(accessGrant).default([]),
     stateBackend: z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, expect('an S3 bucket name')),
@@ -607,6 +614,8 @@ export const gcpCustomerSchema = z
       principals: z.array(iamMember).min(1, expect('at least one operator principal', 'name the managing team, e.g. group:fleet-operators@example.com')),
     }),
     roles: z.array(gcpCustomRole).default([]),
+    /** The allow-list of members any IAM binding of the stack may name (operators, role members, grants), with reasons. Default: none. */
+    trustedPrincipals: trustedPrincipalsOf(iamMember),
     accessGrants: z.array(accessGrantOf(iamMember)).default([]),
     stateBackend: z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, expect('a GCS bucket name')),

@@ -7,10 +7,11 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { CustomerRole } from '../../../constructs/aws/customer-role';
 import { trustPolicyJson } from '../../../constructs/aws/policy-document';
 import { AWS_RULES, awsRules } from '../../../constructs/policy/aws-rules';
-import { GCP_RULES } from '../../../constructs/policy/gcp-rules';
+import { GCP_RULES, gcpRules } from '../../../constructs/policy/gcp-rules';
 import { PolicyChecks, PolicyViolationError } from '../../../constructs/policy/rule';
 import { validateCustomerTexts } from '../../../customers/load';
 import { synthFleet } from '../../../stacks/synth-fleet';
@@ -148,3 +149,37 @@ describe('FLEET-IAM3 trust only principals on the allow-list', () => {
     expect(issues).toEqual([expect.objectContaining({ path: 'trustedPrincipals.0.reason', got: 'nothing (the field is missing)' })]);
   });
 });
+
+describe('FLEET-IAM3 on GCP: bindings name only members on the allow-list', () => {
+  const google = (s: TerraformStack) => new GoogleProvider(s, 'google', { project: 'p-rules', region: 'europe-west1' });
+  const rules = gcpRules({ trustedPrincipals: [{ principal: 'group:analysts@example.com', reason: 'the analysts read the dataset' }] });
+
+  test('flags a member that is not listed, passes a listed one and the stack\'s own service account', () => {
+    const found = violations(rules, google, (s) => {
+      new ProjectIamMember(s, 'listed', { project: 'p-rules', role: 'roles/bigquery.dataViewer', member: 'group:analysts@example.com' });
+      new ProjectIamMember(s, 'stranger', { project: 'p-rules', role: 'roles/bigquery.dataViewer', member: 'user:someone@elsewhere.example' });
+      const sa = new ServiceAccount(s, 'sa', { accountId: 'pipeline-collector' });
+      new ProjectIamMember(s, 'own', { project: 'p-rules', role: 'roles/logging.logWriter', member: `serviceAccount:${sa.email}` });
+    });
+    expect(found).toEqual([
+      '[FLEET-IAM3] google_project_iam_member grants to user:someone@elsewhere.example, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it',
+    ]);
+  });
+
+  test('passes every example GCP stack', () => {
+    for (const file of ['helios-media-prod.json', 'helios-media-staging.json']) {
+      const raw = exampleJson(file);
+      const { customers, issues } = validateCustomerTexts([{ file, text: JSON.stringify(raw) }], { now: NOW });
+      expect(issues).toEqual([]);
+      expect(() => synthStack(customers[0].spec)).not.toThrow();
+    }
+  });
+
+  test('a GCP role member that is not listed is refused at validation', () => {
+    const raw = exampleJson('helios-media-prod.json') as any;
+    raw.roles[0].members.push('user:someone@elsewhere.example');
+    const { issues } = validateCustomerTexts([{ file: 'helios-media-prod.json', text: JSON.stringify(raw) }], { now: NOW });
+    expect(issues).toEqual([expect.objectContaining({ path: `roles.0.members.${raw.roles[0].members.length - 1}`, expected: 'a principal listed under trustedPrincipals' })]);
+  });
+});
+
