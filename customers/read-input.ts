@@ -31,7 +31,7 @@ export interface InputResult<T> {
 }
 
 /** `$schema` names the editor schema file; it is not configuration. */
-const skip = (path: string[]): boolean => path.length === 1 && path[0] === '$schema';
+const skip = (key: string, depth: number): boolean => depth === 1 && key === '$schema';
 
 /** Checks an input's content (text or, better, the raw bytes so UTF-8 is checked too). */
 export function checkInput<S extends z.ZodTypeAny>(file: string, content: string | Uint8Array, kind: InputKind<S>): InputResult<z.infer<S>> {

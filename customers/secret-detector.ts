@@ -105,8 +105,20 @@ export interface SecretFinding {
   readonly reason: string;
 }
 
+/** A path as a chain of links to the parent, so that only flagged strings pay for their path. */
+interface PathLink {
+  readonly parent?: PathLink;
+  readonly key: string;
+}
+
+function pathParts(link: PathLink | undefined): string[] {
+  const parts: string[] = [];
+  for (let l = link; l !== undefined; l = l.parent) parts.push(l.key);
+  return parts.reverse();
+}
+
 interface FoundString {
-  readonly path: string[];
+  readonly at?: PathLink;
   readonly value: string;
   /** The field name the value sits under (undefined for keys themselves). */
   readonly key?: string;
@@ -114,32 +126,49 @@ interface FoundString {
   readonly isKey?: boolean;
 }
 
+/**
+ * Decides whether to skip a field (and all below it) by its name and depth (1 = top level), e.g.
+ * "$schema" at the top, or cdktf's "//" metadata anywhere.
+ */
+export type SkipField = (key: string, depth: number) => boolean;
+
 /** Every string in a JSON value (values and keys), iteratively: input depth is not trusted here. */
-function strings(value: unknown, skip?: (path: string[]) => boolean): FoundString[] {
+function strings(value: unknown, skip?: SkipField): FoundString[] {
   const out: FoundString[] = [];
-  const todo: { v: unknown; path: string[] }[] = [{ v: value, path: [] }];
+  const todo: { v: unknown; at?: PathLink; depth: number }[] = [{ v: value, depth: 0 }];
   while (todo.length > 0) {
-    const { v, path } = todo.pop()!;
-    if (skip?.(path)) continue;
-    if (typeof v === 'string') out.push({ path, value: v, key: path[path.length - 1] });
-    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) todo.push({ v: v[i], path: [...path, String(i)] });
+    const { v, at, depth } = todo.pop()!;
+    if (typeof v === 'string') out.push({ at, value: v, key: at?.key });
+    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) todo.push({ v: v[i], at: { parent: at, key: String(i) }, depth: depth + 1 });
     else if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, child] = entries[i];
-        out.push({ path: [...path, k], value: k, isKey: true });
-        todo.push({ v: child, path: [...path, k] });
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        if (skip?.(keys[i], depth + 1)) continue;
+        const child: PathLink = { parent: at, key: keys[i] };
+        out.push({ at: child, value: keys[i], isKey: true });
+        todo.push({ v: (v as Record<string, unknown>)[keys[i]], at: child, depth: depth + 1 });
       }
     }
   }
   return out;
 }
 
+/** The value patterns (not the field name) of each distinct string, computed once per string. */
+function reasonCache(opts: { entropy?: boolean }): (value: string, key?: string) => string | undefined {
+  const byValue = new Map<string, string | undefined>();
+  return (value, key) => {
+    if (key !== undefined && SECRET_KEY.test(key) && value.length > 0) return secretReason(value, key, opts);
+    if (!byValue.has(value)) byValue.set(value, secretReason(value, undefined, opts));
+    return byValue.get(value);
+  };
+}
+
 /** Walks a JSON value and reports every string that looks like a secret by the project's own patterns. */
-export function findSecrets(value: unknown, opts: { entropy?: boolean; skip?: (path: string[]) => boolean } = {}): SecretFinding[] {
+export function findSecrets(value: unknown, opts: { entropy?: boolean; skip?: SkipField } = {}): SecretFinding[] {
+  const reasonOf = reasonCache(opts);
   return strings(value, opts.skip).flatMap((s) => {
-    const reason = secretReason(s.value, s.key, opts);
-    return reason ? [{ path: s.path.join('.'), reason: s.isKey ? `a field name: ${reason}` : reason }] : [];
+    const reason = reasonOf(s.value, s.key);
+    return reason ? [{ path: pathParts(s.at).join('.'), reason: s.isKey ? `a field name: ${reason}` : reason }] : [];
   });
 }
 
@@ -152,23 +181,30 @@ export interface SecretScan {
 }
 
 /** The project's patterns and secretlint's recommended preset over every string (and key) of an input. */
-export function scanSecrets(value: unknown, skip?: (path: string[]) => boolean): SecretScan {
+export function scanSecrets(value: unknown, skip?: SkipField): SecretScan {
   const found = strings(value, skip);
   const byPath = new Map<string, string>();
   const suspected = new Set<string>();
   const suspectedKeys = new Set<string>();
   const flag = (s: FoundString, reason: string): void => {
-    const path = s.path.join('.');
+    const path = pathParts(s.at).join('.');
     if (!byPath.has(path)) byPath.set(path, s.isKey ? `a field name: ${reason}` : reason);
     suspected.add(s.value);
     if (s.isKey) suspectedKeys.add(s.value);
   };
+  const reasonOf = reasonCache({});
   for (const s of found) {
-    const reason = secretReason(s.value, s.key);
+    const reason = reasonOf(s.value, s.key);
     if (reason) flag(s, reason);
   }
-  for (const hit of secretlintHits(found.map((s) => s.value))) {
-    flag(found[hit.index], `secretlint ${hit.ruleId.replace('@secretlint/secretlint-rule-', '')}`);
+  // Each distinct string once: large inputs (a fleet's plan) repeat the same values many times.
+  const distinct = [...new Set(found.map((s) => s.value))];
+  const ruleOf = new Map(secretlintHits(distinct).map((hit) => [distinct[hit.index], hit.ruleId.replace('@secretlint/secretlint-rule-', '')]));
+  if (ruleOf.size > 0) {
+    for (const s of found) {
+      const rule = ruleOf.get(s.value);
+      if (rule !== undefined) flag(s, `secretlint ${rule}`);
+    }
   }
   return { findings: [...byPath].map(([path, reason]) => ({ path, reason })), suspected, suspectedKeys };
 }

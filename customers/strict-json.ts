@@ -91,16 +91,97 @@ const ERROR_HINTS: Partial<Record<string, string>> = {
   InvalidCharacter: 'escape control characters (e.g. write \\n for a newline) inside strings',
 };
 
-interface Frame {
-  readonly value: Record<string, unknown> | unknown[];
-  readonly path: string;
+/** The first syntax error, with jsonc-parser's name for it and its line and column. */
+function syntaxIssue(file: string, text: string): ValidationIssue {
+  let issue: ValidationIssue | undefined;
+  visit(
+    text,
+    {
+      onError: (error: ParseErrorCode, _offset, _length, line, column) => {
+        const code = printParseErrorCode(error);
+        issue ??= {
+          file,
+          path: '',
+          expected: 'valid JSON',
+          got: `${code} at line ${line + 1}, column ${column + 1}`,
+          hint: ERROR_HINTS[code] ?? 'fix the syntax; comments and trailing commas are not allowed',
+        };
+      },
+    },
+    { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false },
+  );
+  return issue ?? { file, path: '', expected: 'valid JSON', got: 'text JSON.parse refuses', hint: 'fix the syntax' };
+}
+
+interface Scope {
+  /** Keys seen so far; undefined for an array. */
   readonly keys?: Set<string>;
-  key?: string;
+  /** The latest key (objects) or the index of the current item (arrays), for paths. */
+  at: string | number;
+}
+
+/**
+ * Duplicate and forbidden keys, found in one pass over text that JSON.parse has accepted (so it
+ * is valid JSON: newlines occur only between tokens, and strings end at an unescaped quote).
+ */
+function keyIssues(file: string, text: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const scopes: Scope[] = [];
+  let expectKey = false;
+  let line = 1;
+  let lineStart = 0;
+  const pathTo = (key: string): string => [...scopes.slice(0, -1).map((s) => String(s.at)), key].join('.');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      let escaped = false;
+      for (;;) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) {
+          escaped = true;
+          j += 2;
+        } else if (d === 0x22) break;
+        else j++;
+      }
+      const top = scopes[scopes.length - 1];
+      if (expectKey && top?.keys) {
+        const name = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+        const where = `line ${line}, column ${i - lineStart + 1}`;
+        if (FORBIDDEN_KEYS.has(name)) {
+          issues.push({ file, path: pathTo(name), expected: 'plain field names', got: `a "${name}" key on ${where}`, hint: 'remove it; it is not a field of this file' });
+        } else if (top.keys.has(name)) {
+          issues.push({ file, path: pathTo(name), expected: 'each field once per object', got: `a second copy of the field on ${where}`, hint: 'remove one of the two: readers disagree on which one counts' });
+        }
+        top.keys.add(name);
+        top.at = name;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b) {
+      scopes.push({ keys: new Set(), at: '' });
+      expectKey = true;
+    } else if (c === 0x5b) {
+      scopes.push({ at: 0 });
+    } else if (c === 0x7d || c === 0x5d) {
+      scopes.pop();
+    } else if (c === 0x2c) {
+      const top = scopes[scopes.length - 1];
+      if (top.keys) expectKey = true;
+      else top.at = (top.at as number) + 1;
+    } else if (c === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return issues;
 }
 
 /**
  * Parses strict JSON (no comments, no trailing commas) from text or bytes. A syntax error names
- * its line and column; only the first one is reported, as the rest follow from it.
+ * its line and column; only the first one is reported, as the rest follow from it. The value
+ * comes from JSON.parse (native and linear; "__proto__" becomes a plain own field), the key
+ * checks from one more pass over the text.
  */
 export function parseStrictJson(file: string, input: string | Uint8Array, limits: JsonLimits = {}): StrictJsonResult {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -117,73 +198,13 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
   }
   const deep = tooDeep(file, text, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
   if (deep) return { issues: [deep] };
-
-  const issues: ValidationIssue[] = [];
-  let syntax: ValidationIssue | undefined;
+  if (text.trim() === '') return { issues: [{ file, path: '', expected: 'valid JSON', got: 'an empty file', hint: 'write the JSON object this file holds' }] };
   let root: unknown;
-  let hasRoot = false;
-  const stack: Frame[] = [];
-  const childPath = (parent: Frame): string => {
-    const key = Array.isArray(parent.value) ? String(parent.value.length) : parent.key!;
-    return parent.path ? `${parent.path}.${key}` : key;
-  };
-  const place = (value: unknown): void => {
-    const parent = stack[stack.length - 1];
-    if (!parent) {
-      root = value;
-      hasRoot = true;
-    } else if (Array.isArray(parent.value)) parent.value.push(value);
-    else if (parent.key !== undefined) {
-      // defineProperty, not assignment: a key must never reach an object's prototype.
-      Object.defineProperty(parent.value, parent.key, { value, enumerable: true, writable: true, configurable: true });
-      parent.key = undefined;
-    }
-  };
-  const open = (value: Record<string, unknown> | unknown[]): void => {
-    const parent = stack[stack.length - 1];
-    const path = parent ? childPath(parent) : '';
-    place(value);
-    stack.push({ value, path, keys: Array.isArray(value) ? undefined : new Set() });
-  };
-  visit(
-    text,
-    {
-      onObjectBegin: () => open({}),
-      onArrayBegin: () => open([]),
-      onObjectEnd: () => void stack.pop(),
-      onArrayEnd: () => void stack.pop(),
-      onObjectProperty: (name, _offset, _length, line, column) => {
-        const frame = stack[stack.length - 1];
-        const at = frame.path ? `${frame.path}.${name}` : name;
-        if (FORBIDDEN_KEYS.has(name)) {
-          issues.push({ file, path: at, expected: 'plain field names', got: `a "${name}" key on line ${line + 1}, column ${column + 1}`, hint: 'remove it; it is not a field of this file' });
-        } else if (frame.keys!.has(name)) {
-          issues.push({
-            file,
-            path: at,
-            expected: 'each field once per object',
-            got: `a second copy of the field on line ${line + 1}, column ${column + 1}`,
-            hint: 'remove one of the two: readers disagree on which one counts',
-          });
-        }
-        frame.keys!.add(name);
-        frame.key = name;
-      },
-      onLiteralValue: (value) => place(value),
-      onError: (error: ParseErrorCode, _offset, _length, line, column) => {
-        const code = printParseErrorCode(error);
-        syntax ??= {
-          file,
-          path: '',
-          expected: 'valid JSON',
-          got: `${code} at line ${line + 1}, column ${column + 1}`,
-          hint: ERROR_HINTS[code] ?? 'fix the syntax; comments and trailing commas are not allowed',
-        };
-      },
-    },
-    { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false },
-  );
-  if (syntax) return { issues: [syntax] };
-  if (!hasRoot) return { issues: [{ file, path: '', expected: 'valid JSON', got: 'an empty file', hint: 'write the JSON object this file holds' }] };
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return { issues: [syntaxIssue(file, text)] };
+  }
+  const issues = keyIssues(file, text);
   return issues.length > 0 ? { issues, scannable: root } : { raw: root, issues: [] };
 }

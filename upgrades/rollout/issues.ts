@@ -6,8 +6,8 @@ import type { z } from 'zod';
 import type { ValidationIssue } from '../../customers/json-issues';
 import { checkInput } from '../../customers/read-input';
 
-/** Plans of a fleet of thousands are large; state and metrics files stay far below this. */
-const ROLLOUT_MAX_BYTES = 64 * 1024 * 1024;
+/** The plan of a 10,000-environment fleet is about 90 MB; state and metrics files stay far below this. */
+const ROLLOUT_MAX_BYTES = 256 * 1024 * 1024;
 
 /** Reads a rollout file through the fleet's one strict reader (customers/read-input.ts). */
 export function parseJsonFile<S extends z.ZodTypeAny>(
