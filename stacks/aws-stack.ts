@@ -1,7 +1,7 @@
 import { Aspects, S3Backend, type TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsPipeline } from '../constructs/aws/aws-pipeline';
-import { AWS_RULES } from '../constructs/policy/aws-rules';
+import { awsRules } from '../constructs/policy/aws-rules';
 import { PolicyChecks } from '../constructs/policy/rule';
 import { stackId, type AwsCustomerSpec } from '../customers/schema';
 import { MANAGED_BY, stateKey } from './pipeline-stack';
@@ -30,5 +30,5 @@ export function configureAws(stack: TerraformStack, spec: AwsCustomerSpec, now: 
     defaultTags: [{ tags: { customer: spec.id, environment: spec.environment, 'managed-by': MANAGED_BY } }],
   });
   new AwsPipeline(stack, 'pipeline', { spec, now });
-  Aspects.of(stack).add(new PolicyChecks(AWS_RULES));
+  Aspects.of(stack).add(new PolicyChecks(awsRules(spec)));
 }

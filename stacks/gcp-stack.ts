@@ -1,7 +1,7 @@
 import { Aspects, GcsBackend, type TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcpPipeline } from '../constructs/gcp/gcp-pipeline';
-import { GCP_RULES } from '../constructs/policy/gcp-rules';
+import { gcpRules } from '../constructs/policy/gcp-rules';
 import { PolicyChecks } from '../constructs/policy/rule';
 import type { GcpCustomerSpec } from '../customers/schema';
 import { MANAGED_BY } from './pipeline-stack';
@@ -21,5 +21,5 @@ export function configureGcp(stack: TerraformStack, spec: GcpCustomerSpec, now: 
   // Set as an override: cdktf snake-cases the keys of a provider's map arguments ("managed-by" would become "managed_by").
   provider.addOverride('default_labels', { customer: spec.id, environment: spec.environment, 'managed-by': MANAGED_BY });
   new GcpPipeline(stack, 'pipeline', { spec, now });
-  Aspects.of(stack).add(new PolicyChecks(GCP_RULES));
+  Aspects.of(stack).add(new PolicyChecks(gcpRules(spec)));
 }
