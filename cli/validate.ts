@@ -18,7 +18,9 @@ export const validateCommand: Command = {
     const policy = loadPolicy(policyFile);
     // Pins are checked against the catalog only when the catalog itself is sound.
     const checkVersion = catalog.catalog ? catalogVersionCheck(catalog.catalog) : undefined;
-    const { customers, issues: customerIssues } = loadCustomers(dir, { now, checkVersion });
+    const { customers, issues: customerIssues, warnings = [] } = loadCustomers(dir, { now, checkVersion });
+    // Warnings never change the exit code; in GitHub Actions they also become annotations.
+    for (const w of warnings) ctx.err(`${process.env.GITHUB_ACTIONS === 'true' ? '::warning::' : 'warning: '}${formatIssue(w)}`);
     const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customerIssues];
     for (const issue of issues) ctx.err(formatIssue(issue));
     if (issues.length > 0) {

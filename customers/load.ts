@@ -31,6 +31,35 @@ export interface LoadOptions {
 export interface LoadResult {
   readonly customers: LoadedCustomer[];
   readonly issues: ValidationIssue[];
+  /** Worth a look, never a failure: expired access grants and grants that expire soon. Default: none. */
+  readonly warnings?: ValidationIssue[];
+}
+
+/** A grant that ends within this many days is listed, so someone renews it in time. */
+export const GRANT_RENEWAL_DAYS = 14;
+
+/**
+ * Expired grants warn instead of failing: they already vanish from the synthesized stack and
+ * their IAM condition has ended them, so one stale grant must not stop CI for every customer.
+ */
+function grantWarnings(file: string, spec: CustomerSpec, now: Date): ValidationIssue[] {
+  const today = now.toISOString().slice(0, 10);
+  const soon = new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return spec.accessGrants.flatMap((g, i) => {
+    if (g.status !== 'approved' || g.expires >= soon) return [];
+    const expired = g.expires < today;
+    return [
+      {
+        file,
+        path: `accessGrants.${i}.expires`,
+        expected: expired ? `an expiry on or after ${today} for an approved grant` : `an expiry after ${soon} (${GRANT_RENEWAL_DAYS} days from ${today})`,
+        got: JSON.stringify(g.expires),
+        hint: expired
+          ? `grant "${g.id}" has expired and is no longer deployed: remove it, or record a new approval with a new expiry`
+          : `grant "${g.id}" ends on ${g.expires}: renew it with a new approval, or let it lapse`,
+      },
+    ];
+  });
 }
 
 /** Customer files in a folder, sorted; JSON Schema files beside them are not customers. */
@@ -53,18 +82,6 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
   if (basename(file) !== expectedName) {
     issues.push({ file, path: '', expected: `file name ${expectedName}`, got: basename(file), hint: `rename the file to ${expectedName}` });
   }
-  const today = opts.now.toISOString().slice(0, 10);
-  spec.accessGrants.forEach((g, i) => {
-    if (g.status === 'approved' && g.expires < today) {
-      issues.push({
-        file,
-        path: `accessGrants.${i}.expires`,
-        expected: `an expiry on or after ${today} for an approved grant`,
-        got: JSON.stringify(g.expires),
-        hint: `grant "${g.id}" has expired: remove it, or record a new approval with a new expiry`,
-      });
-    }
-  });
   spec.rollout.holds.forEach((h, i) => {
     if (!(h.component in spec.components)) {
       issues.push({
@@ -111,6 +128,7 @@ export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
 export function validateCustomerTexts(inputs: readonly { file: string; text: string }[], opts: LoadOptions): LoadResult {
   const customers: LoadedCustomer[] = [];
   const issues: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
   if (inputs.length === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
@@ -134,6 +152,7 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
       continue;
     }
     issues.push(...semanticIssues(file, result.data, opts));
+    warnings.push(...grantWarnings(file, result.data, opts.now));
     customers.push({ file, spec: result.data, text });
   }
   const seen = new Map<string, string>();
@@ -152,6 +171,6 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
       seen.set(id, c.file);
     }
   }
-  return { customers, issues };
+  return { customers, issues, warnings };
 }
 
