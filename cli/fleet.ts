@@ -13,8 +13,9 @@ import { ROLLOUT_COMMANDS } from './rollout';
 import { affectedCommand } from './affected';
 import { upgradesStageCommand } from './upgrades-stage';
 import { reviewCommand } from './review';
+import { predictCommand } from './predict';
 
-export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, upgradesStageCommand, schemaCommand, ...ROLLOUT_COMMANDS, affectedCommand, reviewCommand];
+export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, upgradesStageCommand, schemaCommand, ...ROLLOUT_COMMANDS, affectedCommand, reviewCommand, predictCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
