@@ -76,14 +76,14 @@ export function loadState(file: string, shown: string): RolloutState | undefined
     }
     return undefined;
   }
-  const { state, issues } = parseState(shown, readFileSync(file, 'utf8'));
+  const { state, issues } = parseState(shown, readText(file, shown, 'the rollout state (JSON)', 'the rollout state is written by `fleet rollout`; restore it from git'));
   if (!state) throw issuesError(issues, `${issues.length} problem(s) in ${shown}; nothing was changed.`);
   return state;
 }
 
 export function loadDeployments(file: string, shown: string): Deployments {
   if (!existsSync(file)) return NO_DEPLOYMENTS;
-  const { deployments, issues } = parseDeployments(shown, readFileSync(file, 'utf8'));
+  const { deployments, issues } = parseDeployments(shown, readText(file, shown, 'the deploy record (JSON)', 'it is written by `fleet rollout mark --deployed --commit`; restore it from git'));
   if (!deployments) throw issuesError(issues, `${issues.length} problem(s) in ${shown}; nothing was changed.`);
   return deployments;
 }
