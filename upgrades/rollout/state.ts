@@ -190,7 +190,7 @@ export function notSettledReason(w: WaveRecord): string | undefined {
     case 'not-gated':
       return `${name} was deployed on ${showInstant(w.deployedAt ?? '')} but no health gate has judged it since: run \`fleet rollout gate --wave ${w.number} --metrics FILE\``;
     case 'baking':
-      return `${name} is healthy on metrics up to ${showInstant(h.gate.window.to)}, but its ${w.bakeDays}-day bake runs until ${showInstant(h.bakeEnds)}: gate it again with metrics up to then`;
+      return `${name} is healthy on metrics ${showInstant(h.gate.window.from)} .. ${showInstant(h.gate.window.to)}, but its ${w.bakeDays}-day bake runs from ${showInstant(w.deployedAt ?? '')} until ${showInstant(h.bakeEnds)}: gate it again with metrics over all of it`;
     case 'halted':
       return `${name} is halted by the health gate of ${showInstant(h.gate.at)}: ${failureSummary(h.gate.failures)}`;
   }
