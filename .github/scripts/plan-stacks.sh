@@ -75,8 +75,9 @@ for s in "${stacks[@]}"; do
     role="$(jq -r '.output["plan-role-arn"].value // empty' "$cfg")"
     account="$(jq -r '.output["plan-service-account"].value // empty' "$cfg")"
     if [ -n "$role" ]; then
-      jq --arg role "$role" --arg session "fleet-plan-$s" \
-        '{provider: {aws: [{assume_role: [{role_arn: $role, session_name: ($session | .[0:64])}]}]},
+      # The session name stays the stack's own (fleet-<stack>): fleet review reads the stack id from it.
+      jq --arg role "$role" \
+        '{provider: {aws: [{assume_role: [{role_arn: $role, session_name: .provider.aws[0].assume_role[0].session_name}]}]},
           terraform: {backend: {s3: (.terraform.backend.s3 + {assume_role: {role_arn: $role}})}}}' "$cfg" > "$dir/plan_identity_override.tf.json"
     elif [ -n "$account" ]; then
       jq --arg sa "$account" \
