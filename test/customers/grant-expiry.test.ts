@@ -12,7 +12,7 @@ import { CUSTOMERS_DIR, NOW, exampleJson } from '../support/specs';
 const FILE = 'acme-retail-prod.json';
 
 function withExpiry(expires: string): { issues: unknown[]; warnings: { path: string; hint?: string }[] } {
-  const raw = exampleJson(FILE);
+  const raw = exampleJson(FILE) as any;
   raw.accessGrants[0].expires = expires;
   const r = validateCustomerTexts([{ file: FILE, text: JSON.stringify(raw, null, 2) }], { now: NOW });
   return { issues: r.issues, warnings: r.warnings ?? [] };
