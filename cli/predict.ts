@@ -9,8 +9,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { computeChangeSet } from '../upgrades/stage/change-set';
 import type { ChangeSet, TerraformConfig } from '../upgrades/stage/types';
-import { parseOptions, UsageError, type Command } from './command';
-import { writeFilesAtomically } from './upgrades-plan';
+import { writeFileAtomically } from '../files/atomic-write';
+import { UsageError, type FleetCommand } from './command';
+import { EXIT } from './exit-codes';
+import { repeatable } from './options';
 
 function readStack(outDir: string, stack: string, which: string): TerraformConfig | undefined {
   const file = join(outDir, 'stacks', stack, 'cdk.tf.json');
@@ -28,13 +30,18 @@ function countOf(changeSet: ChangeSet): string {
   return counts.size === 0 ? 'no change' : [...counts].map(([a, n]) => `${n} to ${a}`).join(', ');
 }
 
-export const predictCommand: Command = {
+export const predictCommand: FleetCommand = {
   name: 'predict',
-  usage: 'predict --base DIR --head DIR --out FILE [--stack ID]...',
   summary:
     'Predict each stack\'s resource changes from two `fleet synth --out` folders (last deployed commit, merged commit) into a staged-plan file for `fleet review --expect FILE`; a stack missing from the base is created whole.',
+  define: (c) =>
+    c
+      .option('--base <dir>', 'a `fleet synth --out` folder of the commit each stack was last deployed from (empty: nothing deployed)')
+      .option('--head <dir>', 'a `fleet synth --out` folder of the merged commit')
+      .option('--out <file>', 'where the prediction (a staged-plan file) is written')
+      .addOption(repeatable('--stack <id>', 'only this stack; repeat for more (default: every stack in --head)')),
   run(ctx) {
-    const { options } = parseOptions(ctx.args, { base: 'string', head: 'string', out: 'string', stack: 'string[]' });
+    const { options } = ctx;
     for (const name of ['base', 'head', 'out'] as const) {
       if (options[name] === undefined) throw new UsageError(`--${name} is required`);
     }
@@ -52,9 +59,9 @@ export const predictCommand: Command = {
     const predicted = stacks.map((stack) => ({ stack, changeSet: computeChangeSet(stack, readStack(base, stack, 'base'), readStack(head, stack, 'head')) }));
     // The staged plan's shape, one "wave": what `fleet review --expect` reads.
     const json = { kind: 'merge-prediction', waves: [{ number: 1, name: 'merge', stacks: predicted }] };
-    writeFilesAtomically([{ path: out, text: `${JSON.stringify(json, null, 2)}\n` }]);
+    writeFileAtomically(out, `${JSON.stringify(json, null, 2)}\n`);
     for (const p of predicted) ctx.out(`${p.stack}: ${countOf(p.changeSet)}`);
     ctx.out(`wrote ${out}`);
-    return 0;
+    return EXIT.ok;
   },
 };

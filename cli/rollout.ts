@@ -1,18 +1,21 @@
 /**
- * `fleet rollout apply|mark|status|gate`: the I/O around upgrades/rollout, which decides.
+ * `fleet rollout apply|mark|status|gate`: options on commander; the I/O and the rules are in
+ * upgrades/rollout (run/ does the reading, locking and journaled writing; the rest decides).
  * Exit codes: 0 done (or nothing to do), 1 bad input (nothing written), 2 the rollout says stop:
  * apply refused by the ordering rules, or the gate halted the wave.
  */
-import { pendingJournal } from '../upgrades/rollout/store';
+import { existsSync } from 'node:fs';
 import type { WaveArg } from '../upgrades/rollout/apply';
 import type { MarkTarget } from '../upgrades/rollout/mark';
-import { DEFAULT_PLAN, DEFAULT_STATE, InputError, loadPlan, loadState, pathsOf } from '../upgrades/rollout/run/io';
+import { DEFAULT_DEPLOYMENTS, DEFAULT_PLAN, DEFAULT_STATE, InputError, loadPlan, loadState, pathsOf } from '../upgrades/rollout/run/io';
 import { runApply } from '../upgrades/rollout/run/run-apply';
 import { runGate } from '../upgrades/rollout/run/run-gate';
 import { runMark, stackList } from '../upgrades/rollout/run/run-mark';
 import { renderStatus, statusView } from '../upgrades/rollout/status';
-import { existsSync } from 'node:fs';
-import { parseAt, parseOptions, UsageError, type Command, type CommandContext } from './command';
+import { pendingJournal } from '../upgrades/rollout/store';
+import { parseAt, showPath, UsageError, type CommandContext, type FleetCommand } from './command';
+import { atOption, customersOption, jsonOption, outFileOption, repeatable } from './options';
+import { writeOutput } from './output';
 
 function waveNumber(value: unknown, allowed: readonly string[]): number | string {
   if (typeof value !== 'string') throw new UsageError(`--wave is required${allowed.length > 0 ? ` (a number from 1, or ${allowed.join(' or ')})` : ' (a number from 1)'}`);
@@ -38,78 +41,102 @@ function guarded(body: (ctx: CommandContext) => number | Promise<number>): (ctx:
   };
 }
 
-export const rolloutApplyCommand: Command = {
+const str = (value: unknown) => value as string | undefined;
+
+export const rolloutApplyCommand: FleetCommand = {
   name: 'rollout apply',
-  usage: 'rollout apply --wave N|next [--plan FILE] [--customers DIR] [--state FILE] [--at YYYY-MM-DD] [--force --reason TEXT]',
   summary: "Rewrite one wave's version pins in its customer files (minimal diff) and record it; wave N waits for wave N-1 to be deployed and healthy.",
+  define: (c) =>
+    c
+      .option('--wave <n>', 'the wave: a number from 1, or next')
+      .option('--plan <file>', `the upgrade plan (default: ${DEFAULT_PLAN})`)
+      .addOption(customersOption())
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .addOption(atOption())
+      .option('--force', 'apply although the rollout rules say wait (needs --reason)')
+      .option('--reason <text>', 'why the rules are overridden; recorded in the state'),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { wave: 'string', plan: 'string', customers: 'string', state: 'string', at: 'string', force: 'boolean', reason: 'string' });
+    const { options } = ctx;
     const wave = waveNumber(options.wave, ['next']) as WaveArg;
-    const reason = (options.reason as string | undefined)?.trim();
+    const reason = str(options.reason)?.trim();
     if (options.force && !reason) throw new UsageError('--force needs --reason "why the rollout rules are overridden"; the reason is recorded in the state');
     if (reason !== undefined && !options.force) throw new UsageError('--reason goes with --force');
-    const at = parseAt(options.at as string | undefined);
-    return runApply(
-      { wave, plan: options.plan as string | undefined, customers: options.customers as string | undefined, state: options.state as string | undefined, at, ...(options.force ? { force: { reason: reason! } } : {}) },
-      ctx,
-    );
+    const at = parseAt(options.at as Date | undefined);
+    return runApply({ wave, plan: str(options.plan), customers: str(options.customers), state: str(options.state), at, ...(options.force ? { force: { reason: reason! } } : {}) }, ctx);
   }),
 };
 
-export const rolloutMarkCommand: Command = {
+export const rolloutMarkCommand: FleetCommand = {
   name: 'rollout mark',
-  usage: 'rollout mark --deployed --stacks "ID ..." [--commit SHA] [--wave N|in-progress] [--deployments FILE] [--state FILE] [--at YYYY-MM-DD]',
   summary:
     "Record what CI deployed: each stack's commit (--commit, in rollout/deployments.json), and the wave (default: the one in progress or halted) as deployed when all its stacks are among --stacks; an empty --stacks is refused.",
+  define: (c) =>
+    c
+      .option('--deployed', 'record a successful deploy')
+      .addOption(repeatable('--stacks <ids>', 'the stacks whose deploy succeeded, space- or comma-separated (required; an empty list is refused)'))
+      .addOption(repeatable('--stack <id>', 'one deployed stack; repeat for more (same as --stacks)'))
+      .option('--commit <sha>', `the commit deployed; recorded per stack in the deploy record (default file: ${DEFAULT_DEPLOYMENTS})`)
+      .option('--wave <n>', 'the wave to mark: a number from 1, or in-progress (default: in-progress)')
+      .option('--deployments <file>', `the deploy record (default: ${DEFAULT_DEPLOYMENTS})`)
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .addOption(atOption()),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { wave: 'string', deployed: 'boolean', stack: 'string[]', stacks: 'string[]', commit: 'string', deployments: 'string', state: 'string', at: 'string' });
+    const { options } = ctx;
     const target = (options.wave === undefined ? 'in-progress' : waveNumber(options.wave, ['in-progress'])) as MarkTarget;
     if (!options.deployed) throw new UsageError('say what to record: --deployed');
     if (options.stacks === undefined && options.stack === undefined) {
       throw new UsageError('--stacks "ID ..." is required: the stacks whose deploy succeeded in this run (skip the command when none was deployed)');
     }
     const stacks = stackList([...((options.stacks as string[] | undefined) ?? []), ...((options.stack as string[] | undefined) ?? [])]);
-    const at = parseAt(options.at as string | undefined);
-    return runMark(
-      { wave: target, stacks, commit: options.commit as string | undefined, state: options.state as string | undefined, deployments: options.deployments as string | undefined, at },
-      ctx,
-    );
+    const at = parseAt(options.at as Date | undefined);
+    return runMark({ wave: target, stacks, commit: str(options.commit), state: str(options.state), deployments: str(options.deployments), at }, ctx);
   }),
 };
 
-export const rolloutStatusCommand: Command = {
+export const rolloutStatusCommand: FleetCommand = {
   name: 'rollout status',
-  usage: 'rollout status [--state FILE] [--plan FILE] [--at YYYY-MM-DD] [--json]',
   summary: 'Each wave of the rollout: pending, in progress, deployed or halted (with the failed metrics), and what comes next.',
+  define: (c) =>
+    c
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .option('--plan <file>', `the upgrade plan (default: ${DEFAULT_PLAN} when there is no state yet)`)
+      .addOption(atOption())
+      .addOption(jsonOption())
+      .addOption(outFileOption()),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { state: 'string', plan: 'string', at: 'string', json: 'boolean' });
-    const at = parseAt(options.at as string | undefined);
+    const { options } = ctx;
+    const at = parseAt(options.at as Date | undefined);
     const paths = pathsOf(ctx);
-    const statePath = paths.abs(options.state as string | undefined, DEFAULT_STATE);
+    const statePath = paths.abs(str(options.state), DEFAULT_STATE);
     // status takes no lock and writes nothing; the next apply, mark or gate completes the write.
-    if (pendingJournal(statePath)) ctx.err(`warning: a killed rollout command left a write unfinished; the next \`fleet rollout apply|mark|gate\` completes it, so this status may be behind`);
+    if (pendingJournal(statePath)) ctx.err('warning: a killed rollout command left a write unfinished; the next `fleet rollout apply|mark|gate` completes it, so this status may be behind');
     const state = loadState(statePath, paths.show(statePath));
     // Without a state the default plan shows what the first apply would start.
-    const planPath = paths.abs(options.plan as string | undefined, DEFAULT_PLAN);
+    const planPath = paths.abs(str(options.plan), DEFAULT_PLAN);
     const plan = options.plan !== undefined || (state === undefined && existsSync(planPath)) ? loadPlan(planPath, paths.show(planPath)) : undefined;
     const view = statusView(state, plan, at);
-    if (options.json) ctx.out(JSON.stringify(view, null, 2));
-    else for (const line of renderStatus(view, paths.show(statePath))) ctx.out(line);
+    writeOutput(ctx, options.json ? JSON.stringify(view, null, 2) : renderStatus(view, showPath(ctx.cwd, statePath)).join('\n'));
     return 0;
   }),
 };
 
-export const rolloutGateCommand: Command = {
+export const rolloutGateCommand: FleetCommand = {
   name: 'rollout gate',
-  usage: 'rollout gate --wave N --metrics FILE [--customers DIR] [--state FILE] [--at YYYY-MM-DD]',
   summary: "Judge a deployed wave's exported alarm metrics against each customer's thresholds; record healthy (exit 0) or halted (exit 2).",
+  define: (c) =>
+    c
+      .option('--wave <n>', 'the deployed wave to judge')
+      .option('--metrics <file>', "the wave's exported alarm metrics (format: upgrades/rollout/metrics.ts); the metrics object, or it as a JSON string")
+      .addOption(customersOption())
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .addOption(atOption()),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { wave: 'string', metrics: 'string', customers: 'string', state: 'string', at: 'string' });
+    const { options } = ctx;
     const wave = waveNumber(options.wave, []) as number;
     if (options.metrics === undefined) throw new UsageError('--metrics FILE is required (the format is in upgrades/rollout/metrics.ts)');
-    const at = parseAt(options.at as string | undefined);
-    return runGate({ wave, metrics: options.metrics as string, customers: options.customers as string | undefined, state: options.state as string | undefined, at }, ctx);
+    const at = parseAt(options.at as Date | undefined);
+    return runGate({ wave, metrics: options.metrics as string, customers: str(options.customers), state: str(options.state), at }, ctx);
   }),
 };
 
-export const ROLLOUT_COMMANDS: readonly Command[] = [rolloutApplyCommand, rolloutMarkCommand, rolloutStatusCommand, rolloutGateCommand];
+export const ROLLOUT_COMMANDS: readonly FleetCommand[] = [rolloutApplyCommand, rolloutMarkCommand, rolloutStatusCommand, rolloutGateCommand];

@@ -290,6 +290,14 @@ const baseCustomer = {
         .refine((f) => f.end >= f.start, { message: expect('end on or after start'), path: ['end'] }),
     )
     .default([]),
+  /** Optional pipeline features that some release requirements depend on (see upgrades/catalog `requiresWhen`). Default: none enabled. */
+  features: z
+    .object({
+      /** Stream compression (collector raw stream from 3.6.0, enrich enriched stream from 6.11.0). Default false. */
+      compression: z.boolean().default(false),
+    })
+    .strict()
+    .optional(),
   rollout: z
     .object({
       /** 0 = canary/internal, then 1, 2, 3: lower rings go first within the same environment class. Default 2. */

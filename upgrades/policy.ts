@@ -12,7 +12,7 @@ const ENVIRONMENTS = ['prod', 'staging', 'dev'] as const;
 const RINGS = [0, 1, 2, 3] as const;
 
 const days = z.number().int().min(0).max(3650);
-const weight = z.number().min(0).max(1000);
+const weight = z.number().min(0).max(100_000);
 
 const stage = z
   .object({
@@ -110,6 +110,16 @@ function semanticIssues(file: string, policy: Policy): ValidationIssue[] {
       expected: 'stages that together take every environment class and ring',
       got: `nothing takes ${uncovered.join(', ')}`,
       hint: 'add a stage for them, or widen an existing one',
+    });
+  }
+  const w = policy.score.severity;
+  if (!(w.low > 0 && w.medium > w.low && w.high > w.medium && w.critical > w.high)) {
+    issues.push({
+      file,
+      path: 'score.severity',
+      expected: 'weights rising strictly from low (above 0) to critical: each is the base of its tier',
+      got: JSON.stringify(w),
+      hint: 'e.g. { "critical": 4000, "high": 3000, "medium": 2000, "low": 1000 }: the gap between tiers bounds everything else in a score',
     });
   }
   if (policy.waves.fastTrack.bakeDays > policy.waves.bakeDays) {

@@ -10,6 +10,7 @@ import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
 import type { VersionCheck } from '../../customers/load';
 import { parseJson, show, zodIssues, type ValidationIssue } from '../../customers/json-issues';
 import { componentCatalogSchema, type Catalog, type ComponentCatalog } from './schema';
+import { compareVersions, patchLineOf, semverOf, versionParts } from './version';
 
 export interface CatalogResult {
   /** Present only when there are no issues. */
@@ -40,7 +41,7 @@ function releaseChecks(file: string, cat: ComponentCatalog): ValidationIssue[] {
     seen.set(r.version, i);
     if (i > 0) {
       const prev = cat.releases[i - 1];
-      if (semver.lte(r.version, prev.version)) {
+      if (compareVersions(r.version, prev.version) <= 0) {
         issues.push({
           file,
           path: `${at}.version`,
@@ -50,16 +51,18 @@ function releaseChecks(file: string, cat: ComponentCatalog): ValidationIssue[] {
         });
       }
     }
-    // Within one major a higher version cannot be older; across majors a backport can be.
-    const earlierSameMajor = cat.releases
+    // Within one minor line a higher version cannot be older; across lines a maintenance backport
+    // can be (collector 2.1.3 came after 2.2.1), and a 3.6.0.x backport only follows its own base.
+    const line = patchLineOf(r.version);
+    const earlierSameLine = cat.releases
       .slice(0, i)
-      .filter((p) => semver.major(p.version) === semver.major(r.version) && semver.lt(p.version, r.version) && p.date > r.date);
-    if (earlierSameMajor.length > 0) {
-      const p = earlierSameMajor[earlierSameMajor.length - 1];
+      .filter((p) => (patchLineOf(p.version) === line || p.version === line) && compareVersions(p.version, r.version) < 0 && p.date > r.date);
+    if (earlierSameLine.length > 0) {
+      const p = earlierSameLine[earlierSameLine.length - 1];
       issues.push({
         file,
         path: `${at}.date`,
-        expected: `a date on or after ${p.date} (the date of ${p.version}, a lower version of the same major)`,
+        expected: `a date on or after ${p.date} (the date of ${p.version}, a lower version of the same line)`,
         got: JSON.stringify(r.date),
         hint: 'dates out of order: check the date or the version against the changelog',
       });
@@ -68,7 +71,7 @@ function releaseChecks(file: string, cat: ComponentCatalog): ValidationIssue[] {
       issues.push({ file, path: `${at}.endOfSupport`, expected: `a day on or after the release date ${r.date}`, got: JSON.stringify(r.endOfSupport) });
     }
   });
-  const majors = new Set(cat.releases.map((r) => semver.major(r.version)));
+  const majors = new Set(cat.releases.map((r) => versionParts(r.version)[0]));
   cat.mustStepThroughMajors.forEach((m, i) => {
     if (!majors.has(m)) {
       issues.push({
@@ -87,8 +90,11 @@ function requirementChecks(files: ReadonlyMap<ComponentId, { file: string; cat: 
   const issues: ValidationIssue[] = [];
   for (const { file, cat } of files.values()) {
     cat.releases.forEach((r, i) => {
-      for (const [other, range] of Object.entries(r.requires)) {
-        const path = `releases.${i}.requires.${other}`;
+      const all = [
+        ...Object.entries(r.requires).map(([other, range]) => ({ other, range, path: `releases.${i}.requires.${other}` })),
+        ...r.requiresWhen.flatMap((w, j) => Object.entries(w.requires).map(([other, range]) => ({ other, range, path: `releases.${i}.requiresWhen.${j}.requires.${other}` }))),
+      ];
+      for (const { other, range, path } of all) {
         if (!(COMPONENT_IDS as readonly string[]).includes(other)) {
           issues.push({ file, path, expected: `a component id (${COMPONENT_IDS.join(', ')})`, got: JSON.stringify(other), hint: 'unknown component in a requirement: fix the name' });
           continue;
@@ -103,7 +109,7 @@ function requirementChecks(files: ReadonlyMap<ComponentId, { file: string; cat: 
           continue;
         }
         const target = files.get(other as ComponentId);
-        if (target && !target.cat.releases.some((t) => !t.withdrawn && semver.satisfies(t.version, range))) {
+        if (target && !target.cat.releases.some((t) => !t.withdrawn && semver.satisfies(semverOf(t.version), range))) {
           issues.push({
             file,
             path,
@@ -182,9 +188,13 @@ export function catalogVersionCheck(catalog: Catalog): VersionCheck {
     if (!cat) return `the release catalog has no ${component} file`;
     const known = cat.releases.map((r) => r.version);
     if (known.includes(version)) return undefined;
-    const valid = semver.valid(version) !== null;
-    const below = valid ? known.filter((v) => semver.lt(v, version)) : [];
-    const above = valid ? known.filter((v) => semver.gt(v, version)) : [];
+    const parsed = semver.parse(version);
+    if (parsed && parsed.prerelease.length > 0) {
+      return `${component} ${show(version)} is a prerelease; prereleases never enter the fleet: pin a release such as ${known[known.length - 1]}`;
+    }
+    const valid = parsed !== null;
+    const below = valid ? known.filter((v) => compareVersions(v, version) < 0) : [];
+    const above = valid ? known.filter((v) => compareVersions(v, version) > 0) : [];
     const nearest = [...below.slice(-2), ...above.slice(0, 2)];
     const latest = known[known.length - 1];
     return `${component} ${show(version)} is not in the release catalog; nearest known: ${(nearest.length > 0 ? nearest : known.slice(-3)).join(', ')} (latest ${latest})`;

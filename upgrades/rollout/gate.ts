@@ -177,7 +177,7 @@ export function gatePrecheck(state: RolloutState | undefined, number: number, wi
   const name = `wave ${number} (${wave.name})`;
   if (wave.status === 'pending') return { kind: 'error', message: `${name} has not been applied; there is nothing deployed to judge.` };
   if (wave.status === 'in-progress' || wave.deployedAt === undefined) {
-    return { kind: 'error', message: `${name} is not recorded as deployed: CI runs \`fleet rollout mark --wave ${number} --deployed\` after the deploy succeeds; judge it after that.` };
+    return { kind: 'error', message: `${name} is not recorded as deployed: CI runs \`fleet rollout mark --deployed --stacks "..."\` after the deploy succeeds; judge it after that.` };
   }
   if (wave.status === 'halted') {
     const halt = [...wave.gates].reverse().find((g) => g.verdict === 'halted');

@@ -186,7 +186,7 @@ export function notSettledReason(w: WaveRecord): string | undefined {
     case 'not-applied':
       return `${name} has not been applied yet: run \`fleet rollout apply --wave ${w.number}\``;
     case 'not-deployed':
-      return `${name} was applied on ${showInstant(w.appliedAt ?? '')} but is not recorded as deployed: CI runs \`fleet rollout mark --wave ${w.number} --deployed\` after its deploy job succeeds`;
+      return `${name} was applied on ${showInstant(w.appliedAt ?? '')} but is not recorded as deployed: CI runs \`fleet rollout mark --deployed --stacks "..."\` with the deployed stacks after the deploy jobs succeed`;
     case 'not-gated':
       return `${name} was deployed on ${showInstant(w.deployedAt ?? '')} but no health gate has judged it since: run \`fleet rollout gate --wave ${w.number} --metrics FILE\``;
     case 'baking':

@@ -10,11 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { writableTarget, writeFileAtomically, WriteRefusedError } from '../../files/atomic-write';
 
 /** A failure that names the file and what to do; the command prints it and exits 1. */
 export class StoreError extends Error {}
@@ -96,23 +96,9 @@ function currentText(path: string): string | undefined {
   }
 }
 
-/** Refuses a target that is not a regular file (a folder, a FIFO, a device behind a symlink). */
-function checkTarget(path: string): void {
-  if (!lstatSync(path, { throwIfNoEntry: false })) return;
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch {
-    throw new StoreError(`${path} is a symlink to nothing: point it at a file or remove it`);
-  }
-  if (!statSync(real).isFile()) throw new StoreError(`${path} is not a regular file${real !== resolve(path) ? ` (it leads to ${real})` : ''}: the rollout writes only files`);
-}
-
+/** One file, atomically (write-file-atomic: a sibling temp file, fsynced, renamed over the target of a symlink). */
 function write(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  // write-file-atomic writes a sibling temp file, fsyncs it and renames it over the target (the
-  // target of a symlink, so the link stays).
-  writeFileAtomic.sync(path, text, { fsync: true });
+  writeFileAtomically(path, text);
 }
 
 /** write-file-atomic's temp files for `target` (`<name>.<number>`), left behind by a killed write. */
@@ -135,7 +121,15 @@ function removeTemps(target: string): void {
  * them all. Call only while holding the lock.
  */
 export function commitFiles(statePath: string, command: string, files: readonly { path: string; text: string }[]): void {
-  for (const f of files) checkTarget(f.path);
+  // Every target is checked before the journal exists: a refused one leaves nothing to complete.
+  for (const f of files) {
+    try {
+      writableTarget(f.path);
+    } catch (e) {
+      if (e instanceof WriteRefusedError) throw new StoreError(`${e.message}; nothing was written.`);
+      throw e;
+    }
+  }
   const journal = journalPath(statePath);
   const base = dirname(journal);
   const entries = files.map((f) => {
@@ -178,7 +172,7 @@ export function completeJournal(statePath: string): string | undefined {
     removeTemps(f.abs);
   }
   rmSync(journal);
-  return `completed an interrupted \`${parsed.command}\`: ${targets.map((f) => f.path).join(', ')} written from ${relative(process.cwd(), journal) || journal}`;
+  return `completed an interrupted \`${parsed.command}\`: ${targets.map((f) => f.path).join(', ')} written from ${join(basename(dirname(journal)), basename(journal))}`;
 }
 
 /** Whether a write is waiting in the journal (for read-only commands, which take no lock). */
