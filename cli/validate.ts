@@ -25,7 +25,7 @@ export const validateCommand: FleetCommand = {
     for (const w of warnings) ctx.err(`${process.env.GITHUB_ACTIONS === 'true' ? '::warning::' : 'warning: '}${issueLine(ctx.cwd, w)}`);
     const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customerIssues];
     const show = (p: string) => showPath(ctx.cwd, p);
-    if (options.json) ctx.out(JSON.stringify({ valid: issues.length === 0, environments: customers.length, problems: issues.map((i) => issueLine(ctx.cwd, i)), warnings: warnings.map((w) => issueLine(ctx.cwd, w)) }));
+    if (options.json) ctx.out(JSON.stringify({ valid: issues.length === 0, environments: customers.length, problems: issues.map((i) => issueLine(ctx.cwd, i)) }));
     for (const issue of issues) ctx.err(issueLine(ctx.cwd, issue));
     if (issues.length > 0) {
       ctx.err(`${issues.length} problem(s) in ${show(dir)}, ${show(catalogDir)} and ${show(policyFile)}; nothing was changed.`);
