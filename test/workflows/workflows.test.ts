@@ -316,7 +316,7 @@ describe('rollout.yml', () => {
     expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^[\d*,/ -]+$/) }]);
     const job = w.jobs['next-wave'];
     const script = runs(job);
-    expect(script).toMatch(/npx fleet upgrades plan --json plan\/upgrade-plan\.json/);
+    expect(script).toMatch(/npx fleet upgrades plan --json --out plan\/upgrade-plan\.json/);
     expect(script).toMatch(/npx fleet rollout apply "\$\{args\[@\]\}"/);
     const pr = job.steps.find((s) => s.uses?.startsWith('peter-evans/create-pull-request'))!;
     expect(pr.if).toBe("steps.apply.outputs.changed == 'true'");
