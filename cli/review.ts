@@ -3,7 +3,8 @@ import { writeFileAtomically } from '../files/atomic-write';
 import { readExpectations, type Expectations } from '../upgrades/review/expected';
 import { HOW_TO_PRODUCE, readPlanFile } from '../upgrades/review/plan-json';
 import { renderMarkdown, renderText } from '../upgrades/review/render';
-import { failed, reviewPlan, stackFromFileName, stackFromPlan, type ReviewOptions, type StackReview, type StackSource } from '../upgrades/review/review';
+import { resolveStack } from '../upgrades/review/identity';
+import { failed, reviewPlan, type ReviewOptions, type StackReview } from '../upgrades/review/review';
 import { showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
 import { jsonOption } from './options';
@@ -33,7 +34,7 @@ export const reviewCommand: FleetCommand = {
       .argument('[plans...]', 'plan JSON files (terraform show -json PLANFILE > <stack>.plan.json)')
       .option('--expect <file>', 'the staged plan (DIR/plan.json of `fleet upgrades stage --out DIR`) to compare with')
       .option('--wave <n>', 'compare with this wave of the staged plan (default: the first that stages the stack)')
-      .option('--stack <id>', 'the stack a single plan is of (default: from the file name or the plan)')
+      .option('--stack <id>', 'the stack a single plan is of; it must agree with the plan (default: from the plan)')
       .option('--md <file>', 'also write the review as Markdown into FILE')
       .addOption(jsonOption()),
   run(ctx) {
@@ -71,20 +72,14 @@ export const reviewCommand: FleetCommand = {
         ctx.err(`fleet review: ${arg}: ${read.problem}; ${HOW_TO_PRODUCE}`);
         continue;
       }
-      const fromName = stackFromFileName(file);
-      const fromPlan = stackFromPlan(read.plan);
-      let stack: string;
-      let stackSource: StackSource;
-      if (stackOption !== undefined) [stack, stackSource] = [stackOption, 'option'];
-      else if (fromName !== undefined) [stack, stackSource] = [fromName, 'file name'];
-      else if (fromPlan !== undefined) [stack, stackSource] = [fromPlan.stack, fromPlan.source];
-      else if (!expectations) [stack, stackSource] = [basename(file), 'file name (no stack id found)'];
-      else {
-        const problem = 'cannot tell which stack it plans, so it cannot be compared with the staged plan: name it <stack>.plan.json or pass --stack';
-        unreadable.push({ file, problem });
-        ctx.err(`fleet review: ${arg}: ${problem}`);
+      // The plan's own identity decides; the file name and --stack must agree with it.
+      const resolved = resolveStack(file, read.plan, { stackOption, comparing: expectations !== undefined });
+      if (!resolved.ok) {
+        unreadable.push({ file, problem: resolved.problem });
+        ctx.err(`fleet review: ${arg}: ${resolved.problem}`);
         continue;
       }
+      const { stack, source: stackSource } = resolved;
       const other = seen.get(stack);
       if (other !== undefined) {
         const problem = `it is a second plan of stack ${stack} (${basename(other)} is the first); review one plan per stack`;
