@@ -8,7 +8,7 @@
  * folder that is neither empty nor marked as fleet's.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { showPath } from './show-path';
@@ -234,14 +234,5 @@ function publish(target: string, generation: string, existing: Existing): void {
       rmSync(aside, { recursive: true, force: true });
       return;
     }
-  }
-}
-
-/** True when `dir` is an output folder of fleet's (a link to a generation, or a marked folder). */
-export function isOwnedOutput(dir: string): boolean {
-  try {
-    return statSync(join(dir, OWNER_MARKER)).isFile();
-  } catch {
-    return false;
   }
 }
