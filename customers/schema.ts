@@ -175,6 +175,8 @@ const awsSsl = z.discriminatedUnion('certificate', [
     certificate: z.literal('managed'),
     /** Route 53 zone to write validation records into. Default: none; the records are stack outputs. */
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, expect('a Route 53 hosted zone id such as Z0123456789ABC')).optional(),
+    /** Without a hosted zone: true once the DNS validation record from the stack output exists; only then is HTTPS served. Default false. */
+    validationRecordCreated: z.boolean().default(false),
     additionalCertificateArns: z.array(acmCertificateArn).default([]),
     policy: z.enum(ELB_TLS_POLICIES).default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
   }),
@@ -358,7 +360,17 @@ export const awsCustomerSchema = z
       dynamodbTable: z.string().regex(/^[\w.-]{3,255}$/).optional(),
     }),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    // The Iglu Server's internal load balancer and its DB subnet group span two availability zones.
+    if (spec.components['iglu-server'] && new Set(spec.network.privateSubnetIds).size < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'privateSubnetIds'],
+        message: expect('two private subnets in different availability zones when the Iglu Server runs', 'AWS refuses a load balancer or DB subnet group in one zone; add a second private subnet'),
+      });
+    }
+  });
 
 // ---------------------------------------------------------------------------------------------
 // GCP

@@ -44,9 +44,16 @@ export class IgluServer extends Construct {
   public readonly database: DbInstance;
   /** Base URL the pipeline apps resolve schemas from. */
   public readonly url: string;
+  /** The internal load balancer and target group, for the healthy-host alarm. */
+  public readonly health: { readonly loadBalancerArnSuffix: string; readonly targetGroupArnSuffix: string };
 
   constructor(scope: Construct, id: string, props: IgluServerProps) {
     super(scope, id);
+    if (new Set(props.privateSubnetIds).size < 2) {
+      throw new Error(
+        `IgluServer ${props.namePrefix}: privateSubnetIds has ${new Set(props.privateSubnetIds).size} subnet(s); its load balancer and DB subnet group need private subnets in two availability zones, so add a second one`,
+      );
+    }
     const name = (max: number, ...parts: string[]) => physicalName([props.namePrefix, ...parts], max);
 
     const lbSg = new SecurityGroup(this, 'lb-sg', {
@@ -63,6 +70,17 @@ export class IgluServer extends Construct {
         fromPort: 80,
         toPort: 80,
         description: 'Schema lookups from pipeline apps',
+      });
+      // Plain HTTP inside the VPC: the apps only read schemas, which are not secret, and an
+      // internal listener would need a certificate for a name the customer does not own. The
+      // clients may send on 80 to this load balancer only, not to the internet.
+      new VpcSecurityGroupEgressRule(this, `client-egress-${i}`, {
+        securityGroupId: sg,
+        referencedSecurityGroupId: lbSg.id,
+        ipProtocol: 'tcp',
+        fromPort: 80,
+        toPort: 80,
+        description: 'Schema lookups at the internal Iglu load balancer',
       });
     });
     const dbSg = new SecurityGroup(this, 'db-sg', {
@@ -86,6 +104,7 @@ export class IgluServer extends Construct {
       subnets: [...props.privateSubnetIds],
       dropInvalidHeaderFields: true,
     });
+    this.health = { loadBalancerArnSuffix: lb.arnSuffix, targetGroupArnSuffix: targetGroup.arnSuffix };
     new LbListener(this, 'listener', {
       loadBalancerArn: lb.arn,
       port: 80,
