@@ -74,6 +74,8 @@ export interface BootValueSpec {
   readonly source: BootSource;
   /** True when the value is a secret: it goes to the tmpfs config copy only and is re-read periodically. */
   readonly secret: boolean;
+  /** Extended regular expression (bash `=~`) the whole value must match, or the boot stops. Default: any non-empty value. */
+  readonly pattern?: string;
 }
 
 /** Everything one VM group needs to run one app version; rendered by constructs/aws/user-data.ts and constructs/gcp/startup-script.ts. */
@@ -109,8 +111,11 @@ export interface SecretSpec {
   readonly required?: boolean;
 }
 
-/** License acceptance: none, the config key `license.accept` (an env var alone is not enough for S3 loader 2.3). */
-export type LicenseRule = 'none' | 'config';
+/**
+ * License acceptance (§1.1): none, or the config key `license.accept` (always in the file: the
+ * env var alone is not enough for S3 loader 2.3), possibly only from a version within the range.
+ */
+export type LicenseRule = 'none' | 'config' | `config from ${string}`;
 
 /** A cloud resource the app needs, for the README and for the wiring to check against. */
 export type Need =

@@ -3,12 +3,29 @@
  * that no contract range covers has no launch: it is refused, with the covered ranges as the hint.
  */
 import { covers, type AppContract } from './contract';
+import { BIGQUERY_LOADER_CONTRACTS } from './components/bigquery-loader';
+import { COLLECTOR_CONTRACTS } from './components/collector';
+import { ELASTICSEARCH_LOADER_CONTRACTS } from './components/elasticsearch-loader';
+import { ENRICH_CONTRACTS } from './components/enrich';
+import { IGLU_SERVER_CONTRACTS } from './components/iglu-server';
 import { REDSHIFT_LOADER_CONTRACTS, TRANSFORMER_CONTRACTS } from './components/rdb-loader';
+import { S3_LOADER_CONTRACTS } from './components/s3-loader';
+import { SNOWFLAKE_LOADER_CONTRACTS } from './components/snowflake-streaming-loader';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyContract = AppContract<any>;
 
-const ALL: readonly (readonly AnyContract[])[] = [TRANSFORMER_CONTRACTS, REDSHIFT_LOADER_CONTRACTS];
+const ALL: readonly (readonly AnyContract[])[] = [
+  COLLECTOR_CONTRACTS,
+  ENRICH_CONTRACTS,
+  S3_LOADER_CONTRACTS,
+  SNOWFLAKE_LOADER_CONTRACTS,
+  ELASTICSEARCH_LOADER_CONTRACTS,
+  BIGQUERY_LOADER_CONTRACTS,
+  TRANSFORMER_CONTRACTS,
+  REDSHIFT_LOADER_CONTRACTS,
+  IGLU_SERVER_CONTRACTS,
+];
 
 export const CONTRACTS: readonly AnyContract[] = ALL.flat();
 

@@ -10,6 +10,7 @@
  * Sources: [RDB@2.2.0, 3.0.0, 4.3.0, 5.0.0 config/*minimal.hocon; build.sbt Docker/packageName];
  * [RDB@6.1.5 CHANGELOG 6.0.0, CliConfig.scala, TransformerCliConfig.scala].
  */
+import { gte } from 'semver';
 import { imageFor, setting, type AppContract, type LaunchCommon, type SecretSpec, type SettingSpec } from '../contract';
 import { resolverBootValues, resolverFile } from '../iglu-resolver';
 import { compact, inContainer, license, secretBootValues, secretValue } from '../parts';
@@ -23,6 +24,8 @@ export interface TransformerWiring {
   readonly outputPath: string;
   /** SQS FIFO queue name (ends in .fifo). */
   readonly queueName: string;
+  /** Bad stream for failed rows (5.4.0 and later; older versions write them to S3). */
+  readonly bad: string;
   readonly igluServer: boolean;
 }
 
@@ -87,7 +90,12 @@ function transformer(line: Line): AppContract<TransformerWiring> {
       const config = compact({
         ...license(line.license),
         input: { type: 'kinesis', appName: w.appName, streamName: w.input, region: r, position: 'TRIM_HORIZON' },
-        output: { path: w.outputPath, compression: 'GZIP', region: r },
+        output: compact({
+          path: w.outputPath,
+          compression: 'GZIP',
+          region: r,
+          bad: gte(common.version, '5.4.0') ? { type: 'kinesis', streamName: w.bad, region: r } : undefined,
+        }),
         windowing: setting<string>(common, 'windowing', '10 minutes'),
         queue: { type: 'sqs', queueName: w.queueName, region: r },
         formats: line.formats ? { transformationType: 'shred' } : undefined,
