@@ -333,7 +333,7 @@ export class GcpPipeline extends Construct {
         'stream-read': ['raw', 'enriched', 'bad'],
         'logs-read': [],
       };
-      new GcpAccessGrant(access, `grant-${grant.id}`, { grant, bindings: scopeBindings[grant.scope], readTopics: readTopics[grant.scope], topics });
+      new GcpAccessGrant(access, `grant-${grant.id}`, { grant, projectId, bindings: scopeBindings[grant.scope], readTopics: readTopics[grant.scope], topics });
     }
 
     // Alerts to the nominated contacts.
