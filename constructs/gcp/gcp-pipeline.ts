@@ -12,6 +12,7 @@ import { GcpCollectorLoadBalancer } from './collector-load-balancer';
 import { GcpCustomerRole } from './customer-role';
 import { grantRole, type IamTarget } from './iam';
 import { GcpIgluServer, IGLU_DB_PASSWORD_SECRET } from './iglu-server';
+import { GcpNetworkPrerequisites } from './network-prerequisites';
 import { GcpOperatorAccess } from './operator-access';
 import { PrivateBucket } from './private-bucket';
 import { PipelineTopics } from './pubsub';
@@ -270,6 +271,12 @@ export class GcpPipeline extends Construct {
 
     const services: GcpVmService[] = [collector, enrich, loader, ...(iglu ? [iglu.service] : [])];
     iglu?.allowClients([enrich.serviceAccount.email, loader.serviceAccount.email]);
+    new GcpNetworkPrerequisites(new Construct(this, 'network'), 'prerequisites', {
+      namePrefix: prefix,
+      network,
+      serviceAccountEmails: services.map((s) => s.serviceAccount.email),
+      iglu: iglu ? { serviceAccountEmail: iglu.service.serviceAccount.email, databaseIp: iglu.database.privateIpAddress } : undefined,
+    });
 
     // Access: operators, customer-defined roles, time-bound grants.
     const access = new Construct(this, 'access');
@@ -383,6 +390,18 @@ export class GcpPipeline extends Construct {
         comparison: 'COMPARISON_GT',
         threshold: t.maxConsumerLagSeconds,
         durationSeconds: 300,
+      });
+    }
+    if (iglu) {
+      // An internal load balancer has no health metric and uptime checks of private addresses need
+      // Service Directory (beta provider only): the health check's own probe log is the signal.
+      alerting.logAlert('iglu-server-unhealthy', {
+        description: 'An Iglu Server instance fails its load balancer health check (/api/meta/health): enrich and the loader cannot resolve custom schemas from it',
+        filter: [
+          `logName = "projects/${projectId}/logs/compute.googleapis.com%2Fhealthchecks"`,
+          `resource.labels.instance_group_name = "${iglu.service.groupName}"`,
+          'jsonPayload.healthCheckProbeResult.healthState = "UNHEALTHY"',
+        ].join(' AND '),
       });
     }
     for (const service of services) {

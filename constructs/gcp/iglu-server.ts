@@ -46,6 +46,8 @@ export class GcpIgluServer extends Construct {
   public readonly database: SqlDatabaseInstance;
   /** API base URL the pipeline apps resolve schemas from. */
   public readonly apiUrl: string;
+  /** The load balancer's health check, whose probe results are logged. */
+  public readonly healthCheckName: string;
   private readonly props: GcpIgluServerProps;
 
   constructor(scope: Construct, id: string, props: GcpIgluServerProps) {
@@ -104,7 +106,10 @@ export class GcpIgluServer extends Construct {
       checkIntervalSec: 10,
       timeoutSec: 5,
       httpHealthCheck: { port: PORT, requestPath: '/api/meta/health' },
+      // Probe results turning unhealthy are logged; the Iglu health alert matches them.
+      logConfig: { enable: true },
     });
+    this.healthCheckName = healthCheck.name;
     const backend = new ComputeRegionBackendService(this, 'backend', {
       project,
       region: props.region,
