@@ -188,7 +188,7 @@ export function imageFor(contract: Pick<AppContract, 'images' | 'component' | 'l
 export function setting<T extends string | number | boolean>(common: LaunchCommon, key: string, fallback?: T): T {
   const v = common.settings?.[key];
   if (v === undefined) {
-    if (fallback === undefined) throw new Error(`${common.service} ${common.version}: setting "${key}" is required`);
+    if (fallback === undefined) throw new Error(`${common.service} ${common.version}: settings.${key} is required; add it to the component's settings`);
     return fallback;
   }
   return v as T;

@@ -5,8 +5,11 @@
  */
 import { boot, type BootValueSpec, type ConfigFile, type ConfigObject } from './contract';
 
-/** Iglu Central over plain HTTP, as Snowplow's own modules configure it (egress on port 80 is needed). */
-export const IGLU_CENTRAL_URL = 'http://iglucentral.com';
+/**
+ * Iglu Central over HTTPS, so the apps need egress on 443 only (Snowplow's own modules write
+ * http://iglucentral.com; the site serves both).
+ */
+export const IGLU_CENTRAL_URL = 'https://iglucentral.com';
 export const IGLU_URL_VARIABLE = 'IGLU_URL';
 
 export interface ResolverOptions {

@@ -6,7 +6,14 @@ import { activeGrants } from '../access-grants';
 import { physicalName } from '../naming';
 import { AccessGrantRole } from './access-grant-role';
 import { Alerting } from './alerting';
-import { awsImage, collectorConfig, consumerConfig, enrichNeedsLicense, hoconSettings } from './app-config';
+import { COLLECTOR_CONTRACTS } from '../apps/components/collector';
+import { ELASTICSEARCH_LOADER_CONTRACTS } from '../apps/components/elasticsearch-loader';
+import { ENRICH_CONTRACTS } from '../apps/components/enrich';
+import { S3_LOADER_CONTRACTS } from '../apps/components/s3-loader';
+import { SNOWFLAKE_LOADER_CONTRACTS } from '../apps/components/snowflake-streaming-loader';
+import type { LaunchDescription } from '../apps/contract';
+import { launch } from '../apps/launch';
+import { igluUrlParameter } from './app-config';
 import { ArchiveBucket } from './archive-bucket';
 import { CollectorLoadBalancer } from './collector-load-balancer';
 import { CustomerKey } from './customer-key';
@@ -37,6 +44,27 @@ const KINESIS_WRITE = ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary'
 export const RESOURCE_ALIASES = ['raw-stream', 'enriched-stream', 'bad-stream', 'bucket', 'bucket-objects'] as const;
 
 export { activeGrants };
+
+type WarehouseId = (typeof WAREHOUSE_LOADERS_AWS)[number];
+type KinesisConsumer = { readonly input: string; readonly bad: string; readonly appName: string };
+
+/** The Snowflake or Elasticsearch loader's launch (the RDB loader has its own transformer and queue). */
+function warehouseLaunch(id: WarehouseId, place: { cloud: 'aws'; region: string }, pin: Parameters<typeof launch>[3], w: KinesisConsumer): LaunchDescription {
+  if (id === 'snowflake-streaming-loader') return launch(SNOWFLAKE_LOADER_CONTRACTS, place, id, pin, w);
+  if (id === 'elasticsearch-loader') return launch(ELASTICSEARCH_LOADER_CONTRACTS, place, id, pin, w);
+  throw new Error(`${id} is not a Kinesis consumer of the enriched stream; it has its own wiring`);
+}
+
+/** The Elasticsearch cluster port the loader must reach (default 443). */
+function esPort(settings: Readonly<Record<string, string | number | boolean>>): number[] {
+  const port = typeof settings.port === 'number' ? settings.port : 443;
+  return port === 443 ? [] : [port];
+}
+
+/** Customer enrichments, when the customer file has any. */
+function enrichmentsOf(pin: object): Readonly<Record<string, import('../apps/contract').ConfigObject>> | undefined {
+  return (pin as { enrichments?: Readonly<Record<string, import('../apps/contract').ConfigObject>> }).enrichments;
+}
 
 /**
  * A customer's whole AWS pipeline: collector behind an HTTPS load balancer -> raw stream ->
@@ -78,6 +106,7 @@ export class AwsPipeline extends Construct {
     ];
     const secrets = new PipelineSecrets(shared, 'secrets', { namePrefix: prefix, kmsKeyArn: key.arn, secrets: secretOwners });
 
+    const place = { cloud: 'aws', region } as const;
     const vmDefaults = {
       namePrefix: prefix,
       vpcId: spec.network.vpcId,
@@ -119,14 +148,18 @@ export class AwsPipeline extends Construct {
     const collector = new VmService(collectorScope, 'service', {
       ...vmDefaults,
       component: 'collector',
-      image: awsImage('collector', c.collector.version),
+      launch: launch(COLLECTOR_CONTRACTS, place, 'collector', c.collector, {
+        good: streams.names.raw,
+        bad: streams.names.bad,
+        port: lb.targetPort,
+        cookieDomain: spec.collector.domain,
+      }),
       sizing: c.collector.sizing,
       port: lb.targetPort,
       allowFrom: [lb.securityGroup.id],
       // Registered only once the load balancer forwards to the group, so ELB health checks apply.
       targetGroupArns: certificateArn !== undefined ? [lb.targetGroup.arn] : [],
       secrets: secrets.forComponent('collector'),
-      config: collectorConfig({ version: c.collector.version, region, good: streams.names.raw, bad: streams.names.bad, port: lb.targetPort, domain: spec.collector.domain }),
       statements: [{ sid: 'WriteRawAndBad', actions: KINESIS_WRITE, resources: [streamArn('raw'), streamArn('bad')] }],
     });
     lb.forwardTo(collector.securityGroup.id);
@@ -135,21 +168,21 @@ export class AwsPipeline extends Construct {
     const enrichScope = new Construct(this, 'enrich');
     const enrichLeases = new LeaseTable(enrichScope, 'leases', { name: `${prefix}-enrich`, kmsKeyArn: key.arn, region });
     const igluScope = c['iglu-server'] ? new Construct(this, 'iglu-server') : undefined;
-    const enrichSettings = hoconSettings(c.enrich.settings, '  ');
+    const igluBoot = c['iglu-server'] ? { igluUrlParameter: igluUrlParameter(prefix) } : undefined;
     const enrich = new VmService(enrichScope, 'service', {
       ...vmDefaults,
       component: 'enrich',
-      image: awsImage('enrich', c.enrich.version),
+      launch: launch(ENRICH_CONTRACTS, place, 'enrich', c.enrich, {
+        input: streams.names.raw,
+        good: streams.names.enriched,
+        bad: streams.names.bad,
+        appName: enrichLeases.name,
+        igluServer: igluBoot !== undefined,
+        enrichments: enrichmentsOf(c.enrich),
+      }),
+      boot: igluBoot,
       sizing: c.enrich.sizing,
       secrets: secrets.forComponent('enrich'),
-      config: consumerConfig({
-        region,
-        appName: enrichLeases.name,
-        input: streams.names.raw,
-        output: { good: streams.names.enriched, bad: streams.names.bad },
-        licenseAccepted: enrichNeedsLicense(c.enrich.version),
-        extra: enrichSettings,
-      }),
       statements: [
         { sid: 'ReadRaw', actions: KINESIS_READ, resources: [streamArn('raw')] },
         { sid: 'WriteEnrichedAndBad', actions: KINESIS_WRITE, resources: [streamArn('enriched'), streamArn('bad')] },
@@ -175,21 +208,22 @@ export class AwsPipeline extends Construct {
       return new VmService(s3Scope, `service-${input}`, {
         ...vmDefaults,
         component: `s3-loader-${input}`,
-        image: awsImage('s3-loader', loaderSpec.version),
+        launch: launch(S3_LOADER_CONTRACTS, place, `s3-loader-${input}`, loaderSpec, {
+          input: streams.names[input],
+          bad: streams.names.bad,
+          appName: leases.name,
+          path: `s3://${archiveName}/${input}/`,
+          purpose: input === 'enriched' ? 'ENRICHED_EVENTS' : 'SELF_DESCRIBING',
+        }),
         sizing: loaderSpec.sizing,
         secrets: secrets.forComponent('s3-loader'),
-        config: consumerConfig({
-          region,
-          appName: leases.name,
-          input: streams.names[input],
-          licenseAccepted: false,
-          extra: [`  output { s3 { path = "s3://${archiveName}/${input}/", compression = "GZIP" } }`, ...hoconSettings(loaderSpec.settings, '  ')],
-        }),
+        // The health probe (3.x) answers on 8000 to nothing outside the instance.
         statements: [
           { sid: 'ReadInput', actions: KINESIS_READ, resources: [streamArn(input)] },
           { sid: 'WriteArchive', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [`${archive.bucket.arn}/${input}/*`] },
           { sid: 'EncryptArchive', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.arn], conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } },
-          ...(input === 'enriched' ? [{ sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] }] : []),
+          // Both loaders send rows they fail to write to the bad stream (a required setting of the app).
+          { sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] },
           ...kclStatements(leases),
         ],
       });
@@ -223,6 +257,7 @@ export class AwsPipeline extends Construct {
         secrets: secrets.forComponent(warehouseId),
         enrichedStream: streams.names.enriched,
         badStream: streams.names.bad,
+        igluBoot,
       });
       transformer = rdbServices.transformer;
       warehouseService = rdbServices.loader;
@@ -233,17 +268,10 @@ export class AwsPipeline extends Construct {
       warehouseService = new VmService(warehouseScope, 'service', {
         ...vmDefaults,
         component: warehouseId,
-        image: awsImage(warehouseId, warehouse.version),
+        launch: warehouseLaunch(warehouseId, place, warehouse, { input: streams.names.enriched, bad: streams.names.bad, appName: warehouseLeases.name }),
         sizing: warehouse.sizing,
         secrets: secrets.forComponent(warehouseId),
-        config: consumerConfig({
-          region,
-          appName: warehouseLeases.name,
-          input: streams.names.enriched,
-          output: { bad: streams.names.bad },
-          licenseAccepted: true,
-          extra: ['  destination {', ...hoconSettings(warehouse.settings), '  }'],
-        }),
+        egressPorts: warehouseId === 'elasticsearch-loader' ? esPort(warehouse.settings) : [],
         statements: [
           { sid: 'ReadEnriched', actions: KINESIS_READ, resources: [streamArn('enriched')] },
           { sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] },
@@ -273,6 +301,10 @@ export class AwsPipeline extends Construct {
         deletionProtection: prod,
       });
       services.push(iglu.service);
+      // Clients read the URL parameter at boot, so it must exist before their instances start.
+      for (const client of [enrich, ...(transformer ? [transformer] : []), warehouseService]) {
+        client.autoScalingGroup.dependsOn = [...(client.autoScalingGroup.dependsOn ?? []), iglu.urlParameter.fqn];
+      }
       igluHealth = iglu.health;
       new TerraformOutput(igluScope, 'iglu-url', { value: iglu.url, description: 'Iglu Server URL inside the VPC' });
     }

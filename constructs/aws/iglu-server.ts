@@ -8,7 +8,10 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { physicalName } from '../naming';
-import { awsImage } from './app-config';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { IGLU_SERVER_CONTRACTS } from '../apps/components/iglu-server';
+import { launch } from '../apps/launch';
+import { igluUrlParameter } from './app-config';
 import { VmService, type VmSizing } from './vm-service';
 
 export interface IgluServerProps {
@@ -37,13 +40,17 @@ export interface IgluServerProps {
 /**
  * The schema registry: Iglu Server on the VM pattern behind an internal load balancer that only
  * the pipeline's apps can reach, with an encrypted RDS Postgres database whose master password
- * RDS generates and keeps in Secrets Manager (no password passes through Terraform).
+ * RDS generates and keeps in Secrets Manager (no password passes through Terraform). RDS rotates
+ * that password (every 7 days by default); the server's boot script re-reads it every 5 minutes
+ * and restarts the server when it changed, so only new connections fail, for at most that long.
  */
 export class IgluServer extends Construct {
   public readonly service: VmService;
   public readonly database: DbInstance;
   /** Base URL the pipeline apps resolve schemas from. */
   public readonly url: string;
+  /** SSM parameter holding `${url}/api` for the apps' boot scripts. */
+  public readonly urlParameter: SsmParameter;
   /** The internal load balancer and target group, for the healthy-host alarm. */
   public readonly health: { readonly loadBalancerArnSuffix: string; readonly targetGroupArnSuffix: string };
 
@@ -142,7 +149,15 @@ export class IgluServer extends Construct {
     this.service = new VmService(this, 'service', {
       component: 'iglu-server',
       namePrefix: props.namePrefix,
-      image: awsImage('iglu-server', props.version),
+      launch: launch(
+        IGLU_SERVER_CONTRACTS,
+        { cloud: 'aws', region: props.region },
+        'iglu-server',
+        { version: props.version, secrets: props.secrets.map((s) => s.name.slice(s.name.lastIndexOf('/') + 1)), sizing: props.sizing },
+        { port: 8080, dbName: 'iglu', dbUser: 'iglu' },
+      ),
+      // RDS names its managed secret itself, so the boot script finds it (and the host) through the instance.
+      boot: { igluDatabaseIdentifier: dbIdentifier },
       sizing: props.sizing,
       vpcId: props.vpcId,
       subnetIds: props.privateSubnetIds,
@@ -169,25 +184,6 @@ export class IgluServer extends Construct {
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${props.region}.amazonaws.com` } },
         },
       ],
-      // RDS names its managed secret itself, so the boot script finds it through the instance.
-      bootScript: [
-        `read -r IGLU_DB_HOST DB_SECRET_ARN < <(aws rds describe-db-instances --region ${props.region} --db-instance-identifier ${dbIdentifier} --query 'DBInstances[0].[Endpoint.Address,MasterUserSecret.SecretArn]' --output text)`,
-        `printf 'IGLU_DB_HOST=%s\\n' "$IGLU_DB_HOST" >> /run/pipeline/app.env`,
-        `printf 'IGLU_DB_PASSWORD=%s\\n' "$(aws secretsmanager get-secret-value --region ${props.region} --secret-id "$DB_SECRET_ARN" --query SecretString --output text | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')" >> /run/pipeline/app.env`,
-      ],
-      config: [
-        '{',
-        '  repoServer { interface = "0.0.0.0", port = 8080 }',
-        '  database {',
-        '    type = "postgres"',
-        '    host = ${?IGLU_DB_HOST}',
-        '    port = 5432',
-        '    dbname = "iglu"',
-        '    username = "iglu"',
-        '    password = ${?IGLU_DB_PASSWORD}',
-        '  }',
-        '}',
-      ].join('\n'),
     });
     new VpcSecurityGroupIngressRule(this, 'db-ingress', {
       securityGroupId: dbSg.id,
@@ -206,5 +202,12 @@ export class IgluServer extends Construct {
       description: 'Forward to Iglu Server instances',
     });
     this.url = `http://${lb.dnsName}`;
+    // The apps' boot scripts are literal text: they read the URL here, with their own roles.
+    this.urlParameter = new SsmParameter(this, 'url-parameter', {
+      name: igluUrlParameter(props.namePrefix),
+      type: 'String',
+      value: `${this.url}/api`,
+      description: `Iglu Server API URL of ${props.namePrefix}, read by the pipeline apps at boot`,
+    });
   }
 }

@@ -120,8 +120,7 @@ describe('GCP collector: TLS at a global HTTPS load balancer', () => {
           region: 'europe-west1',
           network,
           sizing: { machineType: 'e2-small', minSize: 3, maxSize: 2 },
-          containers: [{ name: 'enrich', image: 'i:1', args: [] }],
-          files: {},
+          launch: { service: 'enrich', contract: 'test', files: [], bootValues: [], setup: [], containers: [{ name: 'enrich', image: 'i:1', args: [] }], ports: [] },
         }),
     ).toThrow(/maxSize 2 is below minSize 3; raise maxSize/);
   });
@@ -313,9 +312,10 @@ describe('GCP PipelineStack', () => {
   test('secret values never reach the synthesized output; only secret ids do', () => {
     expect(prod.all('google_secret_manager_secret_version')).toEqual([]);
     const script = prod.one('google_compute_instance_template', (t) => t.labels.component === 'iglu-server').metadata['startup-script'];
-    expect(script).toContain('IGLU_DB_PASSWORD="$(read_secret \'helios-media-prod-iglu-server-iglu-db-password\')"\nexport IGLU_DB_PASSWORD\n');
-    // Terraform template syntax in the app config is escaped; the database address is a real reference.
-    expect(script).toContain('password = $${IGLU_DB_PASSWORD}');
-    expect(script).toMatch(/export IGLU_DB_HOST='\$\{google_sql_database_instance\.[\w-]+\.private_ip_address\}'/);
+    expect(script).toContain("read_secret 'helios-media-prod-iglu-server-iglu-db-password'");
+    // The config holds a placeholder the boot fills from tmpfs; shell syntax is escaped for Terraform; the database address is a real reference.
+    expect(script).toContain('"password": "@@BOOT_IGLU_DB_PASSWORD@@"');
+    expect(script).toContain('ROOT="$${PIPELINE_ROOT:-}"');
+    expect(script).toMatch(/printf '%s' '\$\{google_sql_database_instance\.[\w-]+\.private_ip_address\}'/);
   });
 });
