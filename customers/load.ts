@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
 import { formatIssue, parseJson, zodIssues, type ValidationIssue } from './json-issues';
 import { findSecrets } from './secret-detector';
+import { contractIssues } from '../constructs/apps/validate';
 
 export { formatIssue, type ValidationIssue };
 
@@ -76,6 +77,11 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
       });
     }
   });
+  // Every pin needs a runtime contract on its cloud, and settings and secrets that contract knows.
+  const components = spec.components as Record<string, { version: string; settings?: Record<string, unknown>; secrets?: string[] }>;
+  for (const { component } of componentPins(spec)) {
+    for (const issue of contractIssues(component, components[component], spec.cloud)) issues.push({ file, ...issue });
+  }
   if (opts.checkVersion) {
     for (const { component, version } of componentPins(spec)) {
       const hint = opts.checkVersion(component, version);

@@ -22,8 +22,8 @@ const RECORD = (tool: string, body = '') => `#!/bin/bash
 ${body}
 `;
 
-export function runBoot(script: string, answers: Readonly<Record<string, string>> = {}): BootRun {
-  const root = mkdtempSync(join(tmpdir(), 'boot-'));
+export function runBoot(script: string, answers: Readonly<Record<string, string>> = {}, root = mkdtempSync(join(tmpdir(), 'boot-'))): BootRun {
+  if (existsSync(join(root, 'stub-bin'))) return rerun(root, script, answers);
   const bin = join(root, 'stub-bin');
   const log = join(root, 'stub-log');
   mkdirSync(bin);
@@ -41,7 +41,20 @@ node -e 'const a=require(process.argv[1]); const k=process.argv[2]; if (!(k in a
     dnf: RECORD('dnf'),
     systemctl: RECORD('systemctl'),
     iptables: RECORD('iptables', '[ "$1" = -C ] && exit 1; exit 0'),
-    curl: RECORD('curl', 'echo i-0123456789abcdef0'),
+    curl: RECORD(
+      'curl',
+      `for a in "$@"; do [ "$a" = @- ] && cat > /dev/null; done
+url="\${@: -1}"
+case "$url" in
+  *latest/api/token) echo imds-token;;
+  *meta-data/instance-id) echo i-0123456789abcdef0;;
+  *service-accounts/default/token) echo '{"access_token":"ya29.stub","expires_in":3599,"token_type":"Bearer"}';;
+  *secretmanager.googleapis.com*)
+    id="\${url#*/secrets/}"; id="\${id%%/versions*}"
+    node -e 'const a=require(process.argv[1]); const k=process.argv[2]; if (!(k in a)) process.exit(22); console.log(JSON.stringify({ name: k, payload: { data: Buffer.from(a[k]).toString("base64") } }, null, 2))' "$ANSWERS" "$id";;
+  *) exit 22;;
+esac`,
+    ),
     chgrp: RECORD('chgrp'),
   };
   for (const [name, body] of Object.entries(tools)) {
@@ -51,7 +64,16 @@ node -e 'const a=require(process.argv[1]); const k=process.argv[2]; if (!(k in a
   // `install -g` needs the group to exist; the stub drops -g like chgrp is dropped.
   writeFileSync(join(bin, 'install'), '#!/bin/bash\nargs=(); skip=0; for a in "$@"; do if [ $skip = 1 ]; then skip=0; continue; fi; [ "$a" = -g ] && { skip=1; continue; }; args+=("$a"); done; exec /usr/bin/install "${args[@]}"\n');
   chmodSync(join(bin, 'install'), 0o755);
-  const r = spawnSync('bash', ['-c', script], {
+  return rerun(root, script, answers);
+}
+
+/** Runs a script (or a file under the root, given as `@path`) again in a root made by runBoot, with new answers. */
+export function rerun(root: string, script: string, answers: Readonly<Record<string, string>>): BootRun {
+  const bin = join(root, 'stub-bin');
+  const log = join(root, 'stub-log');
+  writeFileSync(join(root, 'answers.json'), JSON.stringify(answers));
+  const args = script.startsWith('@') ? [join(root, script.slice(1))] : ['-c', script];
+  const r = spawnSync('bash', args, {
     env: { PATH: `${bin}:/usr/bin:/bin`, PIPELINE_ROOT: root, PIPELINE_RETRY_DELAY: '0', STUB_LOG: log, ANSWERS: join(root, 'answers.json'), HOME: root },
     encoding: 'utf8',
   });
