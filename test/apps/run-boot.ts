@@ -33,7 +33,7 @@ export function runBoot(script: string, answers: Readonly<Record<string, string>
   const aws = RECORD(
     'aws',
     `key=""; prev=""; for a in "$@"; do case "$prev" in --secret-id|--name|--db-instance-identifier) key="$a";; esac; prev="$a"; done
-node -e 'const a=require(process.argv[1]); const k=process.argv[2]; if (!(k in a)) { console.error("An error occurred (ResourceNotFoundException)"); process.exit(254) } process.stdout.write(a[k] + "\\n")' "$ANSWERS" "$key"`,
+node -e 'const a=require(process.argv[1]); let k=process.argv[2]; if (!(k in a) && "*" in a) k="*"; if (!(k in a)) { console.error("An error occurred (ResourceNotFoundException)"); process.exit(254) } process.stdout.write(a[k] + "\\n")' "$ANSWERS" "$key"`,
   );
   const tools: Record<string, string> = {
     aws,
@@ -51,7 +51,7 @@ case "$url" in
   *service-accounts/default/token) echo '{"access_token":"ya29.stub","expires_in":3599,"token_type":"Bearer"}';;
   *secretmanager.googleapis.com*)
     id="\${url#*/secrets/}"; id="\${id%%/versions*}"
-    node -e 'const a=require(process.argv[1]); const k=process.argv[2]; if (!(k in a)) process.exit(22); console.log(JSON.stringify({ name: k, payload: { data: Buffer.from(a[k]).toString("base64") } }, null, 2))' "$ANSWERS" "$id";;
+    node -e 'const a=require(process.argv[1]); let k=process.argv[2]; if (!(k in a) && "*" in a) k="*"; if (!(k in a)) process.exit(22); console.log(JSON.stringify({ name: k, payload: { data: Buffer.from(a[k]).toString("base64") } }, null, 2))' "$ANSWERS" "$id";;
   *) exit 22;;
 esac`,
     ),
