@@ -1,3 +1,4 @@
+import { decodeUserData } from '../../../constructs/aws/user-data';
 import { awsSpec, resources, rolePolicy, synthStack } from '../../support/specs';
 
 const json = synthStack(awsSpec('nordic-news-prod.json'));
@@ -51,11 +52,21 @@ describe('RDB loader on AWS: transformer -> S3 -> SQS FIFO -> loader -> Redshift
     expect(statements.flatMap((x) => x.Resource).every((r) => !r.includes('archive'))).toBe(true);
   });
 
-  test('the loader config names the queue and the COPY role by their literal names, and the loader reaches Redshift on 5439', () => {
-    const names = [...JSON.stringify(parsed.resource.aws_launch_template).matchAll(/"name":"([^"]+)"/g)].map((m) => m[1]);
-    expect(names).toEqual(expect.arrayContaining(['nordic-news-prod-rdb-loader', 'nordic-news-prod-transformer-kinesis']));
+  test('both apps are launched from their contracts with the literal queue, output path and COPY role, and the loader reaches Redshift on 5439', () => {
+    const script = (name: string) => decodeUserData(resources(json, 'aws_launch_template').find((t) => t.name === name)!.user_data);
+    const transformer = script('nordic-news-prod-transformer-kinesis');
+    expect(transformer).toContain("'snowplow/transformer-kinesis:6.1.1'");
+    expect(transformer).toContain('"queueName": "nordic-news-prod-rdb-loader.fifo"');
+    expect(transformer).toContain('"path": "s3://nordic-news-prod-transformed-345678901234/transformed/"');
+    expect(transformer).toContain('"appName": "nordic-news-prod-transformer"');
+    const loader = script('nordic-news-prod-rdb-loader');
+    expect(loader).toContain("'snowplow/rdb-loader-redshift:6.1.1'");
+    expect(loader).toContain('"messageQueue": "nordic-news-prod-rdb-loader.fifo"');
+    expect(loader).toContain('"roleArn": "arn:aws:iam::345678901234:role/nordic-news-prod-redshift-copy"');
+    // The literal ARN in the config is the role the stack creates.
     const copyRole = Object.values(parsed.resource.aws_iam_role as Record<string, any>).find((r) => r.name === 'nordic-news-prod-redshift-copy')!;
     expect(copyRole).toBeDefined();
+    expect(loader).toContain("--secret-id 'nordic-news-prod/rdb-loader/redshift-password'");
     const egress = resources(json, 'aws_vpc_security_group_egress_rule');
     expect(egress.some((r) => r.from_port === 5439 && String(r.security_group_id).includes('rdb-loader_service'))).toBe(true);
     expect(egress.some((r) => r.from_port === 5439 && String(r.security_group_id).includes('transformer'))).toBe(false);
@@ -77,7 +88,7 @@ describe('RDB loader on AWS: transformer -> S3 -> SQS FIFO -> loader -> Redshift
   });
 
   test('a missing Redshift setting or password secret fails the synth naming the field', () => {
-    expect(() => synthStack(awsSpec('nordic-news-prod.json', (raw) => delete raw.components['rdb-loader'].settings.host))).toThrow(/settings\.host/);
+    expect(() => synthStack(awsSpec('nordic-news-prod.json', (raw) => delete raw.components['rdb-loader'].settings.host))).toThrow(/host/);
     expect(() => synthStack(awsSpec('nordic-news-prod.json', (raw) => (raw.components['rdb-loader'].secrets = [])))).toThrow(/redshift-password/);
   });
 });
