@@ -102,12 +102,24 @@ function vmComponent<S extends z.ZodTypeAny>(sizing: S) {
 
 const awsComponent = vmComponent(awsVmSizing);
 
+/**
+ * Enrichments beyond the defaults (campaign attribution, event fingerprint, YAUAA), by file
+ * name: each the enrichment's self-describing JSON; a default's name replaces it (set
+ * data.enabled to false to turn it off). Default: the defaults only.
+ */
+const enrichments = z
+  .record(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, expect('an enrichment name such as anon_ip')),
+    z.object({ schema: z.string().regex(/^iglu:[a-zA-Z0-9._-]+\/[a-zA-Z0-9_-]+\/jsonschema\/\d+-\d+-\d+$/, expect('an Iglu URI such as iglu:com.snowplowanalytics.snowplow/anon_ip/jsonschema/1-0-1')), data: z.record(z.string(), z.unknown()) }).strict(),
+  )
+  .optional();
+
 export const WAREHOUSE_LOADERS_AWS = ['snowflake-streaming-loader', 'rdb-loader', 'elasticsearch-loader'] as const;
 
 const awsComponents = z
   .object({
     collector: awsComponent,
-    enrich: awsComponent,
+    enrich: awsComponent.extend({ enrichments }),
     's3-loader': awsComponent.extend({
       lifecycle: z
         .object({
@@ -477,7 +489,7 @@ const bigqueryDataset = z.strictObject({
 
 const gcpComponents = z.strictObject({
   collector: gcpComponent,
-  enrich: gcpComponent,
+  enrich: gcpComponent.extend({ enrichments }),
   'bigquery-loader': gcpComponent.extend({ dataset: bigqueryDataset }),
   'iglu-server': gcpComponent
     .extend({
