@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { dependable, TerraformOutput } from 'cdktf';
 import type { AwsCustomerSpec } from '../../customers/schema';
 import { stackId, WAREHOUSE_LOADERS_AWS } from '../../customers/schema';
 import { activeGrants } from '../access-grants';
@@ -303,7 +303,8 @@ export class AwsPipeline extends Construct {
       services.push(iglu.service);
       // Clients read the URL parameter at boot, so it must exist before their instances start.
       for (const client of [enrich, ...(transformer ? [transformer] : []), warehouseService]) {
-        client.autoScalingGroup.dependsOn = [...(client.autoScalingGroup.dependsOn ?? []), iglu.urlParameter.fqn];
+        // dependable() renders the bare address depends_on needs; a plain `.fqn` renders "${...}", which terraform refuses.
+        client.autoScalingGroup.dependsOn = [...(client.autoScalingGroup.dependsOn ?? []), dependable(iglu.urlParameter)];
       }
       igluHealth = iglu.health;
       new TerraformOutput(igluScope, 'iglu-url', { value: iglu.url, description: 'Iglu Server URL inside the VPC' });

@@ -70,3 +70,18 @@ describe('AWS deploy blockers', () => {
     expect(egress443).toHaveLength(groups.length);
   });
 });
+
+test('every depends_on names a bare resource address, as terraform requires (an interpolation there fails init)', () => {
+  let seen = 0;
+  for (const stack of [parsed, JSON.parse(synthStack(awsSpec('nordic-news-prod.json', (raw) => (raw.components['iglu-server'] = { version: '0.14.0', sizing: { instanceType: 't3.small', minSize: 1, maxSize: 1 } }))))]) {
+    for (const byName of Object.values(stack.resource as Record<string, Record<string, any>>)) {
+      for (const r of Object.values(byName)) {
+        for (const d of r.depends_on ?? []) {
+          seen++;
+          expect(d).toMatch(/^[a-z0-9_]+\.[\w-]+$/);
+        }
+      }
+    }
+  }
+  expect(seen).toBeGreaterThan(0);
+});
