@@ -17,7 +17,8 @@
  *    containers get the config directory read-only and the pipeline group, never a secret in
  *    their environment or arguments;
  * 4. a systemd timer re-runs materialize every 5 minutes and restarts the containers when a
- *    value changed (a rotated secret, e.g. RDS's managed Iglu password).
+ *    value changed (a rotated secret, e.g. RDS's managed Iglu password), and re-runs start.sh
+ *    when the app is not running (a boot that stopped on a secret not set yet).
  *
  * `PIPELINE_ROOT` (unset on a VM) lets a test run the script against a temporary root.
  */
@@ -203,6 +204,8 @@ function refresh(l: LaunchDescription): string[] {
     'set -uo pipefail',
     'ROOT="${PIPELINE_ROOT:-}"',
     `ETC="$ROOT/etc/pipeline/${l.service}"`,
+    // A boot that stopped (a secret not set yet) is retried here, so setting the value is enough.
+    `if ! docker inspect ${l.containers[0].name} >/dev/null 2>&1; then exec bash "$ETC/start.sh"; fi`,
     'rc=0; bash "$ETC/materialize.sh" || rc=$?',
     `if [ "$rc" -eq ${EXIT_CHANGED} ]; then echo "pipeline-boot ${l.service}: a boot value changed; restarting" >&2; docker restart ${l.containers.map((c) => c.name).join(' ')}; exit $?; fi`,
     'exit "$rc"',
@@ -219,7 +222,8 @@ function timerUnits(l: LaunchDescription): { service: string; timer: string } {
       'Type=oneshot',
       `ExecStart=/bin/bash /etc/pipeline/${l.service}/refresh.sh`,
     ].join('\n'),
-    timer: ['[Unit]', `Description=Periodic secret re-read of ${l.service}`, '[Timer]', 'OnBootSec=5min', 'OnUnitActiveSec=5min', '[Install]', 'WantedBy=timers.target'].join('\n'),
+    // First run 10 minutes after the timer starts, when the first start (image pulls) is done.
+    timer: ['[Unit]', `Description=Periodic secret re-read of ${l.service}`, '[Timer]', 'OnActiveSec=10min', 'OnUnitActiveSec=5min', '[Install]', 'WantedBy=timers.target'].join('\n'),
   };
 }
 
@@ -254,8 +258,9 @@ export function renderBootScript(l: LaunchDescription, b: BootBackend): string {
     );
   }
   if (b.perBootPath) lines.push(`install -d -m 0755 "$ROOT${b.perBootPath}"`, `install -m 0755 "$ETC/start.sh" "$ROOT${b.perBootPath}/pipeline-${l.service}.sh"`);
-  lines.push('bash "$ETC/start.sh"');
+  // The timer first: it also retries a start that stops on a value not set yet.
   if (l.bootValues.length > 0) lines.push('systemctl daemon-reload', `systemctl enable --now ${unit}.timer`);
+  lines.push('bash "$ETC/start.sh"');
   lines.push('');
   return lines.join('\n');
 }

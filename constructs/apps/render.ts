@@ -29,6 +29,8 @@ function renderValue(v: ConfigValue, indent: string, where: string, boots: Set<s
     return String(v);
   }
   if (typeof v === 'boolean') return String(v);
+  // A customer enrichment's JSON may hold null (parsed from the file, outside the typed union).
+  if ((v as unknown) === null) return 'null';
   if (isBootValue(v)) {
     boots.add(v.boot);
     return bootPlaceholder(v.boot);

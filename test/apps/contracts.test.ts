@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTRACTS, contractGap, coveredRanges } from '../../constructs/apps/registry';
+import { contractTable } from '../../constructs/apps/contract-table';
 import { renderConfigFile } from '../../constructs/apps/render';
 import { renderBootScript } from '../../constructs/apps/boot-script';
 import { awsBootBackend } from '../../constructs/aws/user-data';
@@ -133,5 +134,13 @@ describe('the renderer', () => {
     expect(() => renderConfigFile({ path: 'x.hocon', format: 'hocon', content: { a: '@@BOOT_SNOWFLAKE_PRIVATE_KEY@@' } })).toThrow(/reserved for boot values/);
     expect(renderConfigFile({ path: 'x.hocon', format: 'hocon', content: { 'a.b': 1 } }).text).toBe('{\n  "a.b": 1\n}\n');
     expect(() => renderConfigFile({ path: '../x.json', format: 'json', content: {} })).toThrow(/plain relative path/);
+  });
+});
+
+describe('README', () => {
+  test('the contract table in the README is the one the registry generates', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = /<!-- contract-table:start -->\n([\s\S]*?)\n<!-- contract-table:end -->/.exec(readme)?.[1];
+    expect(table).toBe(contractTable());
   });
 });

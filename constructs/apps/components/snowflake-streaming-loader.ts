@@ -38,7 +38,7 @@ function contract(label: string, range: string, licensed: boolean): AppContract<
     component: 'snowflake-streaming-loader',
     range,
     label,
-    images: { aws: ['snowplow/snowflake-loader-kinesis'], gcp: ['snowplow/snowflake-loader-pubsub'] },
+    images: { aws: ['snowplow/snowflake-loader-kinesis'] },
     license: licensed ? 'config' : 'none',
     argsSummary: '--config <file>',
     settings: SETTINGS,
