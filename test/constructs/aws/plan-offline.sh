@@ -54,7 +54,7 @@ for (const [name, raw] of Object.entries(scenarios)) {
 
 for dir in "$work"/*/; do
   name="$(basename "$dir")"
-  (cd "$dir" && terraform init -input=false -plugin-dir="$plugins" >init.log 2>&1) || { cat "$dir/init.log" >&2; exit 1; }
+  (cd "$dir" && terraform init -input=false -no-color -plugin-dir="$plugins" >init.log 2>&1) || { cat "$dir/init.log" >&2; exit 1; }
   if ! (cd "$dir" && terraform plan -input=false -no-color -lock=false >plan.log 2>&1); then
     echo "FAIL $name" >&2; grep -A12 'Error' "$dir/plan.log" >&2; exit 1
   fi
