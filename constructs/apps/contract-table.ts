@@ -17,7 +17,7 @@ export function contractTable(): string {
     for (const cloud of ['aws', 'gcp'] as Cloud[]) {
       const images = c.images[cloud];
       if (images === undefined) continue;
-      rows.push(`| ${app} | ${c.label} \`${c.range}\` | ${cloud} | ${images.map((i) => `\`${i}\``).join(', ')} | `${c.argsSummary}` | ${c.license} | ${secrets} | ${health} |`);
+      rows.push(`| ${app} | ${c.label} \`${c.range}\` | ${cloud} | ${images.map((i) => `\`${i}\``).join(', ')} | \`${c.argsSummary}\` | ${c.license} | ${secrets} | ${health} |`);
     }
   }
   return rows.join('\n');
