@@ -3,6 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { physicalName } from '../naming';
 import { ArchiveBucket } from './archive-bucket';
 import { LeaseTable } from './lease-table';
@@ -90,6 +91,23 @@ export class RdbLoaderResources extends Construct {
       messageRetentionSeconds: retentionDays * 86400,
       // The loader extends the visibility of the message it is loading itself; this is the floor.
       visibilityTimeoutSeconds: 300,
+    });
+
+    new SqsQueuePolicy(this, 'queue-policy', {
+      queueUrl: this.queue.url,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sqs:*',
+            Resource: this.queue.arn,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
     });
 
     this.transformerLeases = new LeaseTable(this, 'transformer-leases', { name: `${namePrefix}-transformer`, kmsKeyArn: props.kmsKeyArn, region });

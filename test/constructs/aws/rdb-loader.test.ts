@@ -11,6 +11,8 @@ describe('RDB loader on AWS: transformer -> S3 -> SQS FIFO -> loader -> Redshift
     const queues = resources(json, 'aws_sqs_queue');
     expect(queues).toHaveLength(1);
     expect(queues[0]).toMatchObject({ name: 'nordic-news-prod-rdb-loader.fifo', fifo_queue: true, content_based_deduplication: true, sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    const [policy] = resources(json, 'aws_sqs_queue_policy');
+    expect(JSON.parse(policy.policy).Statement).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
   });
 
   test('no Kinesis consumer is modelled for the loader: it has no lease table and no Kinesis permission', () => {
