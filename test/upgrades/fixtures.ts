@@ -17,6 +17,8 @@ export interface ReleaseInput {
   date: string;
   changes?: ChangeInput[];
   requires?: Record<string, string>;
+  requiresWhen?: { feature: 'compression'; requires: Record<string, string>; source: string }[];
+  advisories?: { id: string; inferred: boolean }[];
   migration?: string[];
   withdrawn?: boolean;
   endOfSupport?: string;
@@ -42,16 +44,27 @@ export function catalogOf(components: Partial<Record<ComponentId, { releases: Re
       component,
       name: component,
       mustStepThroughMajors: c!.mustStepThroughMajors ?? [],
-      releases: c!.releases.map((r) => ({
-        version: r.version,
-        date: r.date,
-        changes: (r.changes ?? [{ kind: 'feature' }]).map((ch) => ({ summary: `${ch.kind} change`, ...ch })),
-        requires: r.requires ?? {},
-        migration: r.migration ?? [],
-        withdrawn: r.withdrawn ?? false,
-        ...(r.withdrawn ? { withdrawnReason: 'pulled for a regression' } : {}),
-        ...(r.endOfSupport ? { endOfSupport: r.endOfSupport } : {}),
-      })),
+      releases: c!.releases.map((r) => {
+        const changes = r.changes ?? [{ kind: 'feature' }];
+        const kinds = [...new Set(changes.map((ch) => (ch.kind === 'bugfix' ? 'bug' : ch.kind)))];
+        const severities = changes.flatMap((ch) => (ch.severity ? [ch.severity] : []));
+        const severity = (['critical', 'high', 'medium', 'low'] as const).find((x) => severities.includes(x));
+        return {
+          version: r.version,
+          date: r.date,
+          kinds,
+          summary: changes.map((ch) => ch.summary ?? `${ch.kind} change`).join('; '),
+          ...(severity ? { severity } : {}),
+          advisories: r.advisories ?? [],
+          source: 'test fixture',
+          requires: r.requires ?? {},
+          requiresWhen: r.requiresWhen ?? [],
+          migration: r.migration ?? [],
+          withdrawn: r.withdrawn ?? false,
+          ...(r.withdrawn ? { withdrawnReason: 'pulled for a regression' } : {}),
+          ...(r.endOfSupport ? { endOfSupport: r.endOfSupport } : {}),
+        };
+      }),
     });
   }
   return { components: out };

@@ -1,4 +1,6 @@
 /** One rule at a time, on fleets small enough to check by hand. Today is 2026-11-27. */
+import fc from 'fast-check';
+import { dayOf, isoOf } from '../../upgrades/planner/dates';
 import { catalogOf, changeOf, changesOf, deferredOf, envOf, plan, policyWith, rel, statusOf } from './fixtures';
 
 const collectorLines = catalogOf({
@@ -181,14 +183,14 @@ describe('requirements and holds', () => {
 });
 
 describe('score', () => {
-  test('security, overdue, support and bug fixes add; risk subtracts and weighs more in prod', () => {
+  test('the worst severity sets the tier; lateness, support and bug fixes add; risk subtracts and weighs more in prod', () => {
     const catalog = catalogOf({ collector: { releases: [rel('3.0.0@2025-01-01'), rel('3.0.1@2026-11-01:sec-high,bug')] } });
     const pins = [{ component: 'collector' as const, version: '3.0.0' }];
     const p = plan([envOf({ customer: 'a-co', environment: 'dev', pins }), envOf({ customer: 'a-co', environment: 'prod', pins })], catalog);
-    // high 20; deadline 2026-11-15, 12 days overdue; 1 bug fix 2; patch risk 1 (x1.5 prod = 2 after rounding).
-    expect(changeOf(p, 'a-co-dev', 'collector')).toMatchObject({ score: 33, scoreBreakdown: { security: 20, overdue: 12, support: 0, bugfixes: 2, risk: 1 } });
-    expect(changeOf(p, 'a-co-prod', 'collector')).toMatchObject({ score: 32, scoreBreakdown: { risk: 2 } });
-    expect(changeOf(p, 'a-co-dev', 'collector')!.reasons).toContain('score 33 = security 20 + overdue 12 + support 0 + bug fixes 2 - risk 1 (patch 1)');
+    // high tier 3000; deadline 2026-11-15, 12 days late; 1 bug fix 2; patch risk 1 (x1.5 prod = 2 after rounding).
+    expect(changeOf(p, 'a-co-dev', 'collector')).toMatchObject({ score: 3013, scoreBreakdown: { security: 3000, overdue: 12, support: 0, bugfixes: 2, risk: 1 } });
+    expect(changeOf(p, 'a-co-prod', 'collector')).toMatchObject({ score: 3012, scoreBreakdown: { risk: 2 } });
+    expect(changeOf(p, 'a-co-dev', 'collector')!.reasons).toContain('score 3013 = security 3000 (high) + lateness 12 + support 0 + bug fixes 2 - risk 1 (patch 1)');
   });
 
   test('ranking orders by score, then stack, and is numbered from 1', () => {
@@ -206,6 +208,57 @@ describe('score', () => {
       [2, 'b-co-dev'],
       [3, 'c-co-dev'],
     ]);
+  });
+});
+
+describe('security first', () => {
+  test('a critical outranks any high, a high any medium, a medium any low, however late; reasons lead with the worst fix', () => {
+    // A 2-day-old critical, a high due in 3 days, and a medium and a low hundreds of days overdue.
+    const catalog = catalogOf({
+      collector: { releases: [rel('3.0.0@2024-01-01'), rel('3.1.0@2024-02-01:sec-low')] },
+      enrich: { releases: [rel('6.0.0@2024-01-01'), rel('6.1.0@2024-03-01:sec-medium')] },
+      's3-loader': { releases: [rel('3.0.0@2024-01-01'), rel('3.1.0@2026-11-16:sec-high')] },
+      'iglu-server': { releases: [rel('0.13.0@2024-01-01'), rel('0.13.1@2026-11-25:sec-critical')] },
+    });
+    const on = (customer: string, component: 'collector' | 'enrich' | 's3-loader' | 'iglu-server', version: string) =>
+      envOf({ customer, environment: 'dev', pins: [{ component, version }] });
+    const p = plan([on('low-co', 'collector', '3.0.0'), on('med-co', 'enrich', '6.0.0'), on('high-co', 's3-loader', '3.0.0'), on('crit-co', 'iglu-server', '0.13.0')], catalog);
+    expect(p.ranking.map((r) => r.stack)).toEqual(['crit-co-dev', 'high-co-dev', 'med-co-dev', 'low-co-dev']);
+    // The leader of each wave stage is the most severe, so the critical also goes first in time.
+    const both = catalogOf({ collector: { releases: [rel('3.0.0@2024-01-01'), rel('3.1.0@2024-02-01:sec-medium'), rel('3.2.0@2026-11-16:sec-high')] } });
+    const q = plan([envOf({ customer: 'old-co', environment: 'dev', pins: [{ component: 'collector', version: '3.0.0' }] })], both);
+    const reasons = changeOf(q, 'old-co-dev', 'collector')!.reasons;
+    expect(reasons[0]).toBe('security fix high 3.2.0 (no advisory named) (due 2026-11-30): security change');
+    expect(reasons[1]).toMatch(/^security fix medium 3\.1\.0 \(no advisory named\) \(\d+ days overdue\)/);
+  });
+
+  test('property: the ranking never puts a lower severity above a higher one, and lateness orders within one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ severity: fc.constantFrom('low', 'medium', 'high', 'critical'), age: fc.integer({ min: 8, max: 900 }) }), { minLength: 2, maxLength: 8 }),
+        (fixes) => {
+          const envs = fixes.map((f, i) => {
+            const day = dayOf('2026-11-27') - f.age;
+            return { f, i, release: rel(`3.${i + 1}.0@${isoOf(day)}:sec-${f.severity}`) };
+          });
+          const environments = envs.map(({ i }) => envOf({ customer: `c${String(i).padStart(2, '0')}-co`, environment: 'dev', pins: [{ component: 'collector', version: '3.0.0' }] }));
+          // One catalog per environment would need separate plans; instead each plans alone and the scores compare.
+          const scores = envs.map(({ f, release }) => {
+            const cat = catalogOf({ collector: { releases: [rel('3.0.0@2020-01-01'), release] } });
+            const c = changeOf(plan([environments[0]], cat), environments[0].stack, 'collector')!;
+            return { severity: f.severity, age: f.age, score: c.score };
+          });
+          const rank = { low: 1, medium: 2, high: 3, critical: 4 } as const;
+          for (const a of scores) {
+            for (const b of scores) {
+              if (rank[a.severity] > rank[b.severity]) expect(a.score).toBeGreaterThan(b.score);
+              if (a.severity === b.severity && a.age > b.age) expect(a.score).toBeGreaterThanOrEqual(b.score);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 

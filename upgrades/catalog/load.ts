@@ -3,13 +3,16 @@
  * unique, dates that agree with versions, requirements that name real components and ranges a
  * catalog release can satisfy. Every problem is reported at once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import semver from 'semver';
 import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
 import type { VersionCheck } from '../../customers/load';
-import { parseJson, show, zodIssues, type ValidationIssue } from '../../customers/json-issues';
+import { show, type ValidationIssue } from '../../customers/json-issues';
+import { readInputFile } from '../../customers/input-file';
+import { checkInput, type InputKind } from '../../customers/read-input';
 import { componentCatalogSchema, type Catalog, type ComponentCatalog } from './schema';
+import { compareVersions, patchLineOf, semverOf, versionParts } from './version';
 
 export interface CatalogResult {
   /** Present only when there are no issues. */
@@ -17,7 +20,12 @@ export interface CatalogResult {
   readonly issues: ValidationIssue[];
 }
 
-const SCHEMA_HINT = 'upgrades/catalog/schema.ts';
+const CATALOG_FILE: InputKind<typeof componentCatalogSchema> = {
+  schema: componentCatalogSchema,
+  schemaHint: 'upgrades/catalog/schema.ts',
+  noun: 'the release catalog',
+  secretHint: 'the catalog is public release history: remove the value',
+};
 
 /** Terraform-style constraints look valid to `semver` but mean something else; catch them. */
 function rangeProblem(range: string): string | undefined {
@@ -40,7 +48,7 @@ function releaseChecks(file: string, cat: ComponentCatalog): ValidationIssue[] {
     seen.set(r.version, i);
     if (i > 0) {
       const prev = cat.releases[i - 1];
-      if (semver.lte(r.version, prev.version)) {
+      if (compareVersions(r.version, prev.version) <= 0) {
         issues.push({
           file,
           path: `${at}.version`,
@@ -50,16 +58,18 @@ function releaseChecks(file: string, cat: ComponentCatalog): ValidationIssue[] {
         });
       }
     }
-    // Within one major a higher version cannot be older; across majors a backport can be.
-    const earlierSameMajor = cat.releases
+    // Within one minor line a higher version cannot be older; across lines a maintenance backport
+    // can be (collector 2.1.3 came after 2.2.1), and a 3.6.0.x backport only follows its own base.
+    const line = patchLineOf(r.version);
+    const earlierSameLine = cat.releases
       .slice(0, i)
-      .filter((p) => semver.major(p.version) === semver.major(r.version) && semver.lt(p.version, r.version) && p.date > r.date);
-    if (earlierSameMajor.length > 0) {
-      const p = earlierSameMajor[earlierSameMajor.length - 1];
+      .filter((p) => (patchLineOf(p.version) === line || p.version === line) && compareVersions(p.version, r.version) < 0 && p.date > r.date);
+    if (earlierSameLine.length > 0) {
+      const p = earlierSameLine[earlierSameLine.length - 1];
       issues.push({
         file,
         path: `${at}.date`,
-        expected: `a date on or after ${p.date} (the date of ${p.version}, a lower version of the same major)`,
+        expected: `a date on or after ${p.date} (the date of ${p.version}, a lower version of the same line)`,
         got: JSON.stringify(r.date),
         hint: 'dates out of order: check the date or the version against the changelog',
       });
@@ -68,7 +78,7 @@ function releaseChecks(file: string, cat: ComponentCatalog): ValidationIssue[] {
       issues.push({ file, path: `${at}.endOfSupport`, expected: `a day on or after the release date ${r.date}`, got: JSON.stringify(r.endOfSupport) });
     }
   });
-  const majors = new Set(cat.releases.map((r) => semver.major(r.version)));
+  const majors = new Set(cat.releases.map((r) => versionParts(r.version)[0]));
   cat.mustStepThroughMajors.forEach((m, i) => {
     if (!majors.has(m)) {
       issues.push({
@@ -87,8 +97,11 @@ function requirementChecks(files: ReadonlyMap<ComponentId, { file: string; cat: 
   const issues: ValidationIssue[] = [];
   for (const { file, cat } of files.values()) {
     cat.releases.forEach((r, i) => {
-      for (const [other, range] of Object.entries(r.requires)) {
-        const path = `releases.${i}.requires.${other}`;
+      const all = [
+        ...Object.entries(r.requires).map(([other, range]) => ({ other, range, path: `releases.${i}.requires.${other}` })),
+        ...r.requiresWhen.flatMap((w, j) => Object.entries(w.requires).map(([other, range]) => ({ other, range, path: `releases.${i}.requiresWhen.${j}.requires.${other}` }))),
+      ];
+      for (const { other, range, path } of all) {
         if (!(COMPONENT_IDS as readonly string[]).includes(other)) {
           issues.push({ file, path, expected: `a component id (${COMPONENT_IDS.join(', ')})`, got: JSON.stringify(other), hint: 'unknown component in a requirement: fix the name' });
           continue;
@@ -103,7 +116,7 @@ function requirementChecks(files: ReadonlyMap<ComponentId, { file: string; cat: 
           continue;
         }
         const target = files.get(other as ComponentId);
-        if (target && !target.cat.releases.some((t) => !t.withdrawn && semver.satisfies(t.version, range))) {
+        if (target && !target.cat.releases.some((t) => !t.withdrawn && semver.satisfies(semverOf(t.version), range))) {
           issues.push({
             file,
             path,
@@ -119,19 +132,15 @@ function requirementChecks(files: ReadonlyMap<ComponentId, { file: string; cat: 
 }
 
 /** Validates catalog files given as text; the pure core of loadCatalog. */
-export function validateCatalogTexts(inputs: readonly { file: string; text: string }[], dir = 'upgrades/catalog'): CatalogResult {
+export function validateCatalogTexts(inputs: readonly { file: string; text: string | Uint8Array }[], dir = 'upgrades/catalog'): CatalogResult {
   const issues: ValidationIssue[] = [];
   const files = new Map<ComponentId, { file: string; cat: ComponentCatalog }>();
   for (const { file, text } of inputs) {
-    const parsed = parseJson(file, text);
-    issues.push(...parsed.issues);
-    if (parsed.raw === undefined) continue;
-    const result = componentCatalogSchema.safeParse(parsed.raw);
-    if (!result.success) {
-      issues.push(...zodIssues(file, parsed.raw, result.error, SCHEMA_HINT));
-      continue;
-    }
-    const cat = result.data;
+    const checked = checkInput(file, text, CATALOG_FILE);
+    issues.push(...checked.issues);
+    // A file with a suspected secret gets no further checks: they would print its strings.
+    if (checked.data === undefined || checked.issues.length > 0) continue;
+    const cat = checked.data;
     if (basename(file) !== `${cat.component}.json`) {
       issues.push({ file, path: 'component', expected: `a file named ${cat.component}.json for component ${cat.component}`, got: basename(file), hint: `rename the file or fix "component"` });
     }
@@ -166,10 +175,15 @@ export function loadCatalog(dir: string): CatalogResult {
   } catch (e) {
     return { issues: [{ file: dir, path: '', expected: 'a readable folder of catalog files', got: (e as Error).message, hint: 'pass --catalog DIR' }] };
   }
-  return validateCatalogTexts(
-    names.map((n) => ({ file: join(dir, n), text: readFileSync(join(dir, n), 'utf8') })),
-    dir,
-  );
+  const unreadable: ValidationIssue[] = [];
+  const inputs: { file: string; text: Uint8Array }[] = [];
+  for (const file of names.map((n) => join(dir, n))) {
+    const read = readInputFile(file, 'a readable catalog file');
+    if (read.bytes) inputs.push({ file, text: read.bytes });
+    else unreadable.push(read.issue!);
+  }
+  const result = validateCatalogTexts(inputs, dir);
+  return unreadable.length > 0 ? { issues: [...unreadable, ...result.issues] } : result;
 }
 
 /**
@@ -182,9 +196,13 @@ export function catalogVersionCheck(catalog: Catalog): VersionCheck {
     if (!cat) return `the release catalog has no ${component} file`;
     const known = cat.releases.map((r) => r.version);
     if (known.includes(version)) return undefined;
-    const valid = semver.valid(version) !== null;
-    const below = valid ? known.filter((v) => semver.lt(v, version)) : [];
-    const above = valid ? known.filter((v) => semver.gt(v, version)) : [];
+    const parsed = semver.parse(version);
+    if (parsed && parsed.prerelease.length > 0) {
+      return `${component} ${show(version)} is a prerelease; prereleases never enter the fleet: pin a release such as ${known[known.length - 1]}`;
+    }
+    const valid = parsed !== null;
+    const below = valid ? known.filter((v) => compareVersions(v, version) < 0) : [];
+    const above = valid ? known.filter((v) => compareVersions(v, version) > 0) : [];
     const nearest = [...below.slice(-2), ...above.slice(0, 2)];
     const latest = known[known.length - 1];
     return `${component} ${show(version)} is not in the release catalog; nearest known: ${(nearest.length > 0 ? nearest : known.slice(-3)).join(', ')} (latest ${latest})`;

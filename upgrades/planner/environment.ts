@@ -11,6 +11,7 @@ import {
   describeFixes,
   describeSecurityFix,
   highestSeverity,
+  SEVERITY_RANK,
   missingFixes,
   toMissingSecurityFix,
   type BugFix,
@@ -20,7 +21,7 @@ import {
 import { supportOf, type SupportInfo } from './support';
 import { verdicts, type Situation, type Verdict } from './target';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
-import type { CatalogIndex, ComponentIndex, IndexedRelease } from './versions';
+import { contains, type CatalogIndex, type ComponentIndex, type IndexedRelease } from './versions';
 
 export interface ChangeDraft extends PlannedChange {
   /** Security fixes this change brings whose deadline has not passed yet. */
@@ -34,6 +35,8 @@ export interface EnvironmentDraft {
   readonly env: EnvironmentInput;
   readonly changes: ChangeDraft[];
   readonly deferred: DeferredItem[];
+  /** Why the environment cannot be planned (unknown or prerelease pins); empty when it can. */
+  readonly unknown: readonly string[];
   /** Final status objects; the caller fills in decision and target once waves are known. */
   readonly statuses: Mutable<ComponentStatus>[];
 }
@@ -83,27 +86,30 @@ export function planEnvironment(
   const keys = new Map<ComponentId, string>();
   const statuses: EnvironmentDraft['statuses'] = [];
   const deferred: DeferredItem[] = [];
+  const unknown: string[] = [];
   const pins = [...env.pins].sort((a, b) => COMPONENT_IDS.indexOf(a.component) - COMPONENT_IDS.indexOf(b.component));
 
   for (const pin of pins) {
     const ci = index.get(pin.component);
     const current = ci?.byVersion.get(pin.version);
     if (!ci || !current) {
+      const reason = unknownPinReason(pin.component, pin.version, ci);
+      unknown.push(reason);
       statuses.push({
         stack: env.stack,
         customer: env.customer,
         environment: env.environment,
         component: pin.component,
         version: pin.version,
-        latest: ci ? ci.releases[ci.releases.length - 1].version : null,
+        latest: ci ? latestOf(ci, today) : null,
         support: 'unknown',
-        supportReason: 'not in the release catalog',
+        supportReason: `unknown: ${reason}`,
         missingSecurityFixes: [],
         missingBugFixes: [],
         decision: 'deferred',
         target: null,
       });
-      deferred.push({ stack: env.stack, component: pin.component, from: pin.version, to: null, reason: `${pin.component} ${pin.version} is not in the release catalog: run "fleet validate" and fix the pin or the catalog` });
+      deferred.push({ stack: env.stack, component: pin.component, from: pin.version, to: null, reason: `${reason}: run "fleet validate" and fix the pin or the catalog` });
       continue;
     }
     const approvals = env.approvedMajors
@@ -152,7 +158,7 @@ export function planEnvironment(
     });
   }
 
-  const resolution = resolveRequirements(situations);
+  const resolution = resolveRequirements(situations, env.features ?? []);
   const changes: ChangeDraft[] = resolution.order.map((component) => {
     const s = situations.get(component)!;
     const to = resolution.targets.get(component)!;
@@ -183,7 +189,21 @@ export function planEnvironment(
     }
     if (reason) deferred.push({ stack: env.stack, component, from: s.current.version, to: reason.to, reason: reason.text });
   }
-  return { env, changes, deferred, statuses };
+  if (unknown.length > 0) {
+    // Planning the rest of an environment around a pin nobody can place would guess at its
+    // requirements and fixes: the environment waits as a whole, and says what would have moved.
+    const why = `not planned: the environment is unknown (${unknown.join('; ')})`;
+    for (const c of changes) deferred.push({ stack: env.stack, component: c.component, from: c.from, to: c.to, reason: why });
+    return { env, changes: [], deferred, statuses, unknown };
+  }
+  return { env, changes, deferred, statuses, unknown };
+}
+
+/** Why a pinned version cannot be planned: a prerelease, or a version the catalog does not list. */
+function unknownPinReason(component: ComponentId, version: string, ci: ComponentIndex | undefined): string {
+  if (!ci) return `${component} has no release catalog file`;
+  if (/^\d+\.\d+\.\d+-/.test(version)) return `${component} ${version} is a prerelease; prereleases never enter the fleet`;
+  return `${component} ${version} is not in the release catalog`;
 }
 
 const latestCache = new WeakMap<ComponentIndex, { today: number; version: string | null }>();
@@ -199,9 +219,9 @@ function latestOf(ci: ComponentIndex, today: number): string | null {
 }
 
 function changeDraft(s: Situation, to: IndexedRelease, decided: readonly string[], env: EnvironmentInput, policy: Policy, today: number): ChangeDraft {
-  const security = s.fixes.security.filter((f) => f.rel.index <= to.index);
-  const bugs = s.fixes.bugs.filter((b) => b.rel.index <= to.index);
-  const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy);
+  const security = s.fixes.security.filter((f) => contains(to, f.rel));
+  const bugs = s.fixes.bugs.filter((b) => contains(to, b.rel));
+  const scored = scoreChange(s.ci, s.current, to, security, bugs, s.support, env.environment, policy, today);
   return {
     component: s.component,
     from: s.current.version,
@@ -225,9 +245,12 @@ function changeReasons(
   env: EnvironmentInput,
 ): string[] {
   const reasons: string[] = [];
+  // The worst fix leads: highest severity, then the latest against its deadline.
+  const sorted = [...security].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.deadlineDay - b.deadlineDay || a.rel.index - b.rel.index);
+  const shown = sorted.slice(0, MAX_FIX_LINES);
+  if (shown.length > 0) reasons.push(`security fix ${describeSecurityFix(shown[0])}: ${shown[0].change.summary}`);
   if (s.support.state !== 'supported') reasons.push(s.support.reason);
-  const sorted = [...security].sort((a, b) => b.daysOverdue - a.daysOverdue || a.rel.index - b.rel.index);
-  for (const f of sorted.slice(0, MAX_FIX_LINES)) reasons.push(`security fix ${describeSecurityFix(f)}: ${f.change.summary}`);
+  for (const f of shown.slice(1)) reasons.push(`security fix ${describeSecurityFix(f)}: ${f.change.summary}`);
   if (sorted.length > MAX_FIX_LINES) reasons.push(`and ${sorted.length - MAX_FIX_LINES} more security fixes`);
   if (bugs.length > 0) reasons.push(`bug fixes in ${[...new Set(bugs.map((b) => b.rel.version))].join(', ')}`);
   reasons.push(...decided);
@@ -243,7 +266,7 @@ function changeReasons(
   if (skipped) reasons.push(`stops at ${to.major}.x: major ${to.major} must not be skipped; a later plan continues from here`);
   for (let i = s.current.index + 1; i <= to.index; i++) {
     const r = s.ci.releases[i];
-    for (const c of r.release.changes) if (c.kind === 'breaking') reasons.push(`breaking (${r.version}): ${c.summary}`);
+    if (r.release.kinds.includes('breaking')) reasons.push(`breaking (${r.version}): ${r.release.summary}`);
     for (const m of r.release.migration) reasons.push(`migration (${r.version}): ${m}`);
   }
   reasons.push(scored.explanation);
@@ -258,8 +281,8 @@ function deferralReason(
   unmet: string | undefined,
 ): { text: string; to: string | null } | undefined {
   const planned = target ?? s.current;
-  const security = s.fixes.security.filter((f) => f.rel.index > planned.index);
-  const bugs = s.fixes.bugs.filter((b) => b.rel.index > planned.index);
+  const security = s.fixes.security.filter((f) => !contains(planned, f.rel));
+  const bugs = s.fixes.bugs.filter((b) => !contains(planned, b.rel));
   const stuckUnsupported = !target && s.support.state !== 'supported';
   if (unmet) return { text: `requirement unmet: ${unmet}`, to: null };
   if (security.length === 0 && bugs.length === 0 && !stuckUnsupported) return undefined;

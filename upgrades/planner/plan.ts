@@ -9,7 +9,7 @@ import type { Policy } from '../policy';
 import { isoOf, utcDay } from './dates';
 import { deadlineInstant, newPlanCache, planEnvironment, type EnvironmentDraft } from './environment';
 import { supportedLines } from './support';
-import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironment, PlanWave, RankedChange, UpgradePlan } from './types';
+import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironment, PlanWave, RankedChange, UnknownEnvironment, UpgradePlan } from './types';
 import { indexCatalog, type CatalogIndex } from './versions';
 import { scheduleWaves, type DraftWave, type WaveCandidate } from './waves';
 import { calendarOf, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay } from './windows';
@@ -33,6 +33,7 @@ export function environmentFromSpec(spec: CustomerSpec): EnvironmentInput {
     holds: spec.rollout.holds,
     approvedMajors: spec.rollout.approvedMajors,
     pins: componentPins(spec),
+    features: spec.features?.compression ? ['compression'] : [],
   };
 }
 
@@ -108,6 +109,9 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     }
   }
 
+  const unknown: UnknownEnvironment[] = drafts
+    .filter((d) => d.unknown.length > 0)
+    .map((d) => ({ stack: d.env.stack, customer: d.env.customer, environment: d.env.environment, reasons: [...d.unknown] }));
   const allSecurity = statuses.flatMap((s) => s.missingSecurityFixes);
   return {
     generatedFor: isoOf(today),
@@ -119,9 +123,11 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       deferred: deferred.length,
       missingSecurityFixes: allSecurity.length,
       overdueSecurityFixes: allSecurity.filter((f) => f.daysOverdue > 0).length,
-      unsupported: statuses.filter((s) => s.support !== 'supported').length,
+      unsupported: statuses.filter((s) => s.support !== 'supported' && s.support !== 'unknown').length,
+      unknownEnvironments: unknown.length,
     },
     waves,
+    unknown,
     deferred,
     statuses,
     ranking,

@@ -8,7 +8,8 @@
 import type { ComponentId } from '../../customers/schema';
 import { COMPONENT_IDS } from '../../customers/schema';
 import { selectTarget, type Situation } from './target';
-import type { IndexedRelease } from './versions';
+import { requirementsOf, type IndexedRelease, type Requirement } from './versions';
+import type { Feature } from '../catalog/schema';
 
 export interface Resolution {
   /** Final target per moving component. */
@@ -26,7 +27,7 @@ export interface Resolution {
 /** Bounds the restarts; each restart lowers a ceiling, so real inputs need a handful. */
 const MAX_ATTEMPTS = 64;
 
-export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situation>): Resolution {
+export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situation>, features: readonly Feature[] = []): Resolution {
   const ceilings = new Map<ComponentId, number>();
   const blocked = new Map<ComponentId, { wanted: IndexedRelease; reason: string }>();
   const capNotes = new Map<ComponentId, string>();
@@ -72,7 +73,7 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
       for (const c of components) {
         const moving = targets.get(c);
         const rel = moving ?? situations.get(c)!.current;
-        for (const req of rel.requires) {
+        for (const req of requirementsOf(rel, features)) {
           const dep = situations.get(req.component);
           if (!dep) continue;
           const depRel = targets.get(req.component) ?? dep.current;
@@ -80,7 +81,7 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
             if (moving && !req.parsed.test(dep.current.sv) && !edges.some(([a, b]) => a === req.component && b === c)) {
               edges.push([req.component, c]);
               const list = reasons.get(req.component) ?? [];
-              list.push(`prerequisite: ${c} ${rel.version} needs ${req.component} ${req.range}; applied before it`);
+              list.push(`prerequisite: ${c} ${rel.version} needs ${req.component} ${req.range}${when(req)}; applied before it`);
               reasons.set(req.component, list);
             }
             continue;
@@ -91,15 +92,15 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
             const list = reasons.get(req.component) ?? [];
             list.push(
               moving
-                ? `prerequisite: ${c} ${rel.version} needs ${req.component} ${req.range}; applied before it`
-                : `prerequisite: the pinned ${c} ${rel.version} already needs ${req.component} ${req.range}`,
+                ? `prerequisite: ${c} ${rel.version} needs ${req.component} ${req.range}${when(req)}; applied before it`
+                : `prerequisite: the pinned ${c} ${rel.version} already needs ${req.component} ${req.range}${when(req)}`,
             );
             reasons.set(req.component, list);
             if (moving) edges.push([req.component, c]);
             changed = true;
             continue;
           }
-          const reason = `blocked: needs ${req.component} ${req.range} first (${raised.why})`;
+          const reason = `blocked: needs ${req.component} ${req.range}${when(req)} first (${raised.why})`;
           if (moving) return { component: c, rel, reason };
           unmet.set(c, `${c} ${rel.version} needs ${req.component} ${req.range}, which the plan cannot provide (${raised.why})`);
         }
@@ -107,7 +108,7 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
     }
     return undefined;
 
-    function raise(dep: Situation, from: IndexedRelease, req: IndexedRelease['requires'][number]): { rel: IndexedRelease } | { why: string } {
+    function raise(dep: Situation, from: IndexedRelease, req: Requirement): { rel: IndexedRelease } | { why: string } {
       if (dep.hold) return { why: `${dep.component} is held${dep.hold.until ? ` until ${dep.hold.until}` : ''}: ${dep.hold.reason}` };
       const ceiling = ceilings.get(dep.component) ?? Number.POSITIVE_INFINITY;
       const fitting = dep.verdicts.filter((v) => v.rel.index >= from.index && req.parsed.test(v.rel.sv));
@@ -124,11 +125,16 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
       for (const c of components) {
         if (c === component) continue;
         const rel = targets.get(c) ?? situations.get(c)!.current;
-        for (const req of rel.requires) if (req.component === component && !req.parsed.test(candidate.sv)) return false;
+        for (const req of requirementsOf(rel, features)) if (req.component === component && !req.parsed.test(candidate.sv)) return false;
       }
       return true;
     }
   }
+}
+
+/** " with compression enabled" for a conditional requirement. */
+function when(req: Requirement): string {
+  return req.feature ? ` with ${req.feature} enabled` : '';
 }
 
 /** Prerequisites before dependents; otherwise pipeline order (COMPONENT_IDS). */

@@ -1,17 +1,23 @@
 /**
- * The score that ranks every proposed change across the fleet. It is a plain sum so a reviewer
- * can redo it by hand from the breakdown printed with each change:
+ * The score that ranks every proposed change across the fleet. Security comes first: the worst
+ * severity a change fixes picks its tier, and nothing inside a tier can lift a change into the
+ * next one, so a critical fix outranks any high and a high any medium, however late. Within a
+ * tier, lateness orders (the worst fix's days past its deadline, negative while days are left),
+ * then support, bug fixes and risk. A plain sum a reviewer can redo from the breakdown:
  *
- *   score = security + overdue + support + bugfixes - risk
- *   security = sum of severity weights of the security fixes the change brings
- *   overdue  = days the most overdue of those fixes is past its deadline, capped
+ *   score    = security + within
+ *   security = policy weight of the worst severity brought (critical 4000, high 3000, medium 2000, low 1000; none 0)
+ *   within   = lateness + support + bugfixes - risk, clamped to +-(half the smallest gap between tiers)
+ *   lateness = days the worst-severity fix is past its deadline (negative: days left), capped at +-overdueCapDays
  *   support  = weight when the pinned version is unsupported (or withdrawn)
  *   bugfixes = weight per bug fix brought, capped
- *   risk     = (semver distance weight + breaking changes x weight + migration notes x weight)
+ *   risk     = (semver distance weight + breaking releases x weight + migration notes x weight)
  *              x prodFactor for production environments
  */
+import type { Severity } from '../catalog/schema';
+import { SEVERITIES } from '../catalog/schema';
 import type { Policy } from '../policy';
-import type { BugFix, SecurityFix } from './status';
+import { highestSeverity, type BugFix, type SecurityFix } from './status';
 import type { SupportInfo } from './support';
 import type { EnvironmentClass, ScoreBreakdown } from './types';
 import type { ComponentIndex, IndexedRelease } from './versions';
@@ -22,6 +28,17 @@ export interface ScoredChange {
   readonly explanation: string;
 }
 
+/** How far the part of a score after the severity tier may move: never across a tier. */
+export function withinTierBound(policy: Policy): number {
+  const w = policy.score.severity;
+  const tiers = [0, ...[...SEVERITIES].reverse().map((s: Severity) => w[s])];
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < tiers.length; i++) gap = Math.min(gap, tiers[i] - tiers[i - 1]);
+  return Math.max(0, Math.floor((gap - 1) / 2));
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
 export function scoreChange(
   ci: ComponentIndex,
   from: IndexedRelease,
@@ -31,10 +48,13 @@ export function scoreChange(
   support: SupportInfo,
   environment: EnvironmentClass,
   policy: Policy,
+  today: number,
 ): ScoredChange {
   const w = policy.score;
-  const securityPoints = security.reduce((sum, f) => sum + w.severity[f.severity], 0);
-  const overdue = Math.min(w.overdueCapDays, security.reduce((max, f) => Math.max(max, f.daysOverdue), 0));
+  const worst = highestSeverity(security);
+  const securityPoints = worst ? w.severity[worst] : 0;
+  const lateDays = worst ? Math.max(...security.filter((f) => f.severity === worst).map((f) => today - f.deadlineDay)) : 0;
+  const lateness = clamp(lateDays, -w.overdueCapDays, w.overdueCapDays);
   const supportPoints = support.state === 'withdrawn' ? w.withdrawn : support.state === 'unsupported' ? w.unsupported : 0;
   const bugfixes = Math.min(w.bugfixCap, bugs.length * w.bugfix);
 
@@ -43,21 +63,26 @@ export function scoreChange(
   let migrations = 0;
   for (let i = from.index + 1; i <= to.index; i++) {
     const r = ci.releases[i].release;
-    breaking += r.changes.filter((c) => c.kind === 'breaking').length;
+    if (r.kinds.includes('breaking')) breaking++;
     migrations += r.migration.length;
   }
   const prod = environment === 'prod';
   const rawRisk = w.risk[distance] + breaking * w.risk.breaking + migrations * w.risk.migration;
   const risk = Math.round(rawRisk * (prod ? w.risk.prodFactor : 1));
 
-  const score = Math.round(securityPoints + overdue + supportPoints + bugfixes - risk);
+  const bound = withinTierBound(policy);
+  const rawWithin = Math.round(lateness + supportPoints + bugfixes - risk);
+  const within = clamp(rawWithin, -bound, bound);
+  const score = securityPoints + within;
   const riskParts = [`${distance} ${w.risk[distance]}`];
   if (breaking > 0) riskParts.push(`${breaking} breaking x ${w.risk.breaking}`);
   if (migrations > 0) riskParts.push(`${migrations} migration x ${w.risk.migration}`);
   const riskText = `${riskParts.join(' + ')}${prod ? ` x ${w.risk.prodFactor} prod` : ''}`;
+  const tierText = worst ? ` (${worst})` : '';
+  const clamped = within !== rawWithin ? `; ${rawWithin} kept within the tier as ${within}` : '';
   return {
     score,
-    breakdown: { security: securityPoints, overdue, support: supportPoints, bugfixes, risk },
-    explanation: `score ${score} = security ${securityPoints} + overdue ${overdue} + support ${supportPoints} + bug fixes ${bugfixes} - risk ${risk} (${riskText})`,
+    breakdown: { security: securityPoints, overdue: lateness, support: supportPoints, bugfixes, risk },
+    explanation: `score ${score} = security ${securityPoints}${tierText} + lateness ${lateness} + support ${supportPoints} + bug fixes ${bugfixes} - risk ${risk} (${riskText})${clamped}`,
   };
 }

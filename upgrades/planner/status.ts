@@ -1,17 +1,19 @@
 /**
  * What an environment is missing: every security and bug fix released above its pinned version.
- * A fix released in R is taken to be in every later version (R and above): the catalog lists
- * releases in version order and backports are rare enough to spell out as their own releases.
+ * A fix released in R is taken to be in every later version of R's line, and in a later version
+ * of another line only if that version was released on or after R (see `contains`): a
+ * maintenance backport such as collector 2.1.3 is not in 2.2.1, released four days before it.
  */
-import type { Change, Severity } from '../catalog/schema';
+import type { Release, Severity } from '../catalog/schema';
 import type { Policy } from '../policy';
 import { isoOf } from './dates';
 import type { MissingSecurityFix } from './types';
 import type { ComponentIndex, IndexedRelease } from './versions';
 
+/** One release's security content: the catalog rates a release, not its individual changes. */
 export interface SecurityFix {
   readonly rel: IndexedRelease;
-  readonly change: Change;
+  readonly change: Release;
   readonly severity: Severity;
   readonly deadlineDay: number;
   readonly daysOverdue: number;
@@ -19,7 +21,7 @@ export interface SecurityFix {
 
 export interface BugFix {
   readonly rel: IndexedRelease;
-  readonly change: Change;
+  readonly change: Release;
 }
 
 export interface MissingFixes {
@@ -38,16 +40,16 @@ export function missingFixes(ci: ComponentIndex, current: IndexedRelease, policy
   for (let i = current.index + 1; i < ci.releases.length; i++) {
     const rel = ci.releases[i];
     if (rel.day > today) continue;
+    const change = rel.release;
     let hasFix = false;
-    for (const change of rel.release.changes) {
-      if (change.kind === 'security' && change.severity !== undefined) {
-        const deadlineDay = rel.day + policy.securityDeadlineDays[change.severity];
-        security.push({ rel, change, severity: change.severity, deadlineDay, daysOverdue: Math.max(0, today - deadlineDay) });
-        hasFix = true;
-      } else if (change.kind === 'bugfix') {
-        bugs.push({ rel, change });
-        hasFix = true;
-      }
+    if (change.severity !== undefined) {
+      const deadlineDay = rel.day + policy.securityDeadlineDays[change.severity];
+      security.push({ rel, change, severity: change.severity, deadlineDay, daysOverdue: Math.max(0, today - deadlineDay) });
+      hasFix = true;
+    }
+    if (change.kinds.includes('bug')) {
+      bugs.push({ rel, change });
+      hasFix = true;
     }
     if (hasFix) fixReleases.push(rel);
   }
@@ -65,7 +67,7 @@ export function toMissingSecurityFix(f: SecurityFix): MissingSecurityFix {
     version: f.rel.version,
     released: f.rel.release.date,
     severity: f.severity,
-    advisories: [...f.change.advisories],
+    advisories: f.change.advisories.map((a) => a.id),
     summary: f.change.summary,
     deadline: isoOf(f.deadlineDay),
     daysOverdue: f.daysOverdue,
@@ -74,9 +76,10 @@ export function toMissingSecurityFix(f: SecurityFix): MissingSecurityFix {
 
 /** "high 6.4.0 (346 days overdue)" */
 export function describeSecurityFix(f: SecurityFix): string {
-  const advisories = f.change.advisories.length > 0 ? ` ${f.change.advisories.join(', ')}` : '';
+  const advisories = f.change.advisories.length > 0 ? ` ${f.change.advisories.map((a) => `${a.id}${a.inferred ? '?' : ''}`).join(', ')}` : ' (no advisory named)';
+  const derived = f.change.severityDerived ? ' (severity derived)' : '';
   const due = f.daysOverdue > 0 ? `${f.daysOverdue} days overdue` : `due ${isoOf(f.deadlineDay)}`;
-  return `${f.severity} ${f.rel.version}${advisories} (${due})`;
+  return `${f.severity}${derived} ${f.rel.version}${advisories} (${due})`;
 }
 
 /** A short account of fixes a version leaves out, for deferral reasons. */

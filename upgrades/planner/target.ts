@@ -8,7 +8,7 @@ import { isoOf } from './dates';
 import type { MissingFixes } from './status';
 import { supportOf, type SupportInfo } from './support';
 import type { EnvironmentInput } from './types';
-import { lineLabel, type ComponentIndex, type IndexedRelease } from './versions';
+import { contains, lineLabel, type ComponentIndex, type IndexedRelease } from './versions';
 
 /** Everything known about one pinned component before planning it. */
 export interface Situation {
@@ -80,7 +80,8 @@ export function verdicts(
     }
     const age = today - rel.day;
     if (age < policy.minimumReleaseAge.days) {
-      const exempt = rel.release.changes.some((c) => c.kind === 'security' && c.severity !== undefined && policy.minimumReleaseAge.exemptSeverities.includes(c.severity));
+      const severity = rel.release.severity;
+      const exempt = severity !== undefined && policy.minimumReleaseAge.exemptSeverities.includes(severity);
       if (!exempt) {
         return `${name} is too new: released ${rel.release.date}, minimum age ${policy.minimumReleaseAge.days} days (eligible from ${isoOf(rel.day + policy.minimumReleaseAge.days)})`;
       }
@@ -112,8 +113,7 @@ const uncapped = new WeakMap<readonly Verdict[], TargetChoice>();
 function chooseTarget(s: Situation, ceiling: number): TargetChoice {
   const eligible = s.verdicts.filter((v) => v.blocked === undefined && v.rel.index <= ceiling).map((v) => v.rel);
   if (eligible.length === 0) return { why: [] };
-  const newest = eligible[eligible.length - 1];
-  const reachable = s.fixes.fixReleases.filter((f) => f.index <= newest.index);
+  const reachable = s.fixes.fixReleases.filter((f) => eligible.some((e) => contains(e, f)));
   const unreachable = s.fixes.fixReleases.length - reachable.length;
 
   let target: IndexedRelease | undefined;
@@ -126,9 +126,8 @@ function chooseTarget(s: Situation, ceiling: number): TargetChoice {
   };
 
   if (reachable.length > 0) {
-    const needed = reachable[reachable.length - 1].index;
     raise(
-      eligible.find((e) => e.index >= needed),
+      eligible.find((e) => reachable.every((f) => contains(e, f))),
       unreachable === 0 ? 'lowest release that fixes every known security issue and bug' : 'lowest release that fixes every fix reachable now',
     );
   }

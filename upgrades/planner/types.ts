@@ -3,7 +3,7 @@
  * and other tools read (see upgrades/README-section.md): fields may be added, never removed.
  */
 import type { ComponentId } from '../../customers/schema';
-import type { Severity } from '../catalog/schema';
+import type { Feature, Severity } from '../catalog/schema';
 
 export type EnvironmentClass = 'prod' | 'staging' | 'dev';
 export type DayName = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -22,6 +22,8 @@ export interface EnvironmentInput {
   readonly holds: readonly { readonly component: ComponentId; readonly reason: string; readonly until?: string }[];
   readonly approvedMajors: readonly { readonly component: ComponentId; readonly major: number; readonly approvedBy: string; readonly ticket: string }[];
   readonly pins: readonly { readonly component: ComponentId; readonly version: string }[];
+  /** Features the customer file enables; conditional requirements apply only for these. Default: none. */
+  readonly features?: readonly Feature[];
 }
 
 export interface ScoreBreakdown {
@@ -116,6 +118,14 @@ export interface RankedChange {
   readonly wave: number;
 }
 
+/** An environment left out of the plan because a pin cannot be placed in the catalog. */
+export interface UnknownEnvironment {
+  readonly stack: string;
+  readonly customer: string;
+  readonly environment: EnvironmentClass;
+  readonly reasons: string[];
+}
+
 export interface UpgradePlan {
   readonly generatedFor: string;
   readonly summary: {
@@ -127,8 +137,12 @@ export interface UpgradePlan {
     readonly missingSecurityFixes: number;
     readonly overdueSecurityFixes: number;
     readonly unsupported: number;
+    /** Environments not planned because of an unknown or prerelease pin. */
+    readonly unknownEnvironments: number;
   };
   readonly waves: PlanWave[];
+  /** Environments with a pin the catalog cannot place, and why; everyone else is planned. */
+  readonly unknown: UnknownEnvironment[];
   readonly deferred: DeferredItem[];
   readonly statuses: ComponentStatus[];
   readonly ranking: RankedChange[];

@@ -27,6 +27,9 @@ export function gantt(plan: UpgradePlan): string[] {
 
 export function renderMarkdown(plan: UpgradePlan): string {
   const out: string[] = [`# Upgrade plan for ${plan.generatedFor}`, '', summaryLine(plan), ''];
+  if (plan.unknown.length > 0) {
+    out.push(`## Unknown environments (${plan.unknown.length}): not planned`, '', ...table(['Stack', 'Why'], plan.unknown.map((u) => [u.stack, u.reasons.join('; ')])), '');
+  }
   if (plan.waves.length > 0) out.push(...gantt(plan), '');
   for (const w of plan.waves) {
     out.push(`## Wave ${w.number}: ${w.name}`, '', `Starts ${w.start}; bake ${w.bakeDays} day(s) before the next wave${w.fastTrack ? '; **fast track**' : ''}.`, '');

@@ -5,7 +5,8 @@ export function summaryLine(plan: UpgradePlan): string {
   const s = plan.summary;
   return (
     `${s.environments} environment(s): ${s.changes} change(s) in ${s.environmentsWithChanges} environment(s) across ${s.waves} wave(s), ` +
-    `${s.deferred} deferred; ${s.missingSecurityFixes} missing security fix(es), ${s.overdueSecurityFixes} overdue; ${s.unsupported} unsupported pin(s)`
+    `${s.deferred} deferred; ${s.missingSecurityFixes} missing security fix(es), ${s.overdueSecurityFixes} overdue; ${s.unsupported} unsupported pin(s)` +
+    (s.unknownEnvironments > 0 ? `; ${s.unknownEnvironments} environment(s) unknown, not planned` : '')
   );
 }
 

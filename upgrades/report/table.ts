@@ -11,6 +11,11 @@ export function columns(rows: readonly (readonly string[])[], indent = ''): stri
 
 export function renderTable(plan: UpgradePlan): string[] {
   const out: string[] = [`Upgrade plan for ${plan.generatedFor}`, summaryLine(plan), ''];
+  if (plan.unknown.length > 0) {
+    out.push('Unknown environments (not planned; run "fleet validate")');
+    out.push(...columns([['stack', 'why'], ...plan.unknown.map((u) => [u.stack, u.reasons.join('; ')])], '  '));
+    out.push('');
+  }
   const rankOf = new Map(plan.ranking.map((r) => [`${r.stack}|${r.component}`, r.rank]));
   for (const wave of plan.waves) {
     out.push(`Wave ${wave.number}  ${wave.name}  starts ${wave.start}  bake ${wave.bakeDays} day(s)${wave.fastTrack ? '  FAST TRACK' : ''}`);

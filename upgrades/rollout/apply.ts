@@ -146,7 +146,7 @@ export function applyWave(go: Extract<ApplyDecision, { kind: 'go' }>, files: rea
         path: '',
         expected: `the customer file of stack ${stack}`,
         got: 'no such file',
-        hint: 'the customer was removed or renamed since the plan was made; re-plan (`fleet upgrades plan --json plan/upgrade-plan.json`)',
+        hint: 'the customer was removed or renamed since the plan was made; re-plan (`fleet upgrades plan --json --out plan/upgrade-plan.json`)',
       });
       continue;
     }
@@ -185,4 +185,22 @@ export function applyWave(go: Extract<ApplyDecision, { kind: 'go' }>, files: rea
       ...lines,
     ],
   };
+}
+
+/**
+ * With no state file, the pins must still read what the plan changes them from: otherwise a
+ * wave was applied and its record lost (the state is committed with the pins), and starting
+ * afresh would skip the gate of that wave. One line per pin that differs.
+ */
+export function pinsAheadOfPlan(plan: RolloutPlan, files: readonly CustomerFileText[]): string[] {
+  const problems: string[] = [];
+  for (const wave of plan.waves) {
+    for (const stack of wave.stacks) {
+      const f = files.find((x) => x.stack === stack);
+      if (!f || f.text === undefined) continue; // applyWave names a missing file
+      const result = rewritePins(f.file, f.text, wave.changes.filter((c) => c.stack === stack));
+      if ('problems' in result) for (const p of result.problems) problems.push(`${p.file}: ${p.path} reads ${p.got}, the plan changes it from ${p.expected} (wave ${wave.number})`);
+    }
+  }
+  return problems;
 }

@@ -53,14 +53,17 @@ describe('fleet upgrades stage', () => {
   test('a version bump is an in-place update of the launch template that carries the new image', () => {
     const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'));
     const globex = plan.waves.flatMap((w: any) => w.stacks).find((s: any) => s.stack === 'globex-games-dev');
-    expect(globex.pinChanges).toEqual([expect.objectContaining({ component: 'collector', from: '3.6.0', to: '3.7.0' })]);
+    expect(globex.pinChanges).toEqual([
+      expect.objectContaining({ component: 'enrich', from: '6.5.0', to: '6.10.0' }),
+      expect.objectContaining({ component: 'elasticsearch-loader', from: '2.0.1', to: '2.1.3' }),
+    ]);
     const template = globex.changeSet.changes.find((c: any) => c.type === 'aws_launch_template');
     expect(template).toMatchObject({ action: 'update', paths: expect.arrayContaining(['user_data']) });
     expect(globex.changeSet.risks.filter((r: any) => r.level === 'blocking')).toEqual([]);
     const wave = plan.waves.find((w: any) => w.matrix.includes('globex-games-dev')).number;
     const target = readFileSync(join(out, `wave-${wave}`, 'globex-games-dev', 'cdk.tf.json'), 'utf8');
-    expect(target).toContain('scala-stream-collector-kinesis:3.7.0');
-    expect(target).not.toContain('scala-stream-collector-kinesis:3.6.0');
+    expect(target).toContain('snowplow-enrich-kinesis:6.10.0');
+    expect(target).not.toContain('snowplow-enrich-kinesis:6.5.0');
   });
 
   test('the same inputs give byte-identical plan.json and plan.md', async () => {
