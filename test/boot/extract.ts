@@ -38,6 +38,7 @@ const COMPUTED: Record<string, (r: Record<string, any> | undefined, project: str
   private_ip_address: () => '10.30.0.3',
   public_ip_address: () => '34.120.0.10',
   address: () => '10.20.0.6',
+  dns_name: (r) => (r?.name ? `${r.internal === false ? '' : 'internal-'}${r.name}-1234567890.elb.amazonaws.com` : undefined),
   email: (r, project) => (r?.account_id ? `${r.account_id}@${r.project ?? project}.iam.gserviceaccount.com` : undefined),
   member: (r, project) => (r?.account_id ? `serviceAccount:${r.account_id}@${r.project ?? project}.iam.gserviceaccount.com` : undefined),
   connection_name: (r, project) => (r?.name ? `${r.project ?? project}:${r.region ?? 'region'}:${r.name}` : undefined),

@@ -62,8 +62,11 @@ const AWS_LOADERS = {
 } as const;
 
 /**
- * One AWS spec per (version set, warehouse loader) and one GCP spec per version set. Version
- * set i pins each component to its i-th supported release (the last one when it has fewer).
+ * Version set i pins each component to its i-th supported release (the last one when it has
+ * fewer). The first two sets (the newest release of the latest and of the preceding line) get one
+ * AWS spec per warehouse loader and one GCP spec; further sets (an older head of a line that the
+ * catalog and upstream disagree on) get one AWS and one GCP spec, which is enough to run each
+ * such version once.
  */
 export function supportedSpecs(now: Date = NOW): GeneratedSpec[] {
   const releases = supportedLineReleases(now);
@@ -74,7 +77,10 @@ export function supportedSpecs(now: Date = NOW): GeneratedSpec[] {
   };
   const out: GeneratedSpec[] = [];
   for (let i = 0; i < sets; i++) {
-    for (const [loader, { from }] of Object.entries(AWS_LOADERS)) {
+    const all = Object.entries(AWS_LOADERS);
+    const own = all.filter(([loader]) => releases[loader].length > i);
+    const loaders = i < 2 ? all : [own[0] ?? all[0]];
+    for (const [loader, { from }] of loaders) {
       const raw = exampleJson('acme-retail-prod.json') as any;
       const donor = exampleJson(from) as any;
       for (const l of Object.keys(AWS_LOADERS)) delete raw.components[l];

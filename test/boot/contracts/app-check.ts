@@ -14,4 +14,11 @@ export interface AppCheck {
    * the harness boots a second instance and compares. Default: none.
    */
   readonly perInstance?: (ctx: CheckContext) => Promise<{ readonly key: string; readonly value: unknown }>;
+  /** The port the container serves on the host network and the paths that answer 200 when healthy. Default: serves nothing. */
+  readonly listens?: (ctx: CheckContext, role: string) => Promise<Listening | undefined>;
+}
+
+export interface Listening {
+  readonly port: number;
+  readonly healthPaths: RegExp;
 }

@@ -1,7 +1,7 @@
 /** BigQuery loader 1.x (three apps) and 2.x (app-contracts.md §8, checker rules 2 and 5). */
 import { major } from 'semver';
 import type { AppCheck } from './app-check';
-import { argNames, argValue, get, licenseProblem, load, requireKeys, type CheckContext } from './context';
+import { argNames, argValue, healthProbe, get, licenseProblem, load, requireKeys, type CheckContext } from './context';
 import { resolverProblems } from './iglu-resolver';
 
 const V1_KEYS = [
@@ -28,7 +28,7 @@ async function v1(ctx: CheckContext, role: string): Promise<string[]> {
   else {
     const r = await load(ctx, resolver, { format: 'either', base64: true });
     if (!r.ok) out.push(`bigquery ${role} --resolver: ${r.error}`);
-    else out.push(...resolverProblems(`bigquery ${role} resolver`, r.value, ctx.stack.hasIglu));
+    else out.push(...resolverProblems(ctx, `bigquery ${role} resolver`, r.value));
   }
   const config = argValue(args, 'config');
   if (config === undefined) return [...out, `bigquery ${role} ${ctx.version}: no --config (the settings would have to come from system properties)`];
@@ -65,7 +65,7 @@ async function v2(ctx: CheckContext): Promise<string[]> {
   if (iglu !== undefined) {
     const r = await load(ctx, iglu, { format: 'either' });
     if (!r.ok) out.push(`bigquery-loader --iglu-config: ${r.error}`);
-    else out.push(...resolverProblems('bigquery-loader resolver', r.value, ctx.stack.hasIglu));
+    else out.push(...resolverProblems(ctx, 'bigquery-loader resolver', r.value));
   }
   if (config === undefined) return out;
   const loaded = await load(ctx, config, { format: 'hocon' });
@@ -97,5 +97,8 @@ export const bigqueryCheck: AppCheck = {
     const is1x = major(ctx.version) < 2;
     if (is1x !== (role !== 'loader')) return [`bigquery-loader ${ctx.version}: image ${ctx.container.repository} belongs to the ${is1x ? '2.x' : '1.x'} line`];
     return is1x ? v1(ctx, role) : v2(ctx);
+  },
+  async listens(ctx) {
+    return major(ctx.version) >= 2 ? healthProbe(ctx) : undefined;
   },
 };

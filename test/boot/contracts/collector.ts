@@ -49,4 +49,11 @@ export const collectorCheck: AppCheck = {
     }
     return out;
   },
+  async listens(ctx) {
+    const loaded = await load(ctx, argValue(ctx.container.run.args, 'config', 'c'), { format: 'hocon' });
+    if (!loaded.ok) return undefined;
+    const ssl = get(loaded.value, 'collector.ssl.enable') === true;
+    const port = Number(get(loaded.value, ssl ? 'collector.ssl.port' : 'collector.port') ?? (ssl ? 443 : NaN));
+    return { port, healthPaths: /^\/(health|sink-health|robots\.txt)$/ };
+  },
 };

@@ -21,8 +21,12 @@ export interface CheckContext {
   readonly stack: StackFacts;
   /** The component's sizing (instances that may run at once). */
   readonly maxInstances: number;
+  /** Security groups of the VM (AWS, references as in the launch template); empty on GCP. */
+  readonly securityGroups: readonly string[];
   /** Secret values the stubs handed out during the run. */
   readonly secrets: ReadonlyMap<string, string>;
+  /** Notes a value for the stack-wide rules (e.g. both ends of the RDB queue). */
+  readonly note: (key: string, value: string) => void;
 }
 
 export type Loaded = { readonly ok: true; readonly value: any; readonly origin: string } | { readonly ok: false; readonly error: string };
@@ -135,4 +139,14 @@ export function requireKeys(config: unknown, keys: readonly string[], what: stri
     const v = get(config, k);
     return v === undefined || v === null || v === '';
   }).map((k) => `${what}: required key ${k} is missing`);
+}
+
+/**
+ * The common-streams health probe (§1.4): every path but /metrics on monitoring.healthProbe.port,
+ * default 8000. For apps built on common-streams only.
+ */
+export async function healthProbe(ctx: CheckContext, configArg = 'config'): Promise<{ port: number; healthPaths: RegExp } | undefined> {
+  const loaded = await load(ctx, argValue(ctx.container.run.args, configArg), { format: 'hocon' });
+  const port = loaded.ok ? get(loaded.value, 'monitoring.healthProbe.port') : undefined;
+  return { port: port === undefined ? 8000 : Number(port), healthPaths: /^\/(?!metrics$).*/ };
 }

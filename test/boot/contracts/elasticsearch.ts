@@ -1,7 +1,7 @@
 /** Elasticsearch loader 2.x and 3.x (app-contracts.md §7, checker rule 2). */
 import { major } from 'semver';
 import type { AppCheck } from './app-check';
-import { argValue, get, licenseProblem, load, requireKeys } from './context';
+import { healthProbe, argValue, get, licenseProblem, load, requireKeys } from './context';
 
 export const elasticsearchCheck: AppCheck = {
   component: 'elasticsearch-loader',
@@ -35,5 +35,8 @@ export const elasticsearchCheck: AppCheck = {
       if (typeof s === 'string' && !ctx.stack.kinesisStreams.has(s)) out.push(`elasticsearch-loader config: ${k} "${s}" is not a Kinesis stream of this stack`);
     }
     return out;
+  },
+  async listens(ctx) {
+    return major(ctx.version) >= 3 ? healthProbe(ctx) : undefined;
   },
 };

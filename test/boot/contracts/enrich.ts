@@ -2,7 +2,7 @@
 import { major } from 'semver';
 import { fileAt } from '../docker/container';
 import type { AppCheck } from './app-check';
-import { argValue, get, licenseProblem, load, requireKeys, type CheckContext } from './context';
+import { healthProbe, argValue, get, licenseProblem, load, requireKeys, type CheckContext } from './context';
 import { resolverProblems } from './iglu-resolver';
 
 async function enrichmentsProblems(ctx: CheckContext, value: string): Promise<string[]> {
@@ -56,7 +56,7 @@ export const enrichCheck: AppCheck = {
     if (iglu !== undefined) {
       const r = await load(ctx, iglu, { format: 'either', base64: !v6 });
       if (!r.ok) out.push(`enrich --iglu-config: ${r.error}`);
-      else out.push(...resolverProblems('enrich resolver', r.value, ctx.stack.hasIglu));
+      else out.push(...resolverProblems(ctx, 'enrich resolver', r.value));
     }
     if (config === undefined) return out;
     const loaded = await load(ctx, config, { format: 'hocon', base64: !v6 });
@@ -86,5 +86,8 @@ export const enrichCheck: AppCheck = {
       }
     }
     return out;
+  },
+  async listens(ctx) {
+    return major(ctx.version) >= 6 ? healthProbe(ctx) : undefined;
   },
 };

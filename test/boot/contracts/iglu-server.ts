@@ -46,4 +46,10 @@ export const igluServerCheck: AppCheck = {
     }
     return out;
   },
+  async listens(ctx) {
+    if (ctx.container.run.args[0] === 'setup') return undefined;
+    const loaded = await load(ctx, argValue(ctx.container.run.args, 'config'), { format: 'hocon' });
+    const conf = loaded.ok ? (get(loaded.value, 'iglu') ?? loaded.value) : undefined;
+    return { port: Number(get(conf, 'repoServer.port') ?? 8080), healthPaths: /^\/api\/meta\/health(\/db)?$/ };
+  },
 };

@@ -14,7 +14,7 @@ async function common(ctx: CheckContext, what: string): Promise<{ out: string[];
   else {
     const r = await load(ctx, iglu, { format: 'either', base64: true });
     if (!r.ok) out.push(`${what} --iglu-config: ${r.error}`);
-    else out.push(...resolverProblems(`${what} resolver`, r.value, ctx.stack.hasIglu));
+    else out.push(...resolverProblems(ctx, `${what} resolver`, r.value));
   }
   if (config === undefined) return { out };
   const loaded = await load(ctx, config, { format: 'hocon', base64: true });
@@ -49,6 +49,7 @@ export const rdbLoaderCheck: AppCheck = {
       if (typeof s === 'string' && !ctx.stack.kinesisStreams.has(s)) out.push(`${what}: input.streamName "${s}" is not a Kinesis stream of this stack`);
       if (get(c, 'queue.type') === 'sqs') {
         const q = get(c, 'queue.queueName');
+        if (typeof q === 'string') ctx.note('rdb queue written', q);
         if (typeof q !== 'string') out.push(`${what}: queue.queueName is required for queue.type sqs`);
         else if (!ctx.stack.queues.has(q)) out.push(`${what}: queue.queueName "${q}" is not an SQS queue of this stack`);
         else if (!ctx.stack.queues.get(q)) out.push(`${what}: queue "${q}" must be FIFO (the transformer sends with a message group id)`);
@@ -64,6 +65,7 @@ export const rdbLoaderCheck: AppCheck = {
     out.push(...requireKeys(c, ['messageQueue', 'storage.type', 'storage.host', 'storage.database', 'storage.schema', 'storage.username', 'storage.password'], `${what} ${ctx.version} config`));
     if (get(c, 'storage.type') !== undefined && get(c, 'storage.type') !== 'redshift') out.push(`${what}: storage.type must be redshift`);
     const q = queueName(get(c, 'messageQueue'));
+    if (q !== undefined) ctx.note('rdb queue read', q);
     if (q !== undefined && !ctx.stack.queues.get(q)) out.push(`${what}: messageQueue "${q}" is not a FIFO SQS queue of this stack`);
     if (get(c, 'storage.roleArn') === undefined && get(c, 'storage.loadAuthMethod.roleArn') === undefined) {
       out.push(`${what}: Redshift loads through COPY with a role: set storage.roleArn (or storage.loadAuthMethod TempCreds with roleArn)`);

@@ -1,7 +1,7 @@
 /** S3 loader 2.x, 2.3.x and 3.x (app-contracts.md §4, checker rules 2, 4 and 10). */
 import { gte, major } from 'semver';
 import type { AppCheck } from './app-check';
-import { argValue, get, licenseProblem, load, requireKeys, type CheckContext } from './context';
+import { healthProbe, argValue, get, licenseProblem, load, requireKeys, type CheckContext } from './context';
 
 function bucketOf(path: unknown): string | undefined {
   return typeof path === 'string' ? /^s3a?:\/\/([^/]+)/.exec(path)?.[1] : undefined;
@@ -65,5 +65,8 @@ export const s3LoaderCheck: AppCheck = {
       out.push(...references(ctx, c, { stream: ['input.streamName', 'output.bad.streamName'], s3: 'output.s3.path' }));
     }
     return out;
+  },
+  async listens(ctx) {
+    return major(ctx.version) >= 3 ? healthProbe(ctx) : undefined;
   },
 };

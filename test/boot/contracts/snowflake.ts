@@ -1,7 +1,7 @@
 /** Snowflake streaming loader 0.x (app-contracts.md §5, checker rules 2 and 11). */
 import { gte } from 'semver';
 import type { AppCheck } from './app-check';
-import { argNames, argValue, get, licenseProblem, load, requireKeys } from './context';
+import { argNames, argValue, healthProbe, get, licenseProblem, load, requireKeys } from './context';
 
 export const snowflakeCheck: AppCheck = {
   component: 'snowflake-streaming-loader',
@@ -40,5 +40,8 @@ export const snowflakeCheck: AppCheck = {
   async perInstance(ctx) {
     const loaded = await load(ctx, argValue(ctx.container.run.args, 'config', 'c'), { format: 'hocon' });
     return { key: 'output.good.channel', value: loaded.ok ? (get(loaded.value, 'output.good.channel') ?? 'snowplow (the default)') : undefined };
+  },
+  async listens(ctx) {
+    return true ? healthProbe(ctx) : undefined;
   },
 };

@@ -17,6 +17,10 @@ export interface StackFacts {
   readonly hasIglu: boolean;
   /** TCP ports that VPC firewall rules let in to the VMs running as a service account (reference string of its email). */
   inboundPorts(serviceAccountEmailRef: string): number[];
+  /** Listener ports of the AWS load balancer with this name; undefined when the stack has no such load balancer. */
+  listenerPorts(lbName: string): number[] | undefined;
+  /** Whether security groups (references as in a launch template) let TCP out on a port. */
+  egressAllows(securityGroupRefs: readonly string[], port: number): boolean;
 }
 
 const literal = (v: unknown): v is string => typeof v === 'string' && !v.includes('${');
@@ -41,6 +45,16 @@ export function stackFacts(stack: StackJson, gcpProject: string): StackFacts {
     subscriptions: full('google_pubsub_subscription', 'subscriptions'),
     datasets: names(stack, 'google_bigquery_dataset', 'dataset_id'),
     hasIglu: Object.keys(r).some((t) => Object.keys(r[t]).some((k) => k.includes('iglu'))),
+    listenerPorts(lbName: string) {
+      const entry = Object.entries(r.aws_lb ?? {}).find(([, lb]) => lb.name === lbName);
+      if (!entry) return undefined;
+      const arn = `\${aws_lb.${entry[0]}.arn}`;
+      return Object.values(r.aws_lb_listener ?? {}).filter((l) => l.load_balancer_arn === arn).map((l) => Number(l.port));
+    },
+    egressAllows(groups: readonly string[], port: number) {
+      const rules = Object.values(r.aws_vpc_security_group_egress_rule ?? {});
+      return rules.some((e) => groups.includes(e.security_group_id) && (e.ip_protocol === '-1' || (Number(e.from_port) <= port && port <= Number(e.to_port))));
+    },
     inboundPorts(email: string) {
       const ports = new Set<number>();
       for (const f of firewalls) {

@@ -64,6 +64,8 @@ function respond() {
     }
     case 'ssm get-parameter': {
       const name = opts.name;
+      const known = JSON.parse(ctl('ssm.json'))[name];
+      if (known && !known.secure) return { Parameter: { Name: name, Type: 'String', Value: known.value, Version: 1 } };
       return { Parameter: { Name: name, Type: 'SecureString', Value: secret(name, 'GetParameter'), Version: 1, ARN: `arn:aws:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}${name}` } };
     }
     case 'rds describe-db-instances': {

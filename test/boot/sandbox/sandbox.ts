@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly identity: Identity;
   readonly values: SecretValues;
   readonly mode?: SecretMode;
+  /** SSM parameters the stack writes (name -> value and whether it is a SecureString). Default: none. */
+  readonly parameters?: Readonly<Record<string, { readonly value: string; readonly secure: boolean }>>;
   /** Default: 20 s; a script that loops forever on a stubbed call fails instead of hanging the suite. */
   readonly timeoutSeconds?: number;
 }
@@ -106,8 +108,11 @@ function controlTree(o: RunOptions): Record<string, string> {
   const mode = o.mode ?? { kind: 'ok' };
   return {
     mode: mode.kind === 'ok' ? 'ok\n' : `${mode.kind} ${mode.secretId.replace(/[*?[\]]/g, '?')}\n`,
+    'ssm.json': JSON.stringify(o.parameters ?? {}),
+    ...Object.fromEntries(Object.entries(o.parameters ?? {}).filter(([, p]) => !p.secure).map(([name, p]) => [`ssm${name.startsWith('/') ? '' : '/'}${name}`, p.value])),
     kinds: values.kinds.map((k) => `${k.glob}\t${k.file}`).join('\n') + '\n',
     ...Object.fromEntries(Object.entries(values.files).map(([f, v]) => [`values/${f}`, v])),
+    hostname: id.hostname,
     'imds-token': 'AQAEAtest-imds-token==',
     'aws-account': id.awsAccount,
     'imds/meta-data/instance-id': id.instanceId,
@@ -179,6 +184,8 @@ function readCalls(rec: string): StubCall[] {
 
 /** Runs a boot script in the sandbox; never touches the machine outside its work directory. */
 export async function runBootScript(script: string, o: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  RUN_STATS.runs++;
   const { base: w, overlayTmp } = workBase();
   try {
     installStubs(w);
@@ -201,5 +208,9 @@ export async function runBootScript(script: string, o: RunOptions): Promise<RunR
     return { exitCode, log: readFileSync(join(w, 'log'), 'utf8'), calls: readCalls(join(w, 'rec')), persisted };
   } finally {
     rmSync(w, { recursive: true, force: true });
+    RUN_STATS.ms += Date.now() - started;
   }
 }
+
+/** Sandbox runs and their total wall time, for the harness's summary line. */
+export const RUN_STATS = { runs: 0, ms: 0 };
