@@ -136,7 +136,7 @@ describe('a secret never reaches synthesized or planned output', () => {
 
   test.each([
     ['synth', (dir: string, out: string) => ['synth', '--customers', dir, '--out', join(out, 'cdktf.out'), '--at', '2026-11-27'], 'cdktf.out'],
-    ['upgrades plan', (dir: string, out: string) => ['upgrades', 'plan', '--customers', dir, '--json', join(out, 'plan.json'), '--at', '2026-11-27'], 'plan.json'],
+    ['upgrades plan', (dir: string, out: string) => ['upgrades', 'plan', '--customers', dir, '--json', '--out', join(out, 'plan.json'), '--at', '2026-11-27'], 'plan.json'],
   ])('fleet %s refuses a hold reason holding a Slack webhook, writes nothing and does not print it', async (_name, args, written) => {
     const dir = mkdtempSync(join(tmpdir(), 'secret-customers-'));
     const out = mkdtempSync(join(tmpdir(), 'secret-out-'));
