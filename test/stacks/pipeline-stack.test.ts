@@ -104,5 +104,5 @@ describe('fleet synth across worker processes', () => {
       expect(readFileSync(join(parallel, file), 'utf8')).toBe(readFileSync(join(inProcess, file), 'utf8'));
     }
     expect(readFileSync(join(parallel, 'manifest.json'), 'utf8')).toBe(readFileSync(join(inProcess, 'manifest.json'), 'utf8'));
-  }, 60_000);
+  }, 180_000); // a 2-core machine shared by other runs: wall time, not a speed target
 });
