@@ -5,9 +5,10 @@
  * names (the link stays a link), and anything that is not a regular file (a folder, a device such
  * as /dev/stdout, a pipe, a dangling link) is refused, because renaming over it would replace it.
  */
-import { lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { makeFolders } from './folders';
 
 /** A target fleet will not write; the message names the path and what to do instead. */
 export class WriteRefusedError extends Error {}
@@ -65,7 +66,7 @@ export function writeFilesAtomically(files: readonly FileToWrite[]): void {
     for (const t of targets) {
       const previous = readIfExists(t.real);
       try {
-        mkdirSync(dirname(t.real), { recursive: true });
+        makeFolders(dirname(t.real));
         writeFileAtomic.sync(t.real, t.text);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

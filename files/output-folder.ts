@@ -8,9 +8,10 @@
  * folder that is neither empty nor marked as fleet's.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { lock } from 'proper-lockfile';
+import { makeFolders } from './folders';
 import { showPath } from './show-path';
 
 /** The file that marks a folder as fleet's output. Its content is constant: output stays byte-identical. */
@@ -136,7 +137,7 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
   const parent = dirname(target);
   const name = basename(target);
   inspect(target, say);
-  mkdirSync(parent, { recursive: true });
+  makeFolders(parent);
 
   let compromised: Error | undefined;
   let release: () => Promise<void>;
@@ -234,14 +235,5 @@ function publish(target: string, generation: string, existing: Existing): void {
       rmSync(aside, { recursive: true, force: true });
       return;
     }
-  }
-}
-
-/** True when `dir` is an output folder of fleet's (a link to a generation, or a marked folder). */
-export function isOwnedOutput(dir: string): boolean {
-  try {
-    return statSync(join(dir, OWNER_MARKER)).isFile();
-  } catch {
-    return false;
   }
 }

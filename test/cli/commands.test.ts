@@ -205,5 +205,5 @@ describe('a closed pipe', () => {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect({ code, err }).toEqual({ code: 0, err: '' });
-  });
+    }, 60_000);
 });

@@ -10,11 +10,12 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { z } from 'zod';
 import { writableTarget, writeFileAtomically, WriteRefusedError } from '../../files/atomic-write';
+import { makeFolders } from '../../files/folders';
 
 /** A failure that names the file and what to do; the command prints it and exits 1. */
 export class StoreError extends Error {}
@@ -40,7 +41,7 @@ export function journalPath(statePath: string): string {
  * journal. `notes` receives a line when a write was completed.
  */
 export async function withRolloutLock<T>(statePath: string, notes: (line: string) => void, body: () => T): Promise<T> {
-  mkdirSync(dirname(statePath), { recursive: true });
+  makeFolders(dirname(statePath));
   let release: () => Promise<void>;
   try {
     release = await lock(statePath, {
