@@ -37,7 +37,7 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   // Pins are not checked against the catalog here: an unknown or prerelease pin makes that one
   // environment "unknown" in the plan (fleet validate reports it as an error), and the rest of
   // the fleet is still planned.
-  const customers = loadCustomers(path('customers', 'customers'), { now });
+  const customers = loadCustomers(path('customers', 'customers'), { now, contracts: false });
   bar.tick(`${customers.customers.length} customer file(s) read`);
   const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customers.issues];
   if (issues.length > 0 || !catalog.catalog || !policy.policy) {

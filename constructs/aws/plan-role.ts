@@ -81,6 +81,12 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   'sns:GetSubscriptionAttributes',
   'sns:GetTopicAttributes',
   'sns:ListTagsForResource',
+  // The RDB loader's queue; the Iglu URL parameter is a plain String (no decryption).
+  'sqs:GetQueueAttributes',
+  'sqs:ListQueueTags',
+  'ssm:DescribeParameters',
+  'ssm:GetParameter',
+  'ssm:ListTagsForResource',
 ];
 
 /**

@@ -10,7 +10,9 @@ const DATA_ROLES = /roles\/(viewer|editor|owner|pubsub\.subscriber|bigquery\.dat
 
 describe('PlanIdentity (GCP)', () => {
   const s = Synth.of(gcpSpec('helios-media-prod.json'));
-  const member = `serviceAccount:${EMAIL}`;
+  // The bindings reference the account (FLEET-IAM3 knows the stack's own accounts that way); the output is literal.
+  const saId = Object.keys(s.resource.google_service_account).find((k) => k.startsWith('plan-identity'))!;
+  const member = `serviceAccount:\${google_service_account.${saId}.email}`;
   const all = (type: string) => Object.values(s.resource[type] ?? {});
 
   test('a service account per stack, its email a literal stack output CI reads before planning', () => {
