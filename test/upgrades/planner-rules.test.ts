@@ -157,11 +157,36 @@ describe('requirements and holds', () => {
   });
 
   test('a held prerequisite defers the dependent with the reason', () => {
-    const holds = [{ component: 'enrich' as const, reason: 'migration to new cluster', until: '2026-12-31' }];
+    // Ends after the horizon: held for the whole plan.
+    const holds = [{ component: 'enrich' as const, reason: 'migration to new cluster', until: '2027-06-30' }];
     const p = plan([envOf({ holds, pins: pins('3.5.0', '6.0.0') })], pipeline);
     expect(changeOf(p, 'test-co-prod', 'collector')).toBeUndefined();
-    expect(deferredOf(p, 'test-co-prod', 'collector')[0].reason).toMatch(/^blocked: needs enrich >=6.1.0 first \(enrich is held until 2026-12-31: migration to new cluster\)/);
-    expect(deferredOf(p, 'test-co-prod', 'enrich')[0].reason).toMatch(/^held until 2026-12-31: migration to new cluster; leaves 1 security fix: high 6.11.0/);
+    expect(deferredOf(p, 'test-co-prod', 'collector')[0].reason).toMatch(/^blocked: needs enrich >=6.1.0 first \(enrich is held until 2027-06-30: migration to new cluster\)/);
+    expect(deferredOf(p, 'test-co-prod', 'enrich')[0].reason).toMatch(/^held until 2027-06-30: migration to new cluster; leaves 1 security fix: high 6.11.0/);
+  });
+
+  test('a hold is judged on the slot\'s date: one ending before the window lets the component in', () => {
+    const until = '2026-12-15';
+    const holds = [{ component: 'enrich' as const, reason: 'cluster resize', until }];
+    // Only the held component has work: the environment gets a slot after the hold ends.
+    const onlyHeld = plan([envOf({ holds, pins: [{ component: 'enrich', version: '6.0.0' }] })], pipeline);
+    const env = onlyHeld.waves.flatMap((w) => w.environments).find((e) => e.stack === 'test-co-prod')!;
+    expect(env.window.start >= '2026-12-16').toBe(true);
+    expect(env.changes.map((c) => c.component)).toEqual(['enrich']);
+    expect(env.notes).toContain(`hold on enrich ends ${until}, before this window: enrich is included`);
+    expect(deferredOf(onlyHeld, 'test-co-prod', 'enrich')).toEqual([]);
+    // A weekly Saturday window: the first after the hold (2026-12-19) carries it; one before it does not.
+    const saturday = [{ days: ['sat' as const], start: '03:00', durationHours: 3 }];
+    const late = plan([envOf({ holds, windows: saturday, ring: 3, pins: [{ component: 'enrich', version: '6.0.0' }] })], pipeline);
+    expect(late.waves.flatMap((w) => w.environments)[0].window.start.slice(0, 10)).toBe('2026-12-19');
+    const early = plan([envOf({ holds, windows: saturday, pins: pins('3.5.0', '6.0.0').slice(0, 2) })], catalogOf({
+      collector: { releases: [rel('3.5.0@2025-01-01'), rel('3.5.1@2026-10-01:sec-high')] },
+      enrich: { releases: [rel('6.0.0@2025-01-01'), rel('6.1.0@2026-10-01:sec-high')] },
+    }));
+    const e = early.waves.flatMap((w) => w.environments)[0];
+    expect(e.window.start.slice(0, 10)).toBe('2026-11-28');
+    expect(e.changes.map((c) => c.component)).toEqual(['collector']);
+    expect(deferredOf(early, 'test-co-prod', 'enrich')[0].reason).toMatch(/^held until 2026-12-15/);
   });
 
   test('a hold that has ended no longer applies', () => {

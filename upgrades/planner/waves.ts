@@ -19,6 +19,8 @@ export interface WaveCandidate {
   readonly calendar: Calendar;
   readonly priority: number;
   readonly fastTrack: boolean;
+  /** No slot may start before this instant (a hold that ends later lets the change in only then). Default: now. */
+  readonly earliest?: number;
   /** The earliest deadline of a security fix that is not overdue yet. */
   readonly due?: { readonly instant: number; readonly text: string };
 }
@@ -75,7 +77,7 @@ export function scheduleWaves(candidates: readonly WaveCandidate[], policy: Poli
       const cap = stage.maxEnvironmentsPerWave ?? policy.waves.maxEnvironmentsPerWave;
       while (pending.length > 0) {
         const [leader, ...others] = pending;
-        const leaderSlot = firstSlot(leader.calendar, notBefore, lastDay);
+        const leaderSlot = firstSlot(leader.calendar, Math.max(notBefore, leader.earliest ?? 0), lastDay);
         if (!leaderSlot) {
           unscheduled.push({ candidate: leader, reason: noWindowReason(leader.calendar, notBefore, lastDay) });
           pending = others;
@@ -84,7 +86,7 @@ export function scheduleWaves(candidates: readonly WaveCandidate[], policy: Poli
         const members: WaveMember[] = [{ candidate: leader, slot: leaderSlot, notes: [] }];
         const rest: WaveCandidate[] = [];
         for (const other of others) {
-          const slot = members.length < cap ? slotOn(other.calendar, leaderSlot.day, notBefore) : undefined;
+          const slot = members.length < cap ? slotOn(other.calendar, leaderSlot.day, Math.max(notBefore, other.earliest ?? 0)) : undefined;
           if (slot) members.push({ candidate: other, slot, notes: [] });
           else rest.push(other);
         }
@@ -133,12 +135,12 @@ function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack
     let moved: { wave: DraftWave; slot: Slot } | undefined;
     const earlier = trackWaves
       .filter((w) => w !== item.wave && w.members.length < capOf(w))
-      .map((w) => ({ wave: w, slot: slotOn(c.calendar, w.day, now) }))
+      .map((w) => ({ wave: w, slot: slotOn(c.calendar, w.day, Math.max(now, c.earliest ?? 0)) }))
       .filter((x): x is { wave: DraftWave; slot: Slot } => x.slot !== undefined && x.slot.start <= due.instant)
       .sort((a, b) => b.slot.start - a.slot.start);
     if (earlier.length > 0) moved = earlier[0];
     // The later the slot, the longer the waves before it bake: prefer a wave of its own when that is later.
-    const own = lastSlotBefore(c.calendar, now, due.instant);
+    const own = lastSlotBefore(c.calendar, Math.max(now, c.earliest ?? 0), due.instant);
     if (own && (!moved || own.start > moved.slot.start)) {
       const stageIndex = stageIndexOf(c.env, policy);
       const wave: DraftWave = {
