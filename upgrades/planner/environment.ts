@@ -158,7 +158,7 @@ export function planEnvironment(
     });
   }
 
-  const resolution = resolveRequirements(situations, env.features ?? []);
+  const resolution = resolveRequirements(situations, env.features ?? [], policy.minimumReleaseAge.exemptSeverities);
   const changes: ChangeDraft[] = resolution.order.map((component) => {
     const s = situations.get(component)!;
     const to = resolution.targets.get(component)!;

@@ -12,7 +12,8 @@ import { supportedLines } from './support';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironment, PlanWave, RankedChange, UnknownEnvironment, UpgradePlan } from './types';
 import { indexCatalog, type CatalogIndex } from './versions';
 import { scheduleWaves, type DraftWave, type WaveCandidate } from './waves';
-import { calendarOf, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay, localToInstant } from './windows';
+import { approvalsNeeded } from './approvals';
+import { calendarOf, type Slot, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay, localToInstant } from './windows';
 
 export interface PlannerInput {
   readonly environments: readonly EnvironmentInput[];
@@ -61,6 +62,8 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
   // when the environment's window falls after it, or makes a slot for it after the hold ends.
   const candidates: WaveCandidate[] = [];
   const liftedNotes = new Map<string, string[]>();
+  /** Holds a slot after their end let through: the approvals check still sees them. */
+  const liftedHolds = new Map<string, EnvironmentInput['holds']>();
   for (const d of drafts) {
     if (d.unknown.length > 0) continue;
     if (d.changes.length > 0) {
@@ -75,6 +78,7 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     const lastUntil = ending.reduce((m, h) => (h.until! > m ? h.until! : m), '');
     const earliest = localToInstant(cal.timezone, dayOf(lastUntil) + 1, 0) ?? dayStart(dayOf(lastUntil) + 1);
     byStack.set(d.env.stack, lifted);
+    liftedHolds.set(d.env.stack, ending);
     liftedNotes.set(d.env.stack, ending.map((h) => `hold on ${h.component} ends ${h.until}, before this window: ${h.component} is included`));
     candidates.push({ ...candidateOf(lifted, policy), earliest });
   }
@@ -90,6 +94,8 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       const lifted = planEnvironment(withoutHolds(env, ending), index, lines, policy, today, cache);
       byStack.set(env.stack, lifted);
       for (const h of ending) m.notes.push(`hold on ${h.component} ends ${h.until}, before this window: ${h.component} is included`);
+      liftedHolds.set(env.stack, ending);
+      lateAfterHold(lifted, ending, m.slot.start, m.notes);
     }
   }
 
@@ -133,6 +139,18 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
   const unknown: UnknownEnvironment[] = finalDrafts
     .filter((d) => d.unknown.length > 0)
     .map((d) => ({ stack: d.env.stack, customer: d.env.customer, environment: d.env.environment, reasons: [...d.unknown] }));
+  const slotOf = new Map<string, Slot>();
+  for (const w of schedule.waves) for (const m of w.members) slotOf.set(m.candidate.env.stack, m.slot);
+  const approvals = approvalsNeeded(
+    finalDrafts.map((d) => ({
+      draft: d,
+      calendar: calendarOf(d.env),
+      slot: waveOf.has(d.env.stack) ? slotOf.get(d.env.stack) : undefined,
+      liftedHolds: liftedHolds.get(d.env.stack) ?? [],
+    })),
+    now.getTime(),
+    lastDay,
+  );
   const allSecurity = statuses.flatMap((s) => s.missingSecurityFixes);
   return {
     generatedFor: isoOf(today),
@@ -145,8 +163,10 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       missingSecurityFixes: allSecurity.length,
       overdueSecurityFixes: allSecurity.filter((f) => f.daysOverdue > 0).length,
       unsupported: statuses.filter((s) => s.support !== 'supported' && s.support !== 'unknown').length,
+      approvalsNeeded: approvals.length,
       unknownEnvironments: unknown.length,
     },
+    approvalsNeeded: approvals,
     waves,
     unknown,
     deferred,
@@ -167,6 +187,15 @@ function candidateOf(d: EnvironmentDraft, policy: Policy): WaveCandidate {
       ? { instant: deadlineInstant(first.f), text: `${first.f.severity} security fix in ${first.c.component} ${first.f.rel.version} due ${isoOf(first.f.deadlineDay)}` }
       : undefined,
   };
+}
+
+/** A held component let in after its hold: say so where that is past a fix's deadline. */
+function lateAfterHold(draft: EnvironmentDraft, holds: EnvironmentInput['holds'], slotStart: number, notes: string[]): void {
+  for (const c of draft.changes) {
+    const hold = holds.find((h) => h.component === c.component);
+    const late = hold ? c.dueFixes.find((f) => deadlineInstant(f) < slotStart) : undefined;
+    if (hold && late) notes.push(`late: the ${late.severity} security fix in ${c.component} ${late.rel.version} due ${isoOf(late.deadlineDay)} cannot be met: held until ${hold.until}`);
+  }
 }
 
 /** Holds active today that end within the horizon. */

@@ -29,6 +29,8 @@ export interface Verdict {
   readonly blocked?: string;
   /** Set when the release lies beyond a major that must not be skipped: that major. */
   readonly skips?: number;
+  /** True when the only objection is the minimum release age (an exempt fix may still pull it in as a prerequisite). */
+  readonly tooNew?: boolean;
 }
 
 export interface TargetChoice {
@@ -62,7 +64,8 @@ export function verdicts(
   const out: Verdict[] = [];
   for (let i = current.index + 1; i < ci.releases.length; i++) {
     const rel = ci.releases[i];
-    out.push({ rel, blocked: blockedBecause(rel), ...(rel.major > majorCap ? { skips: majorCap } : {}) });
+    const blocked = blockedBecause(rel);
+    out.push({ rel, blocked, ...(rel.major > majorCap ? { skips: majorCap } : {}), ...(blocked?.includes(' is too new: ') ? { tooNew: true } : {}) });
   }
   return out;
 

@@ -166,7 +166,9 @@ function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack
     }
     const freezes = freezesBetween(c.calendar, now, due.instant);
     const cause =
-      freezes.length > 0
+      c.earliest !== undefined && c.earliest > due.instant
+        ? `a hold keeps it out until ${new Date(c.earliest).toISOString()}`
+        : freezes.length > 0
         ? `${freezes.map(describeFreeze).join(', ')} covers every window before it`
         : `no maintenance window opens between ${isoOf(utcDay(now))} and the deadline`;
     if (item.member) item.member.notes.push(`late: the ${due.text} cannot be met: ${cause}`);
