@@ -19,7 +19,7 @@ import {
   type SecurityFix,
 } from './status';
 import { supportOf, type SupportInfo } from './support';
-import { verdicts, type Situation, type Verdict } from './target';
+import { selectFastTrackTarget, verdicts, type Situation, type Verdict } from './target';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
 import { contains, type CatalogIndex, type ComponentIndex, type IndexedRelease } from './versions';
 
@@ -81,6 +81,8 @@ export function planEnvironment(
   policy: Policy,
   today: number,
   cache: PlanCache = newPlanCache(),
+  /** Fast-track severities: plan only the minimal change for them. Default: a full plan. */
+  fastTrack?: readonly string[],
 ): EnvironmentDraft {
   const situations = new Map<ComponentId, Situation>();
   const keys = new Map<ComponentId, string>();
@@ -158,7 +160,12 @@ export function planEnvironment(
     });
   }
 
-  const resolution = resolveRequirements(situations, env.features ?? [], policy.minimumReleaseAge.exemptSeverities);
+  const resolution = resolveRequirements(
+    situations,
+    env.features ?? [],
+    policy.minimumReleaseAge.exemptSeverities,
+    fastTrack ? (s, ceiling) => selectFastTrackTarget(s, fastTrack, ceiling) : undefined,
+  );
   const changes: ChangeDraft[] = resolution.order.map((component) => {
     const s = situations.get(component)!;
     const to = resolution.targets.get(component)!;

@@ -13,6 +13,7 @@ import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironmen
 import { indexCatalog, type CatalogIndex } from './versions';
 import { scheduleWaves, type DraftWave, type WaveCandidate } from './waves';
 import { approvalsNeeded } from './approvals';
+import { enforceStageOrder } from './canary';
 import { calendarOf, type Slot, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay, localToInstant } from './windows';
 
 export interface PlannerInput {
@@ -55,7 +56,7 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
   const envs = [...input.environments].sort((a, b) => compareText(a.stack, b.stack));
   const cache = newPlanCache();
   const lastDay = today + policy.waves.horizonDays;
-  const drafts = envs.map((env) => planEnvironment(env, index, lines, policy, today, cache));
+  const drafts = envs.map((env) => minimalFastTrack(planEnvironment(env, index, lines, policy, today, cache), index, lines, policy, today, cache));
   const byStack = new Map(drafts.map((d) => [d.env.stack, d]));
 
   // Holds are judged on the slot's date: a hold ending within the horizon lets its component in
@@ -83,6 +84,7 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     candidates.push({ ...candidateOf(lifted, policy), earliest });
   }
   const schedule = scheduleWaves(candidates, policy, now);
+  enforceStageOrder(schedule, { changesOf: (stack) => byStack.get(stack)!.changes, environments: envs }, policy, now.getTime());
 
   // A slot after a hold's last day takes the held component too.
   for (const w of schedule.waves) {
@@ -187,6 +189,30 @@ function candidateOf(d: EnvironmentDraft, policy: Policy): WaveCandidate {
       ? { instant: deadlineInstant(first.f), text: `${first.f.severity} security fix in ${first.c.component} ${first.f.rel.version} due ${isoOf(first.f.deadlineDay)}` }
       : undefined,
   };
+}
+
+/**
+ * An environment receiving a fast-track fix gets only that: the lowest release carrying it plus
+ * its hard prerequisites. Everything else it would have had waits for the regular track.
+ */
+function minimalFastTrack(full: EnvironmentDraft, index: CatalogIndex, lines: ReadonlyMap<ComponentId, readonly string[]>, policy: Policy, today: number, cache: ReturnType<typeof newPlanCache>): EnvironmentDraft {
+  const severities = policy.waves.fastTrack.severities as readonly string[];
+  if (full.unknown.length > 0 || !full.changes.some((c) => c.bringsSeverities.some((x) => severities.includes(x)))) return full;
+  const fast = planEnvironment(full.env, index, lines, policy, today, cache, severities);
+  if (fast.changes.length === 0) return full;
+  const deferred = [...full.deferred];
+  for (const c of full.changes) {
+    const f = fast.changes.find((x) => x.component === c.component);
+    if (f?.to === c.to) continue;
+    deferred.push({
+      stack: full.env.stack,
+      component: c.component,
+      from: f?.to ?? c.from,
+      to: c.to,
+      reason: `after the fast track: only the ${severities.join('/')} fix and its prerequisites go now; ${c.component} ${c.to} (${c.reasons[0] ?? 'planned change'}) follows on the regular track in a later plan`,
+    });
+  }
+  return { ...fast, deferred };
 }
 
 /** A held component let in after its hold: say so where that is past a fix's deadline. */

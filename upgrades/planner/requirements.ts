@@ -7,7 +7,7 @@
  */
 import type { ComponentId } from '../../customers/schema';
 import { COMPONENT_IDS } from '../../customers/schema';
-import { selectTarget, type Situation } from './target';
+import { selectTarget, type Situation, type TargetChoice } from './target';
 import { contains, requirementsOf, type IndexedRelease, type Requirement } from './versions';
 import type { Feature, Severity } from '../catalog/schema';
 
@@ -32,6 +32,8 @@ export function resolveRequirements(
   features: readonly Feature[] = [],
   /** Severities exempt from the minimum release age; the exemption covers the fix's prerequisites. */
   exemptSeverities: readonly Severity[] = [],
+  /** Target rule per component; the fast track passes its minimal one. Default: selectTarget. */
+  choose: (s: Situation, ceiling?: number) => TargetChoice = selectTarget,
 ): Resolution {
   const ceilings = new Map<ComponentId, number>();
   const blocked = new Map<ComponentId, { wanted: IndexedRelease; reason: string }>();
@@ -44,7 +46,7 @@ export function resolveRequirements(
     for (const c of components) {
       const s = situations.get(c)!;
       if (s.hold) continue;
-      const choice = selectTarget(s, ceilings.get(c));
+      const choice = choose(s, ceilings.get(c));
       if (choice.target) {
         targets.set(c, choice.target);
         reasons.set(c, [...choice.why]);

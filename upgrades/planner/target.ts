@@ -145,3 +145,17 @@ function chooseTarget(s: Situation, ceiling: number): TargetChoice {
   // Keep only the reason for the rule that decided.
   return target ? { target, why: why.slice(-1) } : { why: [] };
 }
+
+/**
+ * Fast track: the lowest eligible release that carries every missing fix of the fast-track
+ * severities, and nothing for a component without one (it moves only as a prerequisite).
+ */
+export function selectFastTrackTarget(s: Situation, severities: readonly string[], ceiling = Number.POSITIVE_INFINITY): TargetChoice {
+  const urgent = s.fixes.security.filter((f) => severities.includes(f.severity));
+  if (urgent.length === 0) return { why: [] };
+  const target = s.verdicts.find((v) => v.blocked === undefined && v.rel.index <= ceiling && urgent.every((f) => contains(v.rel, f.rel)))?.rel;
+  if (!target) return { why: [] };
+  const named = urgent.flatMap((f) => f.change.advisories.map((a) => a.id));
+  const what = `${[...new Set(urgent.map((f) => f.severity))].join('/')} fix${urgent.length > 1 ? 'es' : ''}${named.length > 0 ? ` (${[...new Set(named)].join(', ')})` : ''}`;
+  return { target, why: [`fast track: lowest release with the ${what}; nothing else rides along`] };
+}

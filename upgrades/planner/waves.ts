@@ -134,7 +134,7 @@ function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack
     const capOf = (w: DraftWave) => policy.waves.stages[w.stageIndex].maxEnvironmentsPerWave ?? policy.waves.maxEnvironmentsPerWave;
     let moved: { wave: DraftWave; slot: Slot } | undefined;
     const earlier = trackWaves
-      .filter((w) => w !== item.wave && w.members.length < capOf(w))
+      .filter((w) => w !== item.wave && w.stageIndex === stageIndexOf(c.env, policy) && w.members.length < capOf(w))
       .map((w) => ({ wave: w, slot: slotOn(c.calendar, w.day, Math.max(now, c.earliest ?? 0)) }))
       .filter((x): x is { wave: DraftWave; slot: Slot } => x.slot !== undefined && x.slot.start <= due.instant)
       .sort((a, b) => b.slot.start - a.slot.start);
