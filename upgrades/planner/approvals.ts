@@ -22,6 +22,8 @@ export interface ApprovalInputs {
   readonly slot?: Slot;
   /** Holds that ended before the slot and so let their component in, possibly late. */
   readonly liftedHolds: EnvironmentInput['holds'];
+  /** When the staged order lets the environment's wave start at the earliest (the previous wave baked). */
+  readonly notBefore: number;
 }
 
 function worstOf(fixes: readonly MissingSecurityFix[]): MissingSecurityFix | undefined {
@@ -32,7 +34,7 @@ const endOfDay = (iso: string) => dayStart(dayOf(iso) + 1) - 1;
 
 export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, lastDay: number): ApprovalNeeded[] {
   const out: ApprovalNeeded[] = [];
-  for (const { draft, calendar, slot, liftedHolds } of inputs) {
+  for (const { draft, calendar, slot, liftedHolds, notBefore } of inputs) {
     if (draft.unknown.length > 0) continue;
     for (const s of draft.statuses) {
       const urgent = s.missingSecurityFixes.filter((f) => NEEDS_APPROVAL.has(f.severity));
@@ -43,7 +45,7 @@ export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, 
         ? holdApproval(draft.env.holds, s, urgent, calendar, slot, now, lastDay)
         : lifted && slot
           ? holdApproval([lifted], s, urgent.filter((f) => compareVersions(f.version, change.to) <= 0 && endOfDay(f.deadline) < slot.start), calendar, undefined, now, lastDay)
-          : freezeApproval(s, urgent, change.to, calendar, slot, now, lastDay);
+          : freezeApproval(s, urgent, change.to, calendar, slot, Math.max(now, notBefore), lastDay);
       if (entry) out.push(entry);
     }
   }
@@ -57,7 +59,7 @@ function freezeApproval(
   to: string,
   cal: Calendar,
   slot: Slot | undefined,
-  now: number,
+  notBefore: number,
   lastDay: number,
 ): ApprovalNeeded | undefined {
   const brought = urgent.filter((f) => compareVersions(f.version, to) <= 0);
@@ -65,7 +67,8 @@ function freezeApproval(
   if (!worst) return undefined;
   const deadline = endOfDay(worst.deadline);
   if (slot && slot.start <= deadline) return undefined;
-  const unfrozen = firstSlot({ ...cal, freezes: [] }, now, lastDay);
+  // Only a freeze that delays the slot beyond what the staged order allows needs approving.
+  const unfrozen = firstSlot({ ...cal, freezes: [] }, notBefore, lastDay);
   if (!unfrozen || (slot && unfrozen.start >= slot.start)) return undefined;
   const freeze = freezeDuring(cal, unfrozen.day, unfrozen.end);
   if (!freeze) return undefined;

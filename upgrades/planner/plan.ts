@@ -142,13 +142,20 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     .filter((d) => d.unknown.length > 0)
     .map((d) => ({ stack: d.env.stack, customer: d.env.customer, environment: d.env.environment, reasons: [...d.unknown] }));
   const slotOf = new Map<string, Slot>();
-  for (const w of schedule.waves) for (const m of w.members) slotOf.set(m.candidate.env.stack, m.slot);
+  const notBeforeOf = new Map<string, number>();
+  for (const w of schedule.waves) {
+    for (const m of w.members) {
+      slotOf.set(m.candidate.env.stack, m.slot);
+      notBeforeOf.set(m.candidate.env.stack, w.notBefore);
+    }
+  }
   const approvals = approvalsNeeded(
     finalDrafts.map((d) => ({
       draft: d,
       calendar: calendarOf(d.env),
       slot: waveOf.has(d.env.stack) ? slotOf.get(d.env.stack) : undefined,
       liftedHolds: liftedHolds.get(d.env.stack) ?? [],
+      notBefore: notBeforeOf.get(d.env.stack) ?? now.getTime(),
     })),
     now.getTime(),
     lastDay,
