@@ -4,10 +4,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { relative, resolve } from 'node:path';
-import { formatIssue, loadCustomers } from '../customers/load';
+import { loadCustomers } from '../customers/load';
 import { stackId } from '../customers/schema';
 import { affectedStacks, GITHUB_MATRIX_LIMIT, matrixOf, type StackRef } from '../upgrades/rollout/affected';
-import { parseAt, parseOptions, UsageError, type Command } from './command';
+import { Option } from 'commander';
+import { issueLine, parseAt, showPath, UsageError, type FleetCommand } from './command';
+import { EXIT } from './exit-codes';
+import { atOption, customersOption, jsonOption, outFileOption } from './options';
+import { writeOutput } from './output';
 
 function git(cwd: string, args: string[]): string {
   try {
@@ -18,23 +22,32 @@ function git(cwd: string, args: string[]): string {
   }
 }
 
-export const affectedCommand: Command = {
+export const affectedCommand: FleetCommand = {
   name: 'affected',
-  usage: 'affected (--base REF [--head REF] | --all) [--customers DIR] [--at YYYY-MM-DD] [--max-jobs N] [--json]',
   summary: 'The stacks a change touches (customer files: their stack; constructs, stacks, schema, dependencies: all), with a CI matrix.',
+  define: (c) =>
+    c
+      .addOption(new Option('--base <ref>', 'compare with this commit (through its merge base with --head)').conflicts('all'))
+      .option('--head <ref>', 'the change (default: HEAD)')
+      .addOption(new Option('--all', 'every stack'))
+      .addOption(customersOption())
+      .addOption(atOption())
+      .option('--max-jobs <n>', `most matrix jobs, 6 to ${GITHUB_MATRIX_LIMIT} (default: ${GITHUB_MATRIX_LIMIT})`)
+      .addOption(jsonOption())
+      .addOption(outFileOption()),
   run(ctx) {
-    const { options } = parseOptions(ctx.args, { base: 'string', head: 'string', all: 'boolean', customers: 'string', at: 'string', 'max-jobs': 'string', json: 'boolean' });
+    const { options } = ctx;
     if ((options.base === undefined) === (options.all === undefined)) throw new UsageError('give --base REF (compare with a commit) or --all (every stack)');
-    const maxJobs = Number((options['max-jobs'] as string | undefined) ?? GITHUB_MATRIX_LIMIT);
+    const maxJobs = Number((options.maxJobs as string | undefined) ?? GITHUB_MATRIX_LIMIT);
     if (!Number.isInteger(maxJobs) || maxJobs < 6 || maxJobs > GITHUB_MATRIX_LIMIT) {
-      throw new UsageError(`--max-jobs expects a whole number from 6 to ${GITHUB_MATRIX_LIMIT}, got ${JSON.stringify(options['max-jobs'])}`);
+      throw new UsageError(`--max-jobs expects a whole number from 6 to ${GITHUB_MATRIX_LIMIT}, got ${JSON.stringify(options.maxJobs)}`);
     }
     const dir = resolve(ctx.cwd, (options.customers as string | undefined) ?? 'customers');
-    const { customers, issues } = loadCustomers(dir, { now: parseAt(options.at as string | undefined) });
+    const { customers, issues } = loadCustomers(dir, { now: parseAt(options.at as Date | undefined) });
     if (issues.length > 0) {
-      for (const issue of issues) ctx.err(formatIssue(issue));
-      ctx.err(`${issues.length} problem(s) in ${relative(ctx.cwd, dir) || '.'}; run \`fleet validate\` and fix them first.`);
-      return 1;
+      for (const issue of issues) ctx.err(issueLine(ctx.cwd, issue));
+      ctx.err(`${issues.length} problem(s) in ${showPath(ctx.cwd, dir)}; run \`fleet validate\` and fix them first.`);
+      return EXIT.input;
     }
 
     let top: string;
@@ -52,7 +65,7 @@ export const affectedCommand: Command = {
       }
     } catch (e) {
       ctx.err(`fleet affected: ${(e as Error).message} (hint: in CI, check out with fetch-depth: 0 so the base commit is there)`);
-      return 1;
+      return EXIT.input;
     }
     const refs: StackRef[] = customers.map((c) => ({
       stack: stackId(c.spec),
@@ -68,13 +81,14 @@ export const affectedCommand: Command = {
 
     if (options.json) {
       // One line: CI stores it in a step output.
-      ctx.out(JSON.stringify({ base, ...result, matrix }));
-      return 0;
+      writeOutput(ctx, JSON.stringify({ base, ...result, matrix }));
+      return EXIT.ok;
     }
-    ctx.out(`${result.stacks.length} affected stack(s)${base ? ` since ${base.slice(0, 12)}` : ''}${result.all ? ` (all: ${result.allReasons.join('; ')})` : ''}`);
+    const lines = [`${result.stacks.length} affected stack(s)${base ? ` since ${base.slice(0, 12)}` : ''}${result.all ? ` (all: ${result.allReasons.join('; ')})` : ''}`];
     const width = Math.max(0, ...result.stacks.map((s) => s.stack.length));
-    for (const s of result.stacks) ctx.out(`  ${s.stack.padEnd(width)}  ${s.environment.padEnd(7)}  ${s.cloud}  ${s.because}`);
-    for (const r of result.removed) ctx.out(`  ${r}: customer file deleted; nothing to plan (destroying the stack is a manual \`cdktf destroy ${r}\`)`);
-    return 0;
+    for (const s of result.stacks) lines.push(`  ${s.stack.padEnd(width)}  ${s.environment.padEnd(7)}  ${s.cloud}  ${s.because}`);
+    for (const r of result.removed) lines.push(`  ${r}: customer file deleted; nothing to plan (destroying the stack is a manual \`cdktf destroy ${r}\`)`);
+    writeOutput(ctx, lines.join('\n'));
+    return EXIT.ok;
   },
 };

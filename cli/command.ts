@@ -1,62 +1,75 @@
-/** What every `fleet` sub-command gets: parsed arguments and where to write. */
+/**
+ * What a `fleet` command is: a name, a summary, the options it declares on commander, and a run
+ * function that gets the parsed options and returns an exit code. Commands are registered in
+ * cli/commands.ts; parsing, help and usage errors are commander's (cli/program.ts).
+ */
+import { dirname, resolve } from 'node:path';
+import type { Command as Commander } from 'commander';
+import { formatIssue, type ValidationIssue } from '../customers/load';
+import type { ProtectedFolder } from '../files/output-folder';
+import { showPath } from '../files/show-path';
+
+export { showPath };
+import type { Progress } from './progress';
+
+/** What every `fleet` command gets: parsed options and where to write. */
 export interface CommandContext {
+  /** commander's parsed options, by camelCase name (`--max-jobs` is `maxJobs`). */
+  readonly options: Record<string, unknown>;
+  /** Positional arguments (only for commands that declare them, such as `review PLAN...`). */
   readonly args: readonly string[];
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   /** Working directory the relative paths are read from. */
   readonly cwd: string;
+  /** A progress bar on a person's terminal; does nothing in CI, pipes and tests. */
+  readonly progress: (label: string, total: number) => Progress;
 }
 
-export interface Command {
-  /** e.g. "validate" or "upgrades plan". */
+export interface FleetCommand {
+  /** e.g. "validate" or "upgrades plan" (a group and a command). */
   readonly name: string;
-  readonly usage: string;
   readonly summary: string;
-  /** Returns the process exit code. */
+  /** Declares the command's arguments and options; shared ones come from cli/options.ts. */
+  readonly define: (command: Commander) => void;
+  /** Returns the process exit code (cli/exit-codes.ts). */
   readonly run: (ctx: CommandContext) => Promise<number> | number;
 }
 
-/** A usage error: the CLI prints the message and the command's usage, and exits 1. */
+/** A usage error: the CLI prints the message and the command's help, and exits 1. */
 export class UsageError extends Error {}
 
-/** Parses "--flag value" and "--flag=value" options, rejecting unknown ones. */
-export function parseOptions(
-  args: readonly string[],
-  spec: Record<string, 'string' | 'boolean' | 'string[]'>,
-): { options: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  const options: Record<string, string | boolean | string[] | undefined> = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'boolean') {
-      options[name] = true;
-      continue;
-    }
-    const value = inline ?? args[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    if (kind === 'string[]') options[name] = [...((options[name] as string[] | undefined) ?? []), value];
-    else options[name] = value;
+/** Parses YYYY-MM-DD into the start of that day in UTC; only real dates (2026-02-31 is refused). */
+export function parseDate(value: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) throw new UsageError(`--at expects a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    throw new UsageError(`--at expects a real date as YYYY-MM-DD, got ${JSON.stringify(value)} (${mo >= 1 && mo <= 12 ? `that month has ${new Date(Date.UTC(y, mo, 0)).getUTCDate()} days` : 'months run 01 to 12'})`);
   }
-  return { options, positionals };
+  return date;
 }
 
-/** Parses --at YYYY-MM-DD into the start of that day in UTC; without it, the current time. */
-export function parseAt(value: string | undefined, now: () => Date = () => new Date()): Date {
+/** The `--at` option (already a Date: commander parses it) or, without it, the current time. */
+export function parseAt(value: Date | string | undefined, now: () => Date = () => new Date()): Date {
   if (value === undefined) return now();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new UsageError(`--at expects a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
-  }
-  return new Date(`${value}T00:00:00Z`);
+  return value instanceof Date ? value : parseDate(value);
 }
 
-/** Progress lines go to a person's terminal only; CI logs and pipes stay machine-readable. */
-export function progress(ctx: CommandContext, line: string): void {
-  if (process.stderr.isTTY && !process.env.CI) ctx.err(line);
+
+/** A validation issue as one line, its file shown relative to the working directory. */
+export function issueLine(cwd: string, issue: ValidationIssue): string {
+  return formatIssue({ ...issue, file: showPath(cwd, issue.file) });
+}
+
+/** The input folders no output folder may replace, as the options name them. */
+export function inputFolders(cwd: string, options: Record<string, unknown>): ProtectedFolder[] {
+  const path = (name: string, fallback: string) => resolve(cwd, (options[name] as string | undefined) ?? fallback);
+  return [
+    { path: path('customers', 'customers'), holds: 'the customer files' },
+    { path: path('catalog', 'upgrades/catalog'), holds: 'the release catalog' },
+    { path: dirname(path('policy', 'upgrades/policy.json')), holds: 'the upgrade policy' },
+    { path: dirname(path('state', 'rollout/state.json')), holds: 'the rollout state' },
+  ];
 }

@@ -1,59 +1,51 @@
 /**
- * `fleet`: the command line the managed-service team and CI use.
- * Each sub-command lives in its own module; this file only dispatches.
+ * `fleet`: the command line the managed-service team and CI use. Commands are registered in
+ * cli/commands.ts and run by cli/program.ts (commander); this file wires in the process's streams.
  */
-import type { Command, CommandContext } from './command';
-import { UsageError } from './command';
-import { validateCommand } from './validate';
-import { synthCommand } from './synth';
-import { upgradesPlanCommand } from './upgrades-plan';
-import { schemaCommand } from './schema';
-import { mainCommand } from './main-job';
-import { ROLLOUT_COMMANDS } from './rollout';
-import { affectedCommand } from './affected';
-import { upgradesStageCommand } from './upgrades-stage';
-import { reviewCommand } from './review';
+import { Command } from 'commander';
+import { COMMANDS as FLEET_COMMANDS, GROUPS } from './commands';
+import { noProgress, progressFor } from './progress';
+import { runProgram, type CliIo } from './program';
 
-export const COMMANDS: readonly Command[] = [mainCommand, validateCommand, synthCommand, upgradesPlanCommand, upgradesStageCommand, schemaCommand, ...ROLLOUT_COMMANDS, affectedCommand, reviewCommand];
-
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
-  return ['usage: fleet <command> [options]', '', ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)].join('\n');
+/** Writes lines to a stream until its reader goes away (EPIPE: `fleet ... | head -1`), then drops them. */
+function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  return (line) => {
+    if (!closed) stream.write(`${line}\n`);
+  };
 }
 
-/** Finds the command whose (possibly two-word) name starts the arguments. */
-function findCommand(args: readonly string[]): { command: Command; rest: string[] } | undefined {
-  const byLength = [...COMMANDS].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
-  for (const command of byLength) {
-    const words = command.name.split(' ');
-    if (words.every((w, i) => args[i] === w)) return { command, rest: args.slice(words.length) };
-  }
-  return undefined;
+let processIo: { out: (line: string) => void; err: (line: string) => void } | undefined;
+
+/**
+ * Runs `fleet` with these arguments and returns the exit code. Tests pass `out`, `err` and `cwd`;
+ * without them it writes to the process's streams, with colors and progress bars on a terminal.
+ */
+export async function main(args: readonly string[], io: Partial<Pick<CliIo, 'out' | 'err' | 'cwd'>> = {}): Promise<number> {
+  processIo ??= io.out && io.err ? undefined : { out: lineWriter(process.stdout), err: lineWriter(process.stderr) };
+  const injected = io.out !== undefined || io.err !== undefined;
+  return runProgram(
+    args,
+    {
+      out: io.out ?? processIo!.out,
+      err: io.err ?? processIo!.err,
+      cwd: io.cwd ?? process.cwd(),
+      outColors: !injected && process.stdout.isTTY === true,
+      errColors: !injected && process.stderr.isTTY === true,
+      progress: injected ? noProgress : progressFor(process.stderr),
+    },
+    FLEET_COMMANDS,
+    GROUPS,
+  );
 }
 
-export async function main(args: readonly string[], io: Partial<CommandContext> = {}): Promise<number> {
-  const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const err = io.err ?? ((line: string) => process.stderr.write(`${line}\n`));
-  if (args.length === 0 || args[0] === '--help' || args[0] === 'help') {
-    out(helpText());
-    return args.length === 0 ? 1 : 0;
-  }
-  const found = findCommand(args);
-  if (!found) {
-    err(`fleet: unknown command "${args.join(' ')}"\n\n${helpText()}`);
-    return 1;
-  }
-  if (found.rest.includes('--help')) {
-    out(`usage: fleet ${found.command.usage}\n\n${found.command.summary}`);
-    return 0;
-  }
-  try {
-    return await found.command.run({ args: found.rest, out, err, cwd: io.cwd ?? process.cwd() });
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`fleet ${found.command.name}: ${e.message}\nusage: fleet ${found.command.usage}`);
-      return 1;
-    }
-    throw e;
-  }
-}
+/** Each command's name and a one-line usage with every option (for checks of scripts that call fleet). */
+export const COMMANDS: readonly { name: string; usage: string }[] = FLEET_COMMANDS.map((spec) => {
+  const command = new Command(spec.name);
+  spec.define(command);
+  return { name: spec.name, usage: `${spec.name} ${command.options.map((o) => o.flags).join(' ')}` };
+});

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseOptions, type Command } from './command';
+import type { CommandContext, FleetCommand } from './command';
+import { EXIT } from './exit-codes';
+import { atOption, customersOption } from './options';
 import { synthCommand } from './synth';
 import { upgradesPlanCommand } from './upgrades-plan';
 import { upgradesStageCommand } from './upgrades-stage';
@@ -11,29 +12,31 @@ import { validateCommand } from './validate';
  * synthesize every stack, plan today's upgrades and stage them as per-wave Terraform changes;
  * stops at the first step that fails.
  */
-export const mainCommand: Command = {
+export const mainCommand: FleetCommand = {
   name: 'main',
-  usage: 'main [--customers DIR] [--out DIR] [--plan-dir DIR] [--at YYYY-MM-DD]',
   summary: "Validate, synthesize every stack into cdktf.out, write today's upgrade plan into plan/ and its staged Terraform changes into plan/staged/ (npm start).",
+  define: (c) =>
+    c
+      .addOption(customersOption())
+      .option('--out <dir>', 'synth output folder (default: cdktf.out)')
+      .option('--plan-dir <dir>', 'folder for upgrade-plan.json, upgrade-plan.md and staged/, created if missing (default: plan)')
+      .addOption(atOption()),
   async run(ctx) {
-    const { options } = parseOptions(ctx.args, { customers: 'string', out: 'string', 'plan-dir': 'string', at: 'string' });
-    const common = [
-      ...(options.customers ? ['--customers', options.customers as string] : []),
-      ...(options.at ? ['--at', options.at as string] : []),
-    ];
-    const planDir = resolve(ctx.cwd, (options['plan-dir'] as string | undefined) ?? 'plan');
-    const steps: [Command, string[]][] = [
+    const { options } = ctx;
+    const common = { customers: options.customers, at: options.at };
+    const planDir = resolve(ctx.cwd, (options.planDir as string | undefined) ?? 'plan');
+    const steps: [FleetCommand, Record<string, unknown>][] = [
       [validateCommand, common],
-      [synthCommand, [...common, ...(options.out ? ['--out', options.out as string] : [])]],
-      [upgradesPlanCommand, [...common, '--json', join(planDir, 'upgrade-plan.json'), '--md', join(planDir, 'upgrade-plan.md')]],
-      [upgradesStageCommand, [...common, '--out', join(planDir, 'staged')]],
+      [synthCommand, { ...common, out: options.out }],
+      [upgradesPlanCommand, { ...common, json: true, out: join(planDir, 'upgrade-plan.json'), md: join(planDir, 'upgrade-plan.md') }],
+      [upgradesStageCommand, { ...common, out: join(planDir, 'staged') }],
     ];
-    for (const [command, args] of steps) {
+    for (const [command, stepOptions] of steps) {
       ctx.out(`== fleet ${command.name}`);
-      if (command === upgradesPlanCommand) mkdirSync(planDir, { recursive: true });
-      const code = await command.run({ ...ctx, args });
-      if (code !== 0) return code;
+      const step: CommandContext = { ...ctx, options: Object.fromEntries(Object.entries(stepOptions).filter(([, v]) => v !== undefined)) };
+      const code = await command.run(step);
+      if (code !== EXIT.ok) return code;
     }
-    return 0;
+    return EXIT.ok;
   },
 };

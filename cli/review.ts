@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { writeFileAtomically } from '../files/atomic-write';
 import { readExpectations, type Expectations } from '../upgrades/review/expected';
 import { HOW_TO_PRODUCE, readPlanFile } from '../upgrades/review/plan-json';
 import { renderMarkdown, renderText } from '../upgrades/review/render';
 import { failed, reviewPlan, stackFromFileName, stackFromPlan, type ReviewOptions, type StackReview, type StackSource } from '../upgrades/review/review';
-import { parseOptions, UsageError, type Command } from './command';
+import { showPath, UsageError, type FleetCommand } from './command';
+import { EXIT } from './exit-codes';
 
 function expectedFor(expectations: Expectations, expectFile: string, stack: string, wave: number | undefined): NonNullable<ReviewOptions['expected']> {
   const staged = expectations.get(stack) ?? [];
@@ -21,13 +22,20 @@ function expectedFor(expectations: Expectations, expectFile: string, stack: stri
   return { changeSet: staged[0].changeSet, label: `${label} wave ${staged[0].wave}${more}`, missing: '' };
 }
 
-export const reviewCommand: Command = {
+export const reviewCommand: FleetCommand = {
   name: 'review',
-  usage: 'review PLAN.json... [--expect DIR/plan.json] [--wave N] [--stack ID] [--md FILE]',
   summary:
     'Review `terraform show -json` plans, one per stack: exit 2 if one replaces or deletes a protected (data-holding) resource or changes what the stage did not predict (--expect), 1 if an input is not plan JSON.',
+  define: (c) =>
+    c
+      .argument('[plans...]', 'plan JSON files (terraform show -json PLANFILE > <stack>.plan.json)')
+      .option('--expect <file>', 'the staged plan (DIR/plan.json of `fleet upgrades stage --out DIR`) to compare with')
+      .option('--wave <n>', 'compare with this wave of the staged plan (default: the first that stages the stack)')
+      .option('--stack <id>', 'the stack a single plan is of (default: from the file name or the plan)')
+      .option('--md <file>', 'also write the review as Markdown into FILE'),
   run(ctx) {
-    const { options, positionals } = parseOptions(ctx.args, { expect: 'string', wave: 'string', stack: 'string', md: 'string' });
+    const { options } = ctx;
+    const positionals = ctx.args;
     if (positionals.length === 0) throw new UsageError('give at least one plan JSON file (terraform show -json PLANFILE > FILE)');
     const stackOption = options.stack as string | undefined;
     if (stackOption !== undefined && positionals.length > 1) throw new UsageError('--stack names the stack of a single plan; with several files, name each <stack>.plan.json');
@@ -43,8 +51,8 @@ export const reviewCommand: Command = {
     if (expectFile) {
       const read = readExpectations(expectFile);
       if (!read.ok) {
-        ctx.err(`fleet review: ${expectFile}: ${read.problem}`);
-        return 1;
+        ctx.err(`fleet review: ${showPath(ctx.cwd, expectFile)}: ${read.problem}`);
+        return EXIT.input;
       }
       expectations = read.expectations;
     }
@@ -89,16 +97,11 @@ export const reviewCommand: Command = {
     for (const line of renderText(reviews, unreadable.length)) ctx.out(line);
     if (options.md !== undefined) {
       const mdFile = resolve(ctx.cwd, options.md as string);
-      try {
-        writeFileSync(mdFile, renderMarkdown(reviews, unreadable));
-      } catch (e) {
-        ctx.err(`fleet review: could not write ${mdFile}: ${(e as Error).message}`);
-        return 1;
-      }
-      ctx.out(`wrote ${mdFile}`);
+      writeFileAtomically(mdFile, renderMarkdown(reviews, unreadable));
+      ctx.out(`wrote ${showPath(ctx.cwd, mdFile)}`);
     }
     // An input that could not be reviewed outranks findings: the review is incomplete.
-    if (unreadable.length > 0) return 1;
-    return reviews.some(failed) ? 2 : 0;
+    if (unreadable.length > 0) return EXIT.input;
+    return reviews.some(failed) ? EXIT.gate : EXIT.ok;
   },
 };

@@ -4,7 +4,7 @@
  * apply refused by the ordering rules, or the gate halted the wave.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { formatIssue, validateCustomerTexts, type ValidationIssue } from '../customers/load';
 import { stackId, type CustomerSpec } from '../customers/schema';
 import { applyWave, decideApply, type WaveArg } from '../upgrades/rollout/apply';
@@ -14,8 +14,10 @@ import { parseMetrics } from '../upgrades/rollout/metrics';
 import { parsePlan, type RolloutPlan } from '../upgrades/rollout/plan-input';
 import { parseState, renderState, type RolloutState } from '../upgrades/rollout/state';
 import { renderStatus, statusView } from '../upgrades/rollout/status';
-import { parseAt, parseOptions, UsageError, type Command, type CommandContext } from './command';
-import { writeFilesAtomically } from './upgrades-plan';
+import { parseAt, showPath, UsageError, type CommandContext, type FleetCommand } from './command';
+import { writeFilesAtomically } from '../files/atomic-write';
+import { atOption, customersOption, jsonOption, outFileOption, repeatable } from './options';
+import { writeOutput } from './output';
 
 const DEFAULT_PLAN = 'plan/upgrade-plan.json';
 const DEFAULT_STATE = 'rollout/state.json';
@@ -38,7 +40,7 @@ function pathsOf(ctx: CommandContext): Paths {
   return {
     cwd: ctx.cwd,
     abs: (option, fallback) => resolve(ctx.cwd, (option as string | undefined) ?? fallback),
-    show: (path) => relative(ctx.cwd, path) || '.',
+    show: (path) => showPath(ctx.cwd, path),
   };
 }
 
@@ -56,7 +58,7 @@ function issuesError(issues: readonly ValidationIssue[], tail: string): InputErr
 }
 
 function loadPlan(file: string, shown: string): RolloutPlan {
-  const text = readText(file, shown, 'an upgrade plan (JSON)', 'write one with `fleet upgrades plan --json plan/upgrade-plan.json` (or `fleet main`), or pass --plan FILE');
+  const text = readText(file, shown, 'an upgrade plan (JSON)', 'write one with `fleet upgrades plan --json --out plan/upgrade-plan.json` (or `fleet main`), or pass --plan FILE');
   const { plan, issues } = parsePlan(shown, text);
   if (!plan) throw issuesError(issues, `${issues.length} problem(s) in ${shown}; nothing was changed.`);
   return plan;
@@ -115,12 +117,20 @@ function guarded(body: (ctx: CommandContext) => number): (ctx: CommandContext) =
   };
 }
 
-export const rolloutApplyCommand: Command = {
+export const rolloutApplyCommand: FleetCommand = {
   name: 'rollout apply',
-  usage: 'rollout apply --wave N|next [--plan FILE] [--customers DIR] [--state FILE] [--at YYYY-MM-DD] [--force --reason TEXT]',
   summary: "Rewrite one wave's version pins in its customer files (minimal diff) and record it; wave N waits for wave N-1 to be deployed and healthy.",
+  define: (c) =>
+    c
+      .option('--wave <n>', 'the wave: a number from 1, or next')
+      .option('--plan <file>', `the upgrade plan (default: ${DEFAULT_PLAN})`)
+      .addOption(customersOption())
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .addOption(atOption())
+      .option('--force', 'apply although the rollout rules say wait (needs --reason)')
+      .option('--reason <text>', 'why the rules are overridden; recorded in the state'),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { wave: 'string', plan: 'string', customers: 'string', state: 'string', at: 'string', force: 'boolean', reason: 'string' });
+    const { options } = ctx;
     const wave = waveNumber(options.wave, ['next']) as WaveArg;
     const reason = (options.reason as string | undefined)?.trim();
     if (options.force && !reason) throw new UsageError('--force needs --reason "why the rollout rules are overridden"; the reason is recorded in the state');
@@ -178,12 +188,18 @@ export const rolloutApplyCommand: Command = {
   }),
 };
 
-export const rolloutMarkCommand: Command = {
+export const rolloutMarkCommand: FleetCommand = {
   name: 'rollout mark',
-  usage: 'rollout mark --wave N|in-progress --deployed [--stack ID ...] [--state FILE] [--at YYYY-MM-DD]',
   summary: "Record a wave as deployed (CI, after the deploy jobs succeed); with --stack, only when the wave's stacks were all deployed.",
+  define: (c) =>
+    c
+      .option('--wave <n>', 'the wave: a number from 1, or in-progress')
+      .option('--deployed', 'record the wave as deployed')
+      .addOption(repeatable('--stack <id>', "only when the wave's stacks are all among these; repeat for more"))
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .addOption(atOption()),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { wave: 'string', deployed: 'boolean', stack: 'string[]', state: 'string', at: 'string' });
+    const { options } = ctx;
     const target = waveNumber(options.wave, ['in-progress']) as MarkTarget;
     if (!options.deployed) throw new UsageError('say what to record: --deployed');
     const at = parseAt(options.at as string | undefined);
@@ -201,12 +217,18 @@ export const rolloutMarkCommand: Command = {
   }),
 };
 
-export const rolloutStatusCommand: Command = {
+export const rolloutStatusCommand: FleetCommand = {
   name: 'rollout status',
-  usage: 'rollout status [--state FILE] [--plan FILE] [--at YYYY-MM-DD] [--json]',
   summary: 'Each wave of the rollout: pending, in progress, deployed or halted (with the failed metrics), and what comes next.',
+  define: (c) =>
+    c
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .option('--plan <file>', `the upgrade plan (default: ${DEFAULT_PLAN} when there is no state yet)`)
+      .addOption(atOption())
+      .addOption(jsonOption())
+      .addOption(outFileOption()),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { state: 'string', plan: 'string', at: 'string', json: 'boolean' });
+    const { options } = ctx;
     const at = parseAt(options.at as string | undefined);
     const paths = pathsOf(ctx);
     const statePath = paths.abs(options.state, DEFAULT_STATE);
@@ -215,18 +237,23 @@ export const rolloutStatusCommand: Command = {
     const planPath = paths.abs(options.plan, DEFAULT_PLAN);
     const plan = options.plan !== undefined || (state === undefined && existsSync(planPath)) ? loadPlan(planPath, paths.show(planPath)) : undefined;
     const view = statusView(state, plan, at);
-    if (options.json) ctx.out(JSON.stringify(view, null, 2));
-    else for (const line of renderStatus(view, paths.show(statePath))) ctx.out(line);
+    writeOutput(ctx, options.json ? JSON.stringify(view, null, 2) : renderStatus(view, paths.show(statePath)).join('\n'));
     return 0;
   }),
 };
 
-export const rolloutGateCommand: Command = {
+export const rolloutGateCommand: FleetCommand = {
   name: 'rollout gate',
-  usage: 'rollout gate --wave N --metrics FILE [--customers DIR] [--state FILE] [--at YYYY-MM-DD]',
   summary: "Judge a deployed wave's exported alarm metrics against each customer's thresholds; record healthy (exit 0) or halted (exit 2).",
+  define: (c) =>
+    c
+      .option('--wave <n>', 'the deployed wave to judge')
+      .option('--metrics <file>', "the wave's exported alarm metrics (format: upgrades/rollout/metrics.ts)")
+      .addOption(customersOption())
+      .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
+      .addOption(atOption()),
   run: guarded((ctx) => {
-    const { options } = parseOptions(ctx.args, { wave: 'string', metrics: 'string', customers: 'string', state: 'string', at: 'string' });
+    const { options } = ctx;
     const number = waveNumber(options.wave, []) as number;
     if (options.metrics === undefined) throw new UsageError('--metrics FILE is required (the format is in upgrades/rollout/metrics.ts)');
     const at = parseAt(options.at as string | undefined);
@@ -252,4 +279,4 @@ export const rolloutGateCommand: Command = {
   }),
 };
 
-export const ROLLOUT_COMMANDS: readonly Command[] = [rolloutApplyCommand, rolloutMarkCommand, rolloutStatusCommand, rolloutGateCommand];
+export const ROLLOUT_COMMANDS: readonly FleetCommand[] = [rolloutApplyCommand, rolloutMarkCommand, rolloutStatusCommand, rolloutGateCommand];

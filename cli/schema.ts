@@ -1,18 +1,14 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { customerJsonSchema } from '../customers/json-schema';
-import { parseOptions, type Command } from './command';
+import type { FleetCommand } from './command';
+import { EXIT } from './exit-codes';
+import { writeOutput } from './output';
 
-export const schemaCommand: Command = {
+export const schemaCommand: FleetCommand = {
   name: 'schema',
-  usage: 'schema [--out FILE]',
   summary: 'Write the customer file JSON Schema (default customers/customer.schema.json) from the zod schema.',
+  define: (c) => c.option('--out <file>', 'where to write it, atomically (default: customers/customer.schema.json; - is stdout)'),
   run(ctx) {
-    const { options } = parseOptions(ctx.args, { out: 'string' });
-    const file = resolve(ctx.cwd, (options.out as string | undefined) ?? 'customers/customer.schema.json');
-    writeFileSync(`${file}.tmp`, customerJsonSchema());
-    renameSync(`${file}.tmp`, file);
-    ctx.out(`wrote ${file}`);
-    return 0;
+    writeOutput(ctx, customerJsonSchema(), (ctx.options.out as string | undefined) ?? 'customers/customer.schema.json');
+    return EXIT.ok;
   },
 };

@@ -1,31 +1,35 @@
 import { resolve } from 'node:path';
-import { formatIssue, loadCustomers, type ValidationIssue } from '../customers/load';
+import { loadCustomers, type ValidationIssue } from '../customers/load';
 import { catalogVersionCheck, loadCatalog } from '../upgrades/catalog/load';
 import { loadPolicy } from '../upgrades/policy';
-import { parseAt, parseOptions, type Command } from './command';
+import { issueLine, parseAt, showPath, type FleetCommand } from './command';
+import { EXIT } from './exit-codes';
+import { atOption, catalogOption, customersOption, jsonOption, policyOption } from './options';
 
-export const validateCommand: Command = {
+export const validateCommand: FleetCommand = {
   name: 'validate',
-  usage: 'validate [--customers DIR] [--at YYYY-MM-DD] [--catalog DIR] [--policy FILE]',
   summary: 'Check every customer file, the release catalog and the upgrade policy; report every problem at once (exit 1 on any error).',
+  define: (c) => c.addOption(customersOption()).addOption(atOption()).addOption(catalogOption()).addOption(policyOption()).addOption(jsonOption()),
   run(ctx) {
-    const { options } = parseOptions(ctx.args, { customers: 'string', at: 'string', catalog: 'string', policy: 'string' });
+    const { options } = ctx;
     const dir = resolve(ctx.cwd, (options.customers as string | undefined) ?? 'customers');
     const catalogDir = resolve(ctx.cwd, (options.catalog as string | undefined) ?? 'upgrades/catalog');
     const policyFile = resolve(ctx.cwd, (options.policy as string | undefined) ?? 'upgrades/policy.json');
-    const now = parseAt(options.at as string | undefined);
+    const now = parseAt(options.at as Date | undefined);
     const catalog = loadCatalog(catalogDir);
     const policy = loadPolicy(policyFile);
     // Pins are checked against the catalog only when the catalog itself is sound.
     const checkVersion = catalog.catalog ? catalogVersionCheck(catalog.catalog) : undefined;
     const { customers, issues: customerIssues } = loadCustomers(dir, { now, checkVersion });
     const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customerIssues];
-    for (const issue of issues) ctx.err(formatIssue(issue));
+    const show = (p: string) => showPath(ctx.cwd, p);
+    if (options.json) ctx.out(JSON.stringify({ valid: issues.length === 0, environments: customers.length, problems: issues.map((i) => issueLine(ctx.cwd, i)) }));
+    for (const issue of issues) ctx.err(issueLine(ctx.cwd, issue));
     if (issues.length > 0) {
-      ctx.err(`${issues.length} problem(s) in ${dir}, ${catalogDir} and ${policyFile}; nothing was changed.`);
-      return 1;
+      ctx.err(`${issues.length} problem(s) in ${show(dir)}, ${show(catalogDir)} and ${show(policyFile)}; nothing was changed.`);
+      return EXIT.input;
     }
-    ctx.out(`${customers.length} customer environment(s) valid in ${dir}; release catalog and upgrade policy valid`);
-    return 0;
+    if (!options.json) ctx.out(`${customers.length} customer environment(s) valid in ${show(dir)}; release catalog and upgrade policy valid`);
+    return EXIT.ok;
   },
 };

@@ -4,6 +4,7 @@
  */
 import { App } from 'cdktf';
 import { formatIssue, loadCustomers } from '../customers/load';
+import { markOwned } from '../files/output-folder';
 import { clockFromEnv } from './clock';
 import { addStacks } from './synth-fleet';
 
@@ -22,3 +23,5 @@ addStacks(
   now,
 );
 app.synth();
+// `fleet synth` may then replace this folder: it is fleet's output, whichever command wrote it.
+markOwned(app.outdir);

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { stackId, type CustomerSpec } from '../customers/schema';
-import { replaceFolder } from './output-folder';
+import { replaceFolder, type OutputFolderOptions } from '../files/output-folder';
 import { PipelineStack } from './pipeline-stack';
 import { disableTokenStackTraces } from './token-stack-traces';
 
@@ -14,6 +14,10 @@ export interface SynthOptions {
   readonly now: Date;
   /** Worker processes for large fleets. Default: one per core, up to 4; 1 synthesizes in-process. */
   readonly workers?: number;
+  /** Where outDir may be and what it may replace. Default: any new, empty or fleet-made folder outside the working directory's ancestry. */
+  readonly output?: OutputFolderOptions;
+  /** Called once per synthesized stack (for a progress bar). Default: nothing. */
+  readonly onStack?: (stack: string) => void;
 }
 
 export interface SynthResult {
@@ -48,7 +52,7 @@ function sortByStack(specs: readonly CustomerSpec[]): CustomerSpec[] {
  * One short-lived App per stack: memory stays flat however large the fleet, and the garbage
  * collector never walks every stack's construct tree at once.
  */
-export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now: Date): { version: string; stacks: ManifestStacks } {
+export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void = () => {}): { version: string; stacks: ManifestStacks } {
   disableTokenStackTraces();
   const manifest = { version: '', stacks: {} as ManifestStacks };
   for (const spec of specs) {
@@ -58,17 +62,19 @@ export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now
     const written = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
     manifest.version = written.version;
     Object.assign(manifest.stacks, written.stacks);
+    onStack(stackId(spec));
   }
   rmSync(join(dir, 'manifest.json'), { force: true });
   return manifest;
 }
 
 /** Runs synthStacksInto in a child process (compiled JavaScript only). */
-function synthInWorker(specs: readonly CustomerSpec[], dir: string, now: Date): Promise<WorkerResult> {
+function synthInWorker(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
     const child = fork(join(__dirname, 'synth-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let answered = false;
-    child.on('message', (msg: { ok: boolean; manifest?: WorkerResult; maxRssKb?: number; error?: string }) => {
+    child.on('message', (msg: { ok: boolean; manifest?: WorkerResult; maxRssKb?: number; error?: string; synthesized?: string }) => {
+      if (msg.synthesized !== undefined) return onStack(msg.synthesized);
       answered = true;
       if (msg.ok && msg.manifest) resolvePromise({ ...msg.manifest, maxRssKb: msg.maxRssKb });
       else reject(new Error(msg.error ?? 'synth worker failed'));
@@ -88,13 +94,14 @@ function synthInWorker(specs: readonly CustomerSpec[], dir: string, now: Date): 
  */
 export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOptions): Promise<SynthResult> {
   const outDir = resolve(opts.outDir);
+  const onStack = opts.onStack ?? (() => {});
   return replaceFolder(outDir, async (staging) => {
     const sorted = sortByStack(specs);
     const compiled = __filename.endsWith('.js');
     const workers = Math.min(opts.workers ?? Math.min(availableParallelism(), 4), Math.ceil(sorted.length / PARALLEL_THRESHOLD));
     let parts: WorkerResult[];
     if (!compiled || workers <= 1) {
-      parts = [synthStacksInto(sorted, staging, opts.now)];
+      parts = [synthStacksInto(sorted, staging, opts.now, onStack)];
     } else {
       // Round-robin keeps the chunks equal in size and in their mix of clouds.
       const assigned = Array.from({ length: workers }, (_, w) => sorted.filter((_, i) => i % workers === w));
@@ -102,7 +109,7 @@ export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOpti
         assigned.map((chunk, w) => {
           const dir = join(staging, `.worker-${w}`);
           mkdirSync(dir, { recursive: true });
-          return synthInWorker(chunk, dir, opts.now);
+          return synthInWorker(chunk, dir, opts.now, onStack);
         }),
       );
       mkdirSync(join(staging, 'stacks'), { recursive: true });
@@ -117,5 +124,5 @@ export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOpti
     const ordered = Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]]));
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ stacks: ordered, version: parts[0]?.version ?? '' }, null, 2)}\n`);
     return { stacks: sorted.map(stackId), outDir, workerPeakRssMb: parts.flatMap((p) => (p.maxRssKb ? [p.maxRssKb / 1024] : [])) };
-  });
+  }, opts.output);
 }

@@ -86,9 +86,11 @@ describe('fleet upgrades plan', () => {
 
   test('prints the waved plan and writes JSON and Markdown', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plan-'));
-    const r = await run(['upgrades', 'plan', '--at', '2026-11-27', '--json', join(dir, 'plan.json'), '--md', join(dir, 'plan.md')]);
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('Wave 4  prod ring 3  starts 2026-12-12');
+    const table = await run(['upgrades', 'plan', '--at', '2026-11-27']);
+    expect(table.code).toBe(0);
+    expect(table.out).toContain('Wave 4  prod ring 3  starts 2026-12-12');
+    const r = await run(['upgrades', 'plan', '--at', '2026-11-27', '--json', '--out', join(dir, 'plan.json'), '--md', join(dir, 'plan.md')]);
+    expect(r).toMatchObject({ code: 0, out: `wrote ${join(dir, 'plan.json')}\nwrote ${join(dir, 'plan.md')}` });
     const json = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
     expect(json.waves[0]).toMatchObject({ number: 1, name: 'canary', start: '2026-11-27', fastTrack: false });
     expect(json.waves[0].environments[0].changes[0]).toEqual(expect.objectContaining({ component: 'enrich', from: '6.5.0', to: '6.10.0', score: expect.any(Number), reasons: expect.any(Array) }));
@@ -103,7 +105,7 @@ describe('fleet upgrades plan', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('"version": "3.4.0"', '"version": "3.4.1"'));
     const prerelease = join(dir, 'customers', 'helios-media-staging.json');
     writeFileSync(prerelease, readFileSync(prerelease, 'utf8').replace('"version": "6.2.1"', '"version": "6.11.0-rc1"'));
-    const r = await run(['upgrades', 'plan', '--customers', join(dir, 'customers'), '--at', '2026-11-27', '--json', join(dir, 'plan.json')]);
+    const r = await run(['upgrades', 'plan', '--customers', join(dir, 'customers'), '--at', '2026-11-27', '--json', '--out', join(dir, 'plan.json')]);
     expect(r.code).toBe(0);
     expect(r.err).toContain('warning: acme-retail-staging is not planned: collector 3.4.1 is not in the release catalog');
     const json = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
@@ -128,7 +130,7 @@ describe('fleet upgrades plan', () => {
     cpSync(join(ROOT, 'customers'), join(dir, 'customers'), { recursive: true });
     const file = join(dir, 'customers', 'acme-retail-staging.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"environment": "staging"', '"environment": "qa"'));
-    const r = await run(['upgrades', 'plan', '--customers', join(dir, 'customers'), '--at', '2026-11-27', '--json', join(dir, 'plan.json')]);
+    const r = await run(['upgrades', 'plan', '--customers', join(dir, 'customers'), '--at', '2026-11-27', '--json', '--out', join(dir, 'plan.json')]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${file}: environment`);
     expect(existsSync(join(dir, 'plan.json'))).toBe(false);

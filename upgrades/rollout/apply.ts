@@ -146,7 +146,7 @@ export function applyWave(go: Extract<ApplyDecision, { kind: 'go' }>, files: rea
         path: '',
         expected: `the customer file of stack ${stack}`,
         got: 'no such file',
-        hint: 'the customer was removed or renamed since the plan was made; re-plan (`fleet upgrades plan --json plan/upgrade-plan.json`)',
+        hint: 'the customer was removed or renamed since the plan was made; re-plan (`fleet upgrades plan --json --out plan/upgrade-plan.json`)',
       });
       continue;
     }

@@ -21,7 +21,7 @@ export interface PinProblem {
   readonly hint: string;
 }
 
-const RE_PLAN = 're-plan (`fleet upgrades plan --json plan/upgrade-plan.json`) and apply the new plan';
+const RE_PLAN = 're-plan (`fleet upgrades plan --json --out plan/upgrade-plan.json`) and apply the new plan';
 
 /**
  * Checks that every pin still reads `from` and returns the text with each set to `to`; or every

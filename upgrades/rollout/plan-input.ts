@@ -109,7 +109,7 @@ export function parsePlan(file: string, text: string): { plan?: RolloutPlan; iss
     const notAPlan = raw === null || typeof raw !== 'object' || !('waves' in raw);
     return {
       issues: notAPlan
-        ? result.issues.map((i) => ({ ...i, hint: i.hint ?? 'this is not an upgrade plan: write one with `fleet upgrades plan --json FILE` (or `fleet main`)' }))
+        ? result.issues.map((i) => ({ ...i, hint: i.hint ?? 'this is not an upgrade plan: write one with `fleet upgrades plan --json --out FILE` (or `fleet main`)' }))
         : result.issues,
     };
   }

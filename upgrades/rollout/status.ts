@@ -66,7 +66,7 @@ export interface StatusView {
 export function statusView(state: RolloutState | undefined, plan: RolloutPlan | undefined, at: Date): StatusView {
   const decision = plan ?? (state ? planOfRollout(state) : undefined);
   if (!decision) {
-    return { plan: null, waves: [], next: null, nextText: 'no rollout recorded and no plan: write one with `fleet upgrades plan --json plan/upgrade-plan.json`' };
+    return { plan: null, waves: [], next: null, nextText: 'no rollout recorded and no plan: write one with `fleet upgrades plan --json --out plan/upgrade-plan.json`' };
   }
   const shown: Rollout = state && state.plan.digest === decision.digest ? state : startRollout(decision, at);
   const d = decideApply({ plan: decision, state, wave: 'next', at });

@@ -58,11 +58,11 @@ interface Entry {
  * Synthesizes the given specs through the fleet synth (policy rules included, worker processes
  * for large batches) and returns each stack's cdk.tf.json text. Stack ids must be unique.
  */
-async function synthesizeAll(specs: readonly CustomerSpec[], now: Date): Promise<Map<string, string>> {
+async function synthesizeAll(specs: readonly CustomerSpec[], now: Date, onStack?: (stack: string) => void): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'stage-'));
   try {
     const outDir = join(dir, 'out');
-    await synthFleet(specs, { outDir, now });
+    await synthFleet(specs, { outDir, now, onStack });
     return new Map(specs.map((s) => [stackId(s), readFileSync(join(outDir, 'stacks', stackId(s), 'cdk.tf.json'), 'utf8')]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -80,7 +80,8 @@ function rounds(entries: readonly Entry[]): Entry[][] {
   return out;
 }
 
-export async function stagePlan(specs: readonly CustomerSpec[], plan: UpgradePlan, now: Date): Promise<StagedPlan> {
+/** `onStack` is called after each of the (two per staged stack) syntheses, for a progress bar. */
+export async function stagePlan(specs: readonly CustomerSpec[], plan: UpgradePlan, now: Date, onStack?: (stack: string) => void): Promise<StagedPlan> {
   // Pins accumulate wave by wave: a stack's baseline includes the waves before it.
   const current = new Map(specs.map((s) => [stackId(s), s]));
   const entries: Entry[] = plan.waves.flatMap((wave) =>
@@ -94,8 +95,8 @@ export async function stagePlan(specs: readonly CustomerSpec[], plan: UpgradePla
   );
   const configs = new Map<Entry, { before: string; after: string }>();
   for (const round of rounds(entries)) {
-    const before = await synthesizeAll(round.map((e) => e.before), now);
-    const after = await synthesizeAll(round.map((e) => e.after), now);
+    const before = await synthesizeAll(round.map((e) => e.before), now, onStack);
+    const after = await synthesizeAll(round.map((e) => e.after), now, onStack);
     for (const e of round) configs.set(e, { before: before.get(e.stack)!, after: after.get(e.stack)! });
   }
 

@@ -1,5 +1,5 @@
 /** `fleet rollout` end to end on a scratch copy of the example customers. */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseState } from '../../../upgrades/rollout/state';
 import { bump, customerText, pinOf, planJson, specOf, WAVES } from './fixtures';
@@ -14,7 +14,10 @@ function snapshot(dir: string): Record<string, string> {
     } catch {
       continue;
     }
-    for (const name of names.filter((n) => !n.startsWith('.')).sort()) files[`${sub}/${name}`] = readFileSync(join(dir, sub, name), 'utf8');
+    for (const name of names.filter((n) => !n.startsWith('.')).sort()) {
+      const path = join(dir, sub, name);
+      files[`${sub}/${name}`] = existsSync(path) ? readFileSync(path, 'utf8') : `(link to ${readlinkSync(path)})`;
+    }
   }
   return files;
 }
@@ -89,8 +92,10 @@ describe('fleet rollout apply', () => {
 
   test('all or nothing: a state file that cannot be written leaves the customer files as they were', async () => {
     const { dir, run } = setup();
-    // The state's temporary file cannot be created where a folder of that name stands (even as root).
-    mkdirSync(join(dir, 'rollout', `.state.json.${process.pid}.tmp`), { recursive: true });
+    // A dangling link where the state goes: the writer refuses it (it would replace the link)
+    // after the customer file was already lined up, so both must stay as they were.
+    mkdirSync(join(dir, 'rollout'), { recursive: true });
+    symlinkSync(join(dir, 'elsewhere', 'state.json'), join(dir, 'rollout', 'state.json'));
     const before = snapshot(dir);
     const r = await run('rollout', 'apply', '--wave', '1', '--at', '2026-11-27');
     expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^could not write .*customers\/globex-games-dev\.json, .*rollout\/state\.json: .*; nothing was written\.$/) });
@@ -103,7 +108,7 @@ describe('fleet rollout apply', () => {
     writeFileSync(join(dir, 'not-a-plan.json'), '{"stacks": {}}\n');
     const r = await run('rollout', 'apply', '--wave', '1', '--plan', 'not-a-plan.json');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('not-a-plan.json: waves: expected an array, got nothing (the field is missing) (hint: this is not an upgrade plan: write one with `fleet upgrades plan --json FILE`');
+    expect(r.err).toContain('not-a-plan.json: waves: expected an array, got nothing (the field is missing) (hint: this is not an upgrade plan: write one with `fleet upgrades plan --json --out FILE`');
     const missing = await run('rollout', 'apply', '--wave', '1', '--plan', 'nope.json');
     expect(missing).toMatchObject({ code: 1, err: expect.stringMatching(/^nope\.json: expected an upgrade plan \(JSON\), got no such file/) });
     expect(await run('rollout', 'apply', '--wave', 'two')).toMatchObject({ code: 1, err: expect.stringContaining('--wave expects a wave number from 1 or next, got "two"') });

@@ -49,7 +49,7 @@ describe('rewritePins', () => {
           path: 'components.collector.version',
           expected: '"0.0.1"',
           got: JSON.stringify(pinOf(text, 'collector')),
-          hint: 'the file changed since the plan was made; re-plan (`fleet upgrades plan --json plan/upgrade-plan.json`) and apply the new plan',
+          hint: 'the file changed since the plan was made; re-plan (`fleet upgrades plan --json --out plan/upgrade-plan.json`) and apply the new plan',
         },
         {
           file: 'customers/acme-retail-prod.json',

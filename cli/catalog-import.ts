@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import { COMPONENT_IDS } from '../customers/schema';
+import { writeFileAtomically } from '../files/atomic-write';
+import { runImport } from '../upgrades/catalog/import/run';
+import { HISTORY_FROM } from '../upgrades/catalog/seed/curated';
+import { parseDate, showPath, UsageError, type FleetCommand } from './command';
+import { EXIT } from './exit-codes';
+import { catalogOption, jsonOption, outFileOption, repeatable } from './options';
+import { writeOutput } from './output';
+
+export const catalogImportCommand: FleetCommand = {
+  name: 'catalog import',
+  summary: "Propose a catalog change from a component's upstream CHANGELOG or GitHub releases export and OSV advisories, as a diff; --write applies it.",
+  define: (c) =>
+    c
+      .addOption(new Option('--component <id>', 'the component the sources describe').choices([...COMPONENT_IDS]).makeOptionMandatory())
+      .option('--changelog <file>', "the component's CHANGELOG (Snowplow's format: `Version X.Y.Z (YYYY-MM-DD)` headings)")
+      .option('--github-releases <file>', 'a GitHub releases API export (gh api repos/OWNER/REPO/releases --paginate)')
+      .addOption(repeatable('--osv <file>', 'an OSV advisory JSON file (repeatable)'))
+      .addOption(repeatable('--package <name>', "an OSV package name that is this component itself, e.g. com.snowplowanalytics:snowplow-s3-loader (repeatable)"))
+      .option('--since <YYYY-MM-DD>', `the first release day to import (default: ${HISTORY_FROM}, where the catalog's history starts)`)
+      .addOption(catalogOption())
+      .option('--write', 'apply the proposal to the catalog file (atomically); without it nothing is written')
+      .addOption(jsonOption())
+      .addOption(outFileOption()),
+  run(ctx) {
+    const o = ctx.options;
+    const component = o.component as string;
+    const changelog = o.changelog as string | undefined;
+    const releases = o.githubReleases as string | undefined;
+    if ((changelog === undefined) === (releases === undefined)) throw new UsageError('give exactly one of --changelog FILE and --github-releases FILE');
+    const since = (o.since as string | undefined) ?? HISTORY_FROM;
+    parseDate(since);
+
+    const result = runImport({
+      component,
+      catalogDir: resolve(ctx.cwd, (o.catalog as string | undefined) ?? 'upgrades/catalog'),
+      source: changelog !== undefined ? { kind: 'changelog', file: resolve(ctx.cwd, changelog) } : { kind: 'github-releases', file: resolve(ctx.cwd, releases!) },
+      osvFiles: ((o.osv as string[] | undefined) ?? []).map((f) => resolve(ctx.cwd, f)),
+      ownPackages: (o.package as string[] | undefined) ?? [],
+      since,
+      cwd: ctx.cwd,
+    });
+    if (result.problems.length > 0) {
+      for (const p of result.problems) ctx.err(p);
+      ctx.err(`${result.problems.length} problem(s); nothing was changed.`);
+      return EXIT.input;
+    }
+    const p = result.proposal!;
+    if (o.json) {
+      writeOutput(ctx, JSON.stringify({ component, ...p, skipped: result.skipped, diff: result.diff }, null, 2));
+    } else {
+      const lines = [
+        `${component}: ${p.added.length} new release(s), ${p.advisoriesAdded.length} advisory addition(s), ${p.conflicts.length} conflict(s), ${p.unclassified.length} unclassified entr(ies), ${p.tooOld.length} release(s) before ${since} left out`,
+        ...p.added.map((r) => `  + ${r.version} (${r.date}) ${r.kinds.join(', ')}${r.severity ? `, ${r.severity} (${r.severityBasis})` : ''}`),
+        ...p.advisoriesAdded.map((a) => `  + ${a.version} fixes ${a.advisory}${a.inferred ? ' (inferred from a dependency bump)' : ''}`),
+        ...p.conflicts.map((c) => `  ! ${c.text}`),
+        ...p.unclassified.map((u) => `  ? ${u.version}: ${u.text}`),
+        ...(result.diff ? [result.diff.trimEnd()] : []),
+      ];
+      writeOutput(ctx, lines.join('\n'));
+    }
+    if (o.write && result.after !== result.before) {
+      writeFileAtomically(result.catalogFile, result.after);
+      ctx.err(`wrote ${p.added.length} new release(s) and ${p.advisoriesAdded.length} advisory addition(s) into ${showPath(ctx.cwd, result.catalogFile)}; review the diff before committing`);
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,106 @@
+/**
+ * Builds the `fleet` program on commander from the registered commands (cli/commands.ts) and runs
+ * it: help (-h, --help) on every command and group, --version, unknown options and stray
+ * arguments refused with the usage (exit 1), and each command's exit code passed through.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { styleText } from 'node:util';
+import { Command, CommanderError } from 'commander';
+import { WriteRefusedError } from '../files/atomic-write';
+import { OutputFolderError } from '../files/output-folder';
+import { UsageError, showPath, type CommandContext, type FleetCommand } from './command';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+import type { Progress } from './progress';
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly cwd: string;
+  /** Whether stdout / stderr take ANSI colors (a terminal); --no-color and NO_COLOR turn them off. */
+  readonly outColors: boolean;
+  readonly errColors: boolean;
+  readonly progress: (label: string, total: number) => Progress;
+}
+
+/** The version in package.json (found upward: the CLI runs from cli/ under ts-jest and dist/cli/ when built). */
+function version(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
+}
+
+/** Errors that are the user's input, not a bug: printed as one line, exit 1. */
+function inputProblem(e: unknown, cwd: string): string | undefined {
+  if (e instanceof WriteRefusedError || e instanceof OutputFolderError) return `${e.message}; nothing was written.`;
+  const errno = e as NodeJS.ErrnoException;
+  if (errno && typeof errno.code === 'string' && typeof errno.path === 'string' && /^E[A-Z]+$/.test(errno.code)) {
+    return `could not ${errno.syscall ?? 'access'} ${showPath(cwd, errno.path)}: ${errno.code}; nothing was written.`;
+  }
+  return undefined;
+}
+
+export async function runProgram(args: readonly string[], io: CliIo, commands: readonly FleetCommand[], groups: Readonly<Record<string, string>>): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('fleet');
+  // Read from the arguments as well as commander's parse: an error before the parse reaches
+  // --no-color (an unknown option earlier on the line) must honour it too.
+  const endOfOptions = args.indexOf('--');
+  const noColor = (endOfOptions < 0 ? args : args.slice(0, endOfOptions)).includes('--no-color');
+  const colors = (on: boolean) => on && !noColor && program.opts().color !== false && !process.env.NO_COLOR;
+  program
+    .description('Validate, synthesize, plan, stage, review and roll out the fleet of customer pipelines.')
+    .version(version(), '-V, --version', 'print the version of fleet')
+    .helpOption('-h, --help', 'show help')
+    .option('--no-color', 'no colors in help and errors (also NO_COLOR=1)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => io.err(s.replace(/\n$/, '')),
+      getOutHasColors: () => colors(io.outColors),
+      getErrHasColors: () => colors(io.errColors),
+      outputError: (s, write) => write(colors(io.errColors) ? styleText('red', s) : s),
+    })
+    .configureHelp({ styleTitle: (s) => styleText('bold', s), showGlobalOptions: true })
+    .showHelpAfterError()
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nRun fleet <command> --help for a command's options.`);
+
+  const parents = new Map<string, Command>([['', program]]);
+  const parentOf = (words: readonly string[]): Command => {
+    const key = words.join(' ');
+    const known = parents.get(key);
+    if (known) return known;
+    const group = parentOf(words.slice(0, -1)).command(words[words.length - 1]).description(groups[key] ?? '');
+    parents.set(key, group);
+    return group;
+  };
+
+  for (const spec of commands) {
+    const words = spec.name.split(' ');
+    const command = parentOf(words.slice(0, -1)).command(words[words.length - 1]).description(spec.summary);
+    spec.define(command);
+    command.addHelpText('after', EXIT_CODES_HELP);
+    command.action(async () => {
+      const ctx: CommandContext = { options: command.opts(), args: command.args, out: io.out, err: io.err, cwd: io.cwd, progress: io.progress };
+      try {
+        code = await spec.run(ctx);
+      } catch (e) {
+        if (e instanceof UsageError) command.error(`fleet ${spec.name}: ${e.message}`, { exitCode: EXIT.input, code: 'fleet.usage' });
+        const problem = inputProblem(e, io.cwd);
+        if (problem === undefined) throw e;
+        io.err(`fleet ${spec.name}: ${problem}`);
+        code = EXIT.input;
+      }
+    });
+  }
+
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    throw e;
+  }
+  return code;
+}

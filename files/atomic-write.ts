@@ -1,0 +1,91 @@
+/**
+ * Every file fleet writes into place goes through here: write-file-atomic writes a temporary file
+ * beside the target and renames it over, so a reader (or a crash) sees the old content or the new,
+ * never half. Before that, the target is checked: a symlink is written through to the file it
+ * names (the link stays a link), and anything that is not a regular file (a folder, a device such
+ * as /dev/stdout, a pipe, a dangling link) is refused, because renaming over it would replace it.
+ */
+import { lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+/** A target fleet will not write; the message names the path and what to do instead. */
+export class WriteRefusedError extends Error {}
+
+export interface FileToWrite {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** Where writing `path` really lands: the path itself, or the regular file a symlink resolves to. */
+export function writableTarget(path: string): string {
+  const absolute = resolve(path);
+  let link;
+  try {
+    link = lstatSync(absolute);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return absolute;
+    throw e;
+  }
+  if (link.isSymbolicLink()) {
+    let target;
+    try {
+      target = statSync(absolute);
+    } catch {
+      throw new WriteRefusedError(`${path} is a symlink to a file that does not exist; point it at a file or remove the link`);
+    }
+    if (!target.isFile()) throw new WriteRefusedError(`${path} is a symlink to something that is not a regular file (a device, pipe or folder); give a file path (or - for standard output)`);
+    return realpathSync(absolute);
+  }
+  if (link.isDirectory()) throw new WriteRefusedError(`${path} is a folder; give a file path`);
+  if (!link.isFile()) throw new WriteRefusedError(`${path} is not a regular file (a device, pipe or socket); give a file path (or - for standard output)`);
+  return absolute;
+}
+
+/** Writes one file atomically, creating its parent folders. */
+export function writeFileAtomically(path: string, text: string): void {
+  writeFilesAtomically([{ path, text }]);
+}
+
+/**
+ * Writes several files, each atomically; every target is checked before the first is written, and
+ * when a write fails the files already written get their previous content back, so an error
+ * leaves all of them as they were. (A multi-file write that must also survive kill -9 needs a
+ * journal on top; see upgrades/rollout.)
+ */
+export function writeFilesAtomically(files: readonly FileToWrite[]): void {
+  const targets = files.map((f) => ({ ...f, real: writableTarget(f.path) }));
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (seen.has(t.real)) throw new WriteRefusedError(`${t.path} is written twice in one command; give each output its own file`);
+    seen.add(t.real);
+  }
+  const done: { real: string; previous: string | undefined }[] = [];
+  try {
+    for (const t of targets) {
+      mkdirSync(dirname(t.real), { recursive: true });
+      const previous = readIfExists(t.real);
+      writeFileAtomic.sync(t.real, t.text);
+      done.push({ real: t.real, previous });
+    }
+  } catch (e) {
+    for (const d of done.reverse()) {
+      try {
+        if (d.previous === undefined) rmSync(d.real, { force: true });
+        else writeFileAtomic.sync(d.real, d.previous);
+      } catch {
+        // Best effort: the error below names what failed.
+      }
+    }
+    throw e;
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}

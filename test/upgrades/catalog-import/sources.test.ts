@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseChangelog } from '../../../upgrades/catalog/import/changelog';
+import { classifyEntry } from '../../../upgrades/catalog/import/classify';
+import { parseGithubReleases } from '../../../upgrades/catalog/import/github-releases';
+import { parseOsv, type Advisory } from '../../../upgrades/catalog/import/osv';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'upstream');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const osv = (name: string) => parseOsv(name, fixture(join('osv', name)));
+
+describe('CHANGELOG reader', () => {
+  test('reads both heading styles, skips prereleases, keeps entries in order', () => {
+    const { releases, skipped, problems } = parseChangelog('CHANGELOG', fixture('enrich-CHANGELOG'));
+    expect(problems).toEqual([]);
+    expect(releases.map((r) => [r.version, r.date])).toEqual([
+      ['3.4.0', '2022-09-27'],
+      ['3.3.2', '2022-09-15'],
+      ['3.3.1', '2022-09-06'],
+      ['3.3.0', '2022-08-31'],
+    ]);
+    expect(releases[2].entries.map((e) => e.text)).toEqual(['Bump snake-yaml to 1.31 (#688)', 'enrich-kinesis: never send batch of records > 5 MB with putRecords (#685)']);
+    expect(releases[2].source).toBe('CHANGELOG line 10');
+    expect(skipped).toEqual([{ where: 'CHANGELOG line 15', problem: '3.3.1-rc1 is a prerelease or build tag, not a release' }]);
+  });
+
+  test('an impossible date or a release listed twice is a problem naming the line', () => {
+    const text = 'Version 1.2.0 (2022-02-31)\n---\nFix it\n\n1.1.0 (2022-01-03)\n---\nA\n\n1.1.0 (2022-01-04)\n---\nB\n';
+    expect(parseChangelog('C', text).problems).toEqual([
+      { where: 'C line 1', problem: 'release 1.2.0 is dated "2022-02-31", not a real YYYY-MM-DD day' },
+      { where: 'C line 9', problem: 'release 1.1.0 is listed twice (first at line 5)' },
+    ]);
+  });
+
+  test('a file with no release heading is refused, not read as empty', () => {
+    expect(parseChangelog('README.md', '# Enrich\n\nSome text\n').problems).toEqual([
+      { where: 'README.md', problem: 'no release heading such as "Version 3.4.0 (2024-05-02)" or "3.4.0 (2024-05-02)" was found' },
+    ]);
+  });
+});
+
+describe('GitHub releases reader', () => {
+  test('published releases only, dated in UTC, bullets under their section', () => {
+    const { releases, skipped, problems } = parseGithubReleases('releases.json', fixture('s3-loader-releases.json'));
+    expect(problems).toEqual([]);
+    expect(releases).toEqual([
+      {
+        version: '3.2.0',
+        date: '2026-05-08',
+        source: 'releases.json 3.2.0',
+        entries: [
+          { text: 'Bump netty to 4.1.132.Final', section: 'Security' },
+          { text: 'Retry transient S3 errors on upload', section: 'Bug fixes' },
+          { text: 'Support the compressed enriched stream', section: 'Features' },
+        ],
+      },
+    ]);
+    expect(skipped.map((s) => s.problem)).toEqual(['3.2.0-rc2 is a prerelease', '3.3.0 is a draft']);
+  });
+
+  test('not an array, or items without a tag, are problems', () => {
+    expect(parseGithubReleases('r.json', '{"tag_name":"1.0.0"}').problems[0].problem).toMatch(/JSON array/);
+    expect(parseGithubReleases('r.json', '[{"name":"x"}]').problems[0].where).toBe('r.json [0]');
+    expect(parseGithubReleases('r.json', '[').problems[0].problem).toMatch(/valid JSON/);
+  });
+});
+
+describe('OSV reader', () => {
+  test('severity from the CVSS vector, CVE id preferred', () => {
+    const { advisory } = osv('GHSA-jfh8-c2jp-5v3q.json');
+    expect(advisory).toMatchObject({ id: 'CVE-2021-44228', severity: 'critical', severitySource: 'CVSS 3 base score 10.0' });
+    expect(advisory!.packages[0]).toMatchObject({ ecosystem: 'Maven', name: 'org.apache.logging.log4j:log4j-core', fixed: ['2.15.0', '2.3.1'] });
+    expect(osv('GHSA-3mc7-4q67-w48m.json').advisory).toMatchObject({ id: 'CVE-2022-25857', severity: 'high' });
+  });
+
+  test('the database rating when there is no vector', () => {
+    expect(osv('rated-by-database.json').advisory).toMatchObject({ id: 'GHSA-2p2x-vm5w-3qxv', severity: 'medium', severitySource: 'GHSA-2p2x-vm5w-3qxv database rating MODERATE' });
+  });
+
+  test('an advisory without a CVE or GHSA id, or a withdrawn one, is refused', () => {
+    expect(osv('no-known-id.json').problems[0].problem).toMatch(/no CVE or GHSA id/);
+    expect(parseOsv('w.json', '{"id":"GHSA-2p2x-vm5w-3qxv","withdrawn":"2024-01-01T00:00:00Z"}').problems[0].problem).toMatch(/withdrawn/);
+  });
+});
+
+describe('classification', () => {
+  const advisories: Advisory[] = ['GHSA-3mc7-4q67-w48m.json', 'GHSA-jfh8-c2jp-5v3q.json'].map((f) => osv(f).advisory!);
+  const kind = (text: string, section?: string) => classifyEntry(section ? { text, section } : { text }, advisories);
+
+  test('a dependency bump that reaches an advisory fix is a security fix with that advisory', () => {
+    const c = kind('Bump snake-yaml to 1.31 (#688)')!;
+    expect(c.kind).toBe('security');
+    expect(c.advisories.map((a) => a.id)).toEqual(['CVE-2022-25857']);
+    expect(kind('Bump log4j-core to 2.16.0 (#524)')!.advisories.map((a) => a.id)).toEqual(['CVE-2021-44228']);
+  });
+
+  test('a bump below the fix, or of another major line, fixes nothing', () => {
+    expect(kind('Bump snakeyaml to 1.30')).toBeUndefined();
+    expect(kind('Bump log4j-core to 2.14.1')).toBeUndefined();
+  });
+
+  test('named advisories, sections and words', () => {
+    expect(kind('Fix CVE-2024-57699 in json-smart')).toMatchObject({ kind: 'security', namedIds: ['CVE-2024-57699'] });
+    expect(kind('Bump netty to 4.1.132.Final', 'Security')).toMatchObject({ kind: 'security', rule: 'listed under "Security"' });
+    expect(kind('Deprecate Stream Enrich (#788)')!.kind).toBe('deprecation');
+    expect(kind('Add mandatory SLULA license acceptance flag (#848)')!.kind).toBe('license');
+    expect(kind('Github Actions: split testing and releasing (#806)')!.kind).toBe('internal');
+    expect(kind('enrich-kinesis: Recover from losing lease to a new worker (#649)')!.kind).toBe('bug');
+    expect(kind('Add RabbitMQ asset (#679)')!.kind).toBe('feature');
+    expect(kind('Upgrade to Cats Effect 3 ecosystem')).toBeUndefined();
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * What the importer reads from upstream, whatever the source format: releases with the lines a
+ * changelog or release body lists under them, and problems found while reading, each naming
+ * where in the source they are so a reviewer can look.
+ */
+
+export interface UpstreamEntry {
+  readonly text: string;
+  /** A section heading the entry stood under (GitHub release bodies: "Security", "Bug fixes"). */
+  readonly section?: string;
+}
+
+export interface UpstreamRelease {
+  readonly version: string;
+  /** Release day, UTC, YYYY-MM-DD. */
+  readonly date: string;
+  readonly entries: readonly UpstreamEntry[];
+  /** Where the release was read, e.g. "CHANGELOG line 12". */
+  readonly source: string;
+}
+
+export interface SourceProblem {
+  /** File and line or item, e.g. "CHANGELOG line 40". */
+  readonly where: string;
+  readonly problem: string;
+}
+
+export interface UpstreamReleases {
+  readonly releases: readonly UpstreamRelease[];
+  /** Prereleases, drafts and headings that are not releases, with the reason they were left out. */
+  readonly skipped: readonly SourceProblem[];
+  /** Input that looks like a release but cannot be read as one: the import refuses it. */
+  readonly problems: readonly SourceProblem[];
+}
+
+const EXACT = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+
+export function isExactVersion(v: string): boolean {
+  return EXACT.test(v);
+}
+
+/** True for a real calendar day written YYYY-MM-DD (2026-02-31 is not one). */
+export function isRealDate(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
+}
