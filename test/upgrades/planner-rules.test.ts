@@ -88,12 +88,15 @@ describe('target selection', () => {
     expect(c.reasons).toContain('migration (3.0.0): accept the license');
   });
 
-  test('an unsupported line forces the major without approval', () => {
+  test('an unsupported line is forced to the lowest supported line without approval, and no further', () => {
     const p = plan([envOf({ pins: [{ component: 'collector', version: '1.0.0' }] })], collectorLines);
-    // 2 may be skipped (only 3 must not be), so the forced move lands on 3.x directly.
     const c = changeOf(p, 'test-co-prod', 'collector')!;
-    expect(c.to).toBe('3.2.0');
-    expect(c.reasons).toContain('major 3 without approval: the pinned line is out of support');
+    expect(c.to).toBe('2.1.0');
+    expect(c.reasons).toContain('major 2 without approval: the pinned line is out of support');
+    expect(deferredOf(p, 'test-co-prod', 'collector')[0].reason).toMatch(/collector 3\.\d\.0 is a major upgrade that needs customer approval/);
+    // With 3 approved, the forced move goes on to 3.x directly (2 may be skipped).
+    const approved = plan([envOf({ approvedMajors: [{ component: 'collector', major: 3, approvedBy: 'cto@example.com', ticket: 'SUP-1' }], pins: [{ component: 'collector', version: '1.0.0' }] })], collectorLines);
+    expect(changeOf(approved, 'test-co-prod', 'collector')!.to).toBe('3.2.0');
   });
 
   test('majors that must not be skipped are stepped through, one per plan', () => {
@@ -288,12 +291,29 @@ describe('security first', () => {
 });
 
 describe('stepping stones out of support', () => {
-  test('a must-step major that is itself unsupported defers with the reason instead of proposing it', () => {
+  test('a must-step major that is itself unsupported is landed on, with its migration notes; the next plan moves on', () => {
     const catalog = catalogOf({
-      enrich: { mustStepThroughMajors: [4], releases: [rel('3.0.0@2022-01-01'), rel('4.0.0@2024-01-01:break'), rel('5.0.0@2024-06-01'), rel('6.0.0@2025-07-01:sec-high')] },
+      enrich: {
+        mustStepThroughMajors: [4],
+        releases: [rel('3.0.0@2022-01-01'), rel('4.0.0@2024-01-01:break', { migration: ['accept the license'] }), rel('4.1.0@2024-02-01:bug'), rel('5.0.0@2024-06-01'), rel('6.0.0@2025-07-01:sec-high')],
+      },
     });
-    const p = plan([envOf({ pins: [{ component: 'enrich', version: '3.0.0' }] })], catalog);
-    expect(changesOf(p, 'test-co-prod')).toEqual([]);
-    expect(deferredOf(p, 'test-co-prod', 'enrich')[0].reason).toMatch(/^unsupported: 3.x is outside the support window \(6.x and 5.x\); not now: enrich 6.0.0 would skip major 4.*and the stepping stone enrich 4.0.0 is unsupported: 4.x is outside the support window.*manual migration/);
+    const approvedMajors = [4, 5, 6].map((major) => ({ component: 'enrich' as const, major, approvedBy: 'cto@example.com', ticket: 'SUP-1' }));
+    const p = plan([envOf({ approvedMajors, pins: [{ component: 'enrich', version: '3.0.0' }] })], catalog);
+    const c = changeOf(p, 'test-co-prod', 'enrich')!;
+    expect(c.to).toBe('4.1.0');
+    expect(c.reasons).toContain('migration (4.0.0): accept the license');
+    expect(c.reasons.some((r) => r.startsWith('stops at 4.x: major 4 must not be skipped'))).toBe(true);
+    // From the stone, the next plan reaches the supported lines.
+    const next = plan([envOf({ approvedMajors, pins: [{ component: 'enrich', version: '4.1.0' }] })], catalog);
+    expect(changeOf(next, 'test-co-prod', 'enrich')!.to).toBe('6.0.0');
+  });
+
+  test('a withdrawn pin with nothing newer is rolled back to the newest good release', () => {
+    const catalog = catalogOf({ collector: { releases: [rel('3.0.0@2025-01-01'), rel('3.1.0@2025-06-01:bug'), rel('3.2.0@2026-01-01', { withdrawn: true })] } });
+    const p = plan([envOf({ pins: [{ component: 'collector', version: '3.2.0' }] })], catalog);
+    const c = changeOf(p, 'test-co-prod', 'collector')!;
+    expect(c).toMatchObject({ from: '3.2.0', to: '3.1.0' });
+    expect(c.reasons).toContain('rollback: the pinned 3.2.0 is withdrawn and nothing newer is eligible; back to the newest good release 3.1.0');
   });
 });

@@ -19,7 +19,7 @@ import {
   type SecurityFix,
 } from './status';
 import { supportOf, type SupportInfo } from './support';
-import { selectFastTrackTarget, verdicts, type Situation, type Verdict } from './target';
+import { rollbackTarget, selectFastTrackTarget, verdicts, type Situation, type Verdict } from './target';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
 import { contains, type CatalogIndex, type ComponentIndex, type IndexedRelease } from './versions';
 
@@ -48,6 +48,7 @@ interface PinFacts {
   readonly support: SupportInfo;
   readonly fixes: MissingFixes;
   readonly verdicts: readonly Verdict[];
+  readonly rollback?: IndexedRelease;
   readonly missingSecurityFixes: ComponentStatus['missingSecurityFixes'];
   readonly missingBugFixes: ComponentStatus['missingBugFixes'];
 }
@@ -129,6 +130,7 @@ export function planEnvironment(
         support,
         fixes,
         verdicts: verdicts(pin.component, ci, current, support, componentLines, env, policy, today),
+        rollback: rollbackTarget(ci, current, componentLines, policy, today),
         missingSecurityFixes: fixes.security.map(toMissingSecurityFix),
         missingBugFixes: fixes.bugs.map((b) => ({ version: b.rel.version, summary: b.change.summary })),
       };
@@ -142,6 +144,7 @@ export function planEnvironment(
       fixes: facts.fixes,
       hold: activeHold(env, pin.component, today),
       verdicts: facts.verdicts,
+      rollback: facts.rollback,
     });
     // Spelled out rather than spread: spreading into a literal is slow enough to show at fleet scale.
     statuses.push({

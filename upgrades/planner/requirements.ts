@@ -75,6 +75,17 @@ export function resolveRequirements(
     unmet: Map<ComponentId, string>,
     edges: [ComponentId, ComponentId][],
   ): { component: ComponentId; rel: IndexedRelease; reason: string } | undefined {
+    // A rollback must not break what the rest of the environment needs of it.
+    for (const c of components) {
+      const t = targets.get(c);
+      if (!t || t.index >= situations.get(c)!.current.index) continue;
+      for (const o of components) {
+        if (o === c) continue;
+        const rel = targets.get(o) ?? situations.get(o)!.current;
+        const broken = requirementsOf(rel, features).find((r) => r.component === c && !r.parsed.test(t.sv));
+        if (broken) return { component: c, rel: t, reason: `blocked: rolling back to ${c} ${t.version} breaks ${o} ${rel.version}'s requirement ${c} ${broken.range}` };
+      }
+    }
     for (let changed = true, rounds = 0; changed && rounds < 4 * components.length + 4; rounds++) {
       changed = false;
       for (const c of components) {
