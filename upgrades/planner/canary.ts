@@ -42,7 +42,12 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
   const nonProdBaked = new Map<string, { at: number; stack: string }>();
   const versionBaked = new Map<string, { at: number; stack: string; stage: string }>();
   // An environment's stage is its own, whatever wave expediting put it in.
-  const stageOf = (m: WaveMember) => stageIndexOf(m.candidate.env, policy);
+  const stageCache = new Map<WaveMember, number>();
+  const stageOf = (m: WaveMember) => {
+    let i = stageCache.get(m);
+    if (i === undefined) stageCache.set(m, (i = stageIndexOf(m.candidate.env, policy)));
+    return i;
+  };
   const stages = [...new Set(result.waves.flatMap((w) => w.members.map(stageOf)))].sort((a, b) => a - b);
   for (const stage of stages) {
     const items: Placed[] = result.waves
