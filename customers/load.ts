@@ -2,11 +2,13 @@
  * Reads customer files and reports every problem at once: a person fixing a fleet wants the
  * whole list, not one error per run.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
-import { formatIssue, parseJson, zodIssues, type ValidationIssue } from './json-issues';
-import { findSecrets } from './secret-detector';
+import { formatIssue, type ValidationIssue } from './json-issues';
+import { readInputFile } from './input-file';
+import { checkInput, type InputKind } from './read-input';
+import { contractIssues } from '../constructs/apps/validate';
 
 export { formatIssue, type ValidationIssue };
 
@@ -31,6 +33,35 @@ export interface LoadOptions {
 export interface LoadResult {
   readonly customers: LoadedCustomer[];
   readonly issues: ValidationIssue[];
+  /** Worth a look, never a failure: expired access grants and grants that expire soon. Default: none. */
+  readonly warnings?: ValidationIssue[];
+}
+
+/** A grant that ends within this many days is listed, so someone renews it in time. */
+export const GRANT_RENEWAL_DAYS = 14;
+
+/**
+ * Expired grants warn instead of failing: they already vanish from the synthesized stack and
+ * their IAM condition has ended them, so one stale grant must not stop CI for every customer.
+ */
+function grantWarnings(file: string, spec: CustomerSpec, now: Date): ValidationIssue[] {
+  const today = now.toISOString().slice(0, 10);
+  const soon = new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return spec.accessGrants.flatMap((g, i) => {
+    if (g.status !== 'approved' || g.expires >= soon) return [];
+    const expired = g.expires < today;
+    return [
+      {
+        file,
+        path: `accessGrants.${i}.expires`,
+        expected: expired ? `an expiry on or after ${today} for an approved grant` : `an expiry after ${soon} (${GRANT_RENEWAL_DAYS} days from ${today})`,
+        got: JSON.stringify(g.expires),
+        hint: expired
+          ? `grant "${g.id}" has expired and is no longer deployed: remove it, or record a new approval with a new expiry`
+          : `grant "${g.id}" ends on ${g.expires}: renew it with a new approval, or let it lapse`,
+      },
+    ];
+  });
 }
 
 /** Customer files in a folder, sorted; JSON Schema files beside them are not customers. */
@@ -41,10 +72,36 @@ export function customerFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** How customer files are read; the default limits (4 MiB, 64 levels) are far above any real one. */
+export const CUSTOMER_FILE: InputKind<typeof customerSchema> = {
+  schema: customerSchema,
+  noun: 'customer files',
+  schemaHint: 'customers/customer.schema.json',
+  secretHint: 'store the value in the secret manager and list only its name under the component\'s "secrets"',
+};
 
-
-
-
+/** Every principal the stack will trust or grant to must be on the file's allow-list (trustedPrincipals). */
+function trustIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
+  const allowed = new Set(spec.trustedPrincipals.map((t) => t.principal));
+  const roleMembers =
+    spec.cloud === 'aws'
+      ? spec.roles.flatMap((r, i) => r.assumedBy.map((principal, j) => ({ path: `roles.${i}.assumedBy.${j}`, principal })))
+      : spec.roles.flatMap((r, i) => r.members.map((principal, j) => ({ path: `roles.${i}.members.${j}`, principal })));
+  const trusted: { path: string; principal: string }[] = [
+    ...spec.operators.principals.map((principal, i) => ({ path: `operators.principals.${i}`, principal })),
+    ...roleMembers,
+    ...spec.accessGrants.flatMap((g, i) => (g.status === 'approved' ? [{ path: `accessGrants.${i}.principal`, principal: g.principal }] : [])),
+  ];
+  return trusted
+    .filter((t) => !allowed.has(t.principal))
+    .map((t) => ({
+      file,
+      path: t.path,
+      expected: 'a principal listed under trustedPrincipals',
+      got: JSON.stringify(t.principal),
+      hint: `add { "principal": ..., "reason": ... } to trustedPrincipals, saying why this principal may have access to the customer's ${spec.cloud === 'aws' ? 'account' : 'project'}`,
+    }));
+}
 
 /** Checks that need more than one field, or more than one file, or the clock. */
 function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): ValidationIssue[] {
@@ -53,18 +110,6 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
   if (basename(file) !== expectedName) {
     issues.push({ file, path: '', expected: `file name ${expectedName}`, got: basename(file), hint: `rename the file to ${expectedName}` });
   }
-  const today = opts.now.toISOString().slice(0, 10);
-  spec.accessGrants.forEach((g, i) => {
-    if (g.status === 'approved' && g.expires < today) {
-      issues.push({
-        file,
-        path: `accessGrants.${i}.expires`,
-        expected: `an expiry on or after ${today} for an approved grant`,
-        got: JSON.stringify(g.expires),
-        hint: `grant "${g.id}" has expired: remove it, or record a new approval with a new expiry`,
-      });
-    }
-  });
   spec.rollout.holds.forEach((h, i) => {
     if (!(h.component in spec.components)) {
       issues.push({
@@ -76,6 +121,12 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
       });
     }
   });
+  issues.push(...trustIssues(file, spec));
+  // Every pin needs a runtime contract on its cloud, and settings and secrets that contract knows.
+  const components = spec.components as Record<string, { version: string; settings?: Record<string, unknown>; secrets?: string[] }>;
+  for (const { component } of componentPins(spec)) {
+    for (const issue of contractIssues(component, components[component], spec.cloud)) issues.push({ file, ...issue });
+  }
   if (opts.checkVersion) {
     for (const { component, version } of componentPins(spec)) {
       const hint = opts.checkVersion(component, version);
@@ -101,40 +152,35 @@ export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
   } catch (e) {
     return { customers: [], issues: [{ file: dir, path: '', expected: 'a readable folder of customer files', got: (e as Error).message }] };
   }
-  return validateCustomerTexts(
-    files.map((file) => ({ file, text: readFileSync(file, 'utf8') })),
-    opts,
-  );
+  const unreadable: ValidationIssue[] = [];
+  const inputs: { file: string; text: Uint8Array }[] = [];
+  for (const file of files) {
+    const read = readInputFile(file, 'a readable customer file');
+    if (read.bytes) inputs.push({ file, text: read.bytes });
+    else unreadable.push(read.issue!);
+  }
+  const result = validateCustomerTexts(inputs, opts, files.length);
+  return { customers: result.customers, issues: [...unreadable, ...result.issues], warnings: result.warnings };
 }
 
-/** Validates customer files given as text; the pure core of loadCustomers. */
-export function validateCustomerTexts(inputs: readonly { file: string; text: string }[], opts: LoadOptions): LoadResult {
+/**
+ * Validates customer files given as text or bytes (bytes let the reader check UTF-8); the pure
+ * core of loadCustomers. `found` is how many files there were, read or not.
+ */
+export function validateCustomerTexts(inputs: readonly { file: string; text: string | Uint8Array }[], opts: LoadOptions, found = inputs.length): LoadResult {
   const customers: LoadedCustomer[] = [];
   const issues: ValidationIssue[] = [];
-  if (inputs.length === 0) {
+  const warnings: ValidationIssue[] = [];
+  if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
   for (const { file, text } of inputs) {
-    const parsed = parseJson(file, text);
-    issues.push(...parsed.issues);
-    if (parsed.raw === undefined) continue;
-    // Secrets first: a credential in a customer file is the worst mistake it can hold.
-    for (const finding of findSecrets(parsed.raw, { skip: (p) => p[0] === '$schema' })) {
-      issues.push({
-        file,
-        path: finding.path,
-        expected: 'no secret values in customer files',
-        got: `a value that looks like a secret (${finding.reason})`,
-        hint: 'store the value in the secret manager and list only its name under the component\'s "secrets"',
-      });
-    }
-    const result = customerSchema.safeParse(parsed.raw);
-    if (!result.success) {
-      issues.push(...zodIssues(file, parsed.raw, result.error, 'customers/customer.schema.json'));
-      continue;
-    }
-    issues.push(...semanticIssues(file, result.data, opts));
-    customers.push({ file, spec: result.data, text });
+    const checked = checkInput(file, text, CUSTOMER_FILE);
+    issues.push(...checked.issues);
+    if (checked.data === undefined) continue;
+    issues.push(...semanticIssues(file, checked.data, opts));
+    warnings.push(...grantWarnings(file, checked.data, opts.now));
+    customers.push({ file, spec: checked.data, text: typeof text === 'string' ? text : Buffer.from(text).toString('utf8') });
   }
   const seen = new Map<string, string>();
   for (const c of customers) {
@@ -152,6 +198,6 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
       seen.set(id, c.file);
     }
   }
-  return { customers, issues };
+  return { customers, issues, warnings };
 }
 

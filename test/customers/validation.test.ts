@@ -37,7 +37,8 @@ describe('customer file validation', () => {
     expect(issue.path).toBe('operators.principals.0');
     expect(issue.expected).toMatch(/IAM principal ARN/);
     expect(issue.hint).toMatch(/arn:aws:iam::123456789012:role/);
-    expect(issue.got).toBe('"arn:aws:iam::12345:role/x"');
+    // A value that fails a pattern is never echoed: it may be a credential pasted into the wrong field.
+    expect(issue.got).toBe('a 25-character string that does not match (not shown)');
   });
 
   test('a malformed certificate ARN is caught in the SSL section', () => {
@@ -60,7 +61,7 @@ describe('customer file validation', () => {
 
   test('a version that is not an exact semver pin', () => {
     const [issue] = issuesAfter((raw) => (raw.components.enrich.version = '^6.0'));
-    expect(issue).toMatchObject({ path: 'components.enrich.version', got: '"^6.0"' });
+    expect(issue).toMatchObject({ path: 'components.enrich.version', got: 'a 4-character string that does not match (not shown)' });
     expect(issue.hint).toMatch(/exact release/);
   });
 
@@ -73,10 +74,8 @@ describe('customer file validation', () => {
     expect(issues).toEqual([expect.objectContaining({ path: 'components.enrich.version', hint: 'known enrich versions near 6.0.0: 5.3.0, 6.1.0' })]);
   });
 
-  test('an approved grant past its expiry must be removed or renewed', () => {
-    const [issue] = issuesAfter((raw) => (raw.accessGrants[0].expires = '2026-11-26'));
-    expect(issue.path).toBe('accessGrants.0.expires');
-    expect(issue.hint).toMatch(/dq-investigation-4821.*expired/);
+  test('an approved grant past its expiry is a warning, not an error (test/customers/grant-expiry.test.ts)', () => {
+    expect(issuesAfter((raw) => (raw.accessGrants[0].expires = '2026-11-26'))).toEqual([]);
   });
 
   test('a value that looks like a secret is reported without echoing it', () => {
@@ -165,7 +164,7 @@ describe('fleet validate', () => {
     writeFileSync(join(dir, FILE), JSON.stringify(raw));
     const r = await run(['validate', '--customers', dir, '--at', '2026-11-27']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${join(dir, FILE)}: aws.region: expected an AWS region such as eu-west-1, got "Ireland"`);
+    expect(r.err).toContain(`${join(dir, FILE)}: aws.region: expected an AWS region such as eu-west-1, got a 7-character string that does not match (not shown)`);
   });
 
   test('rejects a malformed --at', async () => {
