@@ -89,7 +89,7 @@ export function planEnvironment(
   const keys = new Map<ComponentId, string>();
   const statuses: EnvironmentDraft['statuses'] = [];
   const deferred: DeferredItem[] = [];
-  const unknown: string[] = [];
+  const unknown: string[] = [...(env.pinProblems ?? [])];
   const pins = [...env.pins].sort((a, b) => COMPONENT_IDS.indexOf(a.component) - COMPONENT_IDS.indexOf(b.component));
 
   for (const pin of pins) {

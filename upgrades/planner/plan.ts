@@ -39,9 +39,20 @@ export function environmentFromSpec(spec: CustomerSpec): EnvironmentInput {
   };
 }
 
-/** Plans from validated customer specs. */
-export function planFleet(customers: readonly CustomerSpec[], catalog: Catalog | CatalogIndex, policy: Policy, now: Date): UpgradePlan {
-  return planUpgrades({ environments: customers.map(environmentFromSpec), catalog, policy, now });
+/** Plans from validated customer specs; `pinProblems` (by stack) make those environments unknown. */
+export function planFleet(
+  customers: readonly CustomerSpec[],
+  catalog: Catalog | CatalogIndex,
+  policy: Policy,
+  now: Date,
+  pinProblems: ReadonlyMap<string, readonly string[]> = new Map(),
+): UpgradePlan {
+  const environments = customers.map((spec) => {
+    const env = environmentFromSpec(spec);
+    const problems = pinProblems.get(env.stack);
+    return problems ? { ...env, pinProblems: problems } : env;
+  });
+  return planUpgrades({ environments, catalog, policy, now });
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

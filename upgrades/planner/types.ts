@@ -24,6 +24,8 @@ export interface EnvironmentInput {
   readonly pins: readonly { readonly component: ComponentId; readonly version: string }[];
   /** Features the customer file enables; conditional requirements apply only for these. Default: none. */
   readonly features?: readonly Feature[];
+  /** Problems with the pins found while reading the file (e.g. no runtime contract): the environment is unknown. Default: none. */
+  readonly pinProblems?: readonly string[];
 }
 
 export interface ScoreBreakdown {
