@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadCustomers, type LoadedCustomer, type ValidationIssue } from '../customers/load';
+import { stackId } from '../customers/schema';
 import { loadCatalog } from '../upgrades/catalog/load';
 import type { Catalog } from '../upgrades/catalog/schema';
 import { planFleet } from '../upgrades/planner/plan';
@@ -39,7 +40,17 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   // the fleet is still planned.
   const customers = loadCustomers(path('customers', 'customers'), { now, contracts: false });
   bar.tick(`${customers.customers.length} customer file(s) read`);
-  const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customers.issues];
+  // A problem with a pinned version alone (no runtime contract, say) makes that environment
+  // unknown in the plan rather than stopping the fleet; every other problem stops it.
+  const stackOf = new Map(customers.customers.map((c) => [c.file, stackId(c.spec)]));
+  const pinProblems = new Map<string, string[]>();
+  const fatal = customers.issues.filter((i) => {
+    const stack = stackOf.get(i.file);
+    if (!stack || !/^components\.[a-z-]+\.version$/.test(i.path)) return true;
+    pinProblems.set(stack, [...(pinProblems.get(stack) ?? []), `${i.path.split('.')[1]}: expected ${i.expected}, got ${i.got}`]);
+    return false;
+  });
+  const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...fatal];
   if (issues.length > 0 || !catalog.catalog || !policy.policy) {
     bar.stop();
     for (const issue of issues) ctx.err(issueLine(ctx.cwd, issue));
@@ -51,6 +62,7 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
     catalog.catalog,
     policy.policy,
     now,
+    pinProblems,
   );
   bar.tick('planned');
   bar.stop();

@@ -52,7 +52,14 @@ export const policySchema = z
       .object({
         /** Stages in the order they run; an environment joins the first stage that matches it. */
         stages: z.array(stage).min(1),
+        /** The largest wave. */
         maxEnvironmentsPerWave: z.number().int().min(1),
+        /** Size of each stage's first wave, its canary, which bakes before the rest of the stage. Default 25. */
+        firstWaveSize: z.number().int().min(1).default(25),
+        /** Each later wave of a stage is this many times the previous one, up to maxEnvironmentsPerWave. Default 2. */
+        growthFactor: z.number().min(1).max(10).default(2),
+        /** How many environments may start on one local day, across every stage and track (the team's capacity). Default 500. */
+        environmentsPerDay: z.number().int().min(1).default(500),
         /** Days to watch a wave before the next one starts. */
         bakeDays: days,
         fastTrack: z

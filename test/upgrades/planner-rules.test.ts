@@ -88,12 +88,15 @@ describe('target selection', () => {
     expect(c.reasons).toContain('migration (3.0.0): accept the license');
   });
 
-  test('an unsupported line forces the major without approval', () => {
+  test('an unsupported line is forced to the lowest supported line without approval, and no further', () => {
     const p = plan([envOf({ pins: [{ component: 'collector', version: '1.0.0' }] })], collectorLines);
-    // 2 may be skipped (only 3 must not be), so the forced move lands on 3.x directly.
     const c = changeOf(p, 'test-co-prod', 'collector')!;
-    expect(c.to).toBe('3.2.0');
-    expect(c.reasons).toContain('major 3 without approval: the pinned line is out of support');
+    expect(c.to).toBe('2.1.0');
+    expect(c.reasons).toContain('major 2 without approval: the pinned line is out of support');
+    expect(deferredOf(p, 'test-co-prod', 'collector')[0].reason).toMatch(/collector 3\.\d\.0 is a major upgrade that needs customer approval/);
+    // With 3 approved, the forced move goes on to 3.x directly (2 may be skipped).
+    const approved = plan([envOf({ approvedMajors: [{ component: 'collector', major: 3, approvedBy: 'cto@example.com', ticket: 'SUP-1' }], pins: [{ component: 'collector', version: '1.0.0' }] })], collectorLines);
+    expect(changeOf(approved, 'test-co-prod', 'collector')!.to).toBe('3.2.0');
   });
 
   test('majors that must not be skipped are stepped through, one per plan', () => {
@@ -157,11 +160,36 @@ describe('requirements and holds', () => {
   });
 
   test('a held prerequisite defers the dependent with the reason', () => {
-    const holds = [{ component: 'enrich' as const, reason: 'migration to new cluster', until: '2026-12-31' }];
+    // Ends after the horizon: held for the whole plan.
+    const holds = [{ component: 'enrich' as const, reason: 'migration to new cluster', until: '2027-06-30' }];
     const p = plan([envOf({ holds, pins: pins('3.5.0', '6.0.0') })], pipeline);
     expect(changeOf(p, 'test-co-prod', 'collector')).toBeUndefined();
-    expect(deferredOf(p, 'test-co-prod', 'collector')[0].reason).toMatch(/^blocked: needs enrich >=6.1.0 first \(enrich is held until 2026-12-31: migration to new cluster\)/);
-    expect(deferredOf(p, 'test-co-prod', 'enrich')[0].reason).toMatch(/^held until 2026-12-31: migration to new cluster; leaves 1 security fix: high 6.11.0/);
+    expect(deferredOf(p, 'test-co-prod', 'collector')[0].reason).toMatch(/^blocked: needs enrich >=6.1.0 first \(enrich is held until 2027-06-30: migration to new cluster\)/);
+    expect(deferredOf(p, 'test-co-prod', 'enrich')[0].reason).toMatch(/^held until 2027-06-30: migration to new cluster; leaves 1 security fix: high 6.11.0/);
+  });
+
+  test('a hold is judged on the slot\'s date: one ending before the window lets the component in', () => {
+    const until = '2026-12-15';
+    const holds = [{ component: 'enrich' as const, reason: 'cluster resize', until }];
+    // Only the held component has work: the environment gets a slot after the hold ends.
+    const onlyHeld = plan([envOf({ holds, pins: [{ component: 'enrich', version: '6.0.0' }] })], pipeline);
+    const env = onlyHeld.waves.flatMap((w) => w.environments).find((e) => e.stack === 'test-co-prod')!;
+    expect(env.window.start >= '2026-12-16').toBe(true);
+    expect(env.changes.map((c) => c.component)).toEqual(['enrich']);
+    expect(env.notes).toContain(`hold on enrich ends ${until}, before this window: enrich is included`);
+    expect(deferredOf(onlyHeld, 'test-co-prod', 'enrich')).toEqual([]);
+    // A weekly Saturday window: the first after the hold (2026-12-19) carries it; one before it does not.
+    const saturday = [{ days: ['sat' as const], start: '03:00', durationHours: 3 }];
+    const late = plan([envOf({ holds, windows: saturday, ring: 3, pins: [{ component: 'enrich', version: '6.0.0' }] })], pipeline);
+    expect(late.waves.flatMap((w) => w.environments)[0].window.start.slice(0, 10)).toBe('2026-12-19');
+    const early = plan([envOf({ holds, windows: saturday, pins: pins('3.5.0', '6.0.0').slice(0, 2) })], catalogOf({
+      collector: { releases: [rel('3.5.0@2025-01-01'), rel('3.5.1@2026-10-01:sec-high')] },
+      enrich: { releases: [rel('6.0.0@2025-01-01'), rel('6.1.0@2026-10-01:sec-high')] },
+    }));
+    const e = early.waves.flatMap((w) => w.environments)[0];
+    expect(e.window.start.slice(0, 10)).toBe('2026-11-28');
+    expect(e.changes.map((c) => c.component)).toEqual(['collector']);
+    expect(deferredOf(early, 'test-co-prod', 'enrich')[0].reason).toMatch(/^held until 2026-12-15/);
   });
 
   test('a hold that has ended no longer applies', () => {
@@ -263,12 +291,29 @@ describe('security first', () => {
 });
 
 describe('stepping stones out of support', () => {
-  test('a must-step major that is itself unsupported defers with the reason instead of proposing it', () => {
+  test('a must-step major that is itself unsupported is landed on, with its migration notes; the next plan moves on', () => {
     const catalog = catalogOf({
-      enrich: { mustStepThroughMajors: [4], releases: [rel('3.0.0@2022-01-01'), rel('4.0.0@2024-01-01:break'), rel('5.0.0@2024-06-01'), rel('6.0.0@2025-07-01:sec-high')] },
+      enrich: {
+        mustStepThroughMajors: [4],
+        releases: [rel('3.0.0@2022-01-01'), rel('4.0.0@2024-01-01:break', { migration: ['accept the license'] }), rel('4.1.0@2024-02-01:bug'), rel('5.0.0@2024-06-01'), rel('6.0.0@2025-07-01:sec-high')],
+      },
     });
-    const p = plan([envOf({ pins: [{ component: 'enrich', version: '3.0.0' }] })], catalog);
-    expect(changesOf(p, 'test-co-prod')).toEqual([]);
-    expect(deferredOf(p, 'test-co-prod', 'enrich')[0].reason).toMatch(/^unsupported: 3.x is outside the support window \(6.x and 5.x\); not now: enrich 6.0.0 would skip major 4.*and the stepping stone enrich 4.0.0 is unsupported: 4.x is outside the support window.*manual migration/);
+    const approvedMajors = [4, 5, 6].map((major) => ({ component: 'enrich' as const, major, approvedBy: 'cto@example.com', ticket: 'SUP-1' }));
+    const p = plan([envOf({ approvedMajors, pins: [{ component: 'enrich', version: '3.0.0' }] })], catalog);
+    const c = changeOf(p, 'test-co-prod', 'enrich')!;
+    expect(c.to).toBe('4.1.0');
+    expect(c.reasons).toContain('migration (4.0.0): accept the license');
+    expect(c.reasons.some((r) => r.startsWith('stops at 4.x: major 4 must not be skipped'))).toBe(true);
+    // From the stone, the next plan reaches the supported lines.
+    const next = plan([envOf({ approvedMajors, pins: [{ component: 'enrich', version: '4.1.0' }] })], catalog);
+    expect(changeOf(next, 'test-co-prod', 'enrich')!.to).toBe('6.0.0');
+  });
+
+  test('a withdrawn pin with nothing newer is rolled back to the newest good release', () => {
+    const catalog = catalogOf({ collector: { releases: [rel('3.0.0@2025-01-01'), rel('3.1.0@2025-06-01:bug'), rel('3.2.0@2026-01-01', { withdrawn: true })] } });
+    const p = plan([envOf({ pins: [{ component: 'collector', version: '3.2.0' }] })], catalog);
+    const c = changeOf(p, 'test-co-prod', 'collector')!;
+    expect(c).toMatchObject({ from: '3.2.0', to: '3.1.0' });
+    expect(c.reasons).toContain('rollback: the pinned 3.2.0 is withdrawn and nothing newer is eligible; back to the newest good release 3.1.0');
   });
 });

@@ -160,7 +160,7 @@ function local(tz: string, iso: string): { date: string; day: DayName; time: str
 }
 
 describe('planner properties', () => {
-  test('no target is withdrawn or unsupported, and targets only move forward', () => {
+  test('no target is withdrawn, unsupported only as a stepping stone, and backwards only as a rollback', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const p = planOf(s);
@@ -171,8 +171,15 @@ describe('planner properties', () => {
             const ci = index.get(c.component)!;
             const target = ci.byVersion.get(c.to)!;
             expect(target.release.withdrawn).toBe(false);
-            expect(supportOf(target, supportedLines(ci, s.policy, today), s.policy, today).state).toBe('supported');
-            expect(semver.gt(c.to, c.from)).toBe(true);
+            // Out of support only as a stepping stone (a major that must be landed on).
+            if (supportOf(target, supportedLines(ci, s.policy, today), s.policy, today).state !== 'supported') {
+              expect(ci.mustStepThroughMajors.has(target.major)).toBe(true);
+            }
+            // Backwards only as the rollback of a withdrawn pin.
+            if (!semver.gt(c.to, c.from)) {
+              expect(ci.byVersion.get(c.from)!.release.withdrawn).toBe(true);
+              expect(c.reasons.some((r) => r.startsWith('rollback:'))).toBe(true);
+            }
           }
         }
       }),

@@ -1,6 +1,7 @@
 /** Maintenance windows in customer time zones, freezes, and waves. Today is Friday 2026-11-27. */
-import { dayOf } from '../../upgrades/planner/dates';
-import { localToInstant } from '../../upgrades/planner/windows';
+import fc from 'fast-check';
+import { dayOf, dayStart } from '../../upgrades/planner/dates';
+import { calendarOf, describeSlot, firstSlot, localDay, localToInstant, offsetAt, windowStart } from '../../upgrades/planner/windows';
 import type { EnvironmentInput } from '../../upgrades/planner/types';
 import { catalogOf, changeOf, deferredOf, envOf, plan, policyWith, rel } from './fixtures';
 
@@ -17,6 +18,41 @@ describe('time zones', () => {
   test('a time skipped by a spring-forward change does not exist', () => {
     expect(localToInstant('Europe/Stockholm', dayOf('2026-03-29'), 2 * 60 + 30)).toBeUndefined();
     expect(iso(localToInstant('Europe/Stockholm', dayOf('2026-03-29'), 3 * 60 + 30))).toBe('2026-03-29T01:30:00.000Z');
+  });
+});
+
+describe('DST', () => {
+  const cal = (windows: EnvironmentInput['windows']) => calendarOf(envOf({ timezone: 'Europe/London', windows, pins: [] }));
+
+  test('a window in a spring-forward gap opens at the first valid instant, the same day, and keeps its wall-clock end', () => {
+    const c = cal([{ days: ['sun'], start: '01:30', durationHours: 2 }]);
+    const day = dayOf('2027-03-28');
+    expect(iso(windowStart('Europe/London', day, 90))).toBe('2027-03-28T01:00:00.000Z');
+    const slot = firstSlot(c, Date.parse('2027-03-27T12:00:00Z'), day + 30)!;
+    expect(slot.day).toBe(day);
+    expect(iso(slot.start)).toBe('2027-03-28T01:00:00.000Z');
+    expect(describeSlot(c, slot)).toBe('Sun 2027-03-28 02:00+01:00 to 03:30+01:00 Europe/London');
+  });
+
+  test('a fall-back window prints its offsets, so the repeated hour reads unambiguously', () => {
+    const c = cal([{ days: ['sun'], start: '01:30', durationHours: 1 }]);
+    const slot = firstSlot(c, Date.parse('2026-10-24T12:00:00Z'), dayOf('2026-11-30'))!;
+    expect(describeSlot(c, slot)).toBe('Sun 2026-10-25 01:30+01:00 to 01:30+00:00 Europe/London');
+    expect(slot.end - slot.start).toBe(3_600_000);
+  });
+
+  test('property: every window day gets a slot, whatever the zone does that day', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('Europe/London', 'America/New_York', 'Australia/Sydney', 'Europe/Stockholm', 'America/Sao_Paulo'), fc.integer({ min: 0, max: 23 * 4 }), fc.integer({ min: 0, max: 730 }), (tz, quarter, offset) => {
+        const day = dayOf('2026-01-01') + offset;
+        const minutes = quarter * 15;
+        const start = windowStart(tz, day, minutes);
+        // Opens on that local day (or at the jump), never before the wall time it was set for.
+        expect(localDay(tz, start)).toBe(day);
+        expect(start + offsetAt(tz, start)).toBeGreaterThanOrEqual(dayStart(day) + minutes * 60_000);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -73,7 +109,7 @@ describe('waves', () => {
     expect(p.waves[1].environments[0].window).toEqual({
       start: '2026-12-05T02:00:00.000Z',
       end: '2026-12-05T05:00:00.000Z',
-      local: 'Sat 2026-12-05 03:00-06:00 Europe/Stockholm',
+      local: 'Sat 2026-12-05 03:00+01:00 to 06:00+01:00 Europe/Stockholm',
     });
   });
 

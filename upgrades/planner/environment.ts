@@ -19,7 +19,7 @@ import {
   type SecurityFix,
 } from './status';
 import { supportOf, type SupportInfo } from './support';
-import { verdicts, type Situation, type Verdict } from './target';
+import { rollbackTarget, selectFastTrackTarget, verdicts, type Situation, type Verdict } from './target';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
 import { contains, type CatalogIndex, type ComponentIndex, type IndexedRelease } from './versions';
 
@@ -48,6 +48,7 @@ interface PinFacts {
   readonly support: SupportInfo;
   readonly fixes: MissingFixes;
   readonly verdicts: readonly Verdict[];
+  readonly rollback?: IndexedRelease;
   readonly missingSecurityFixes: ComponentStatus['missingSecurityFixes'];
   readonly missingBugFixes: ComponentStatus['missingBugFixes'];
 }
@@ -81,12 +82,14 @@ export function planEnvironment(
   policy: Policy,
   today: number,
   cache: PlanCache = newPlanCache(),
+  /** Fast-track severities: plan only the minimal change for them. Default: a full plan. */
+  fastTrack?: readonly string[],
 ): EnvironmentDraft {
   const situations = new Map<ComponentId, Situation>();
   const keys = new Map<ComponentId, string>();
   const statuses: EnvironmentDraft['statuses'] = [];
   const deferred: DeferredItem[] = [];
-  const unknown: string[] = [];
+  const unknown: string[] = [...(env.pinProblems ?? [])];
   const pins = [...env.pins].sort((a, b) => COMPONENT_IDS.indexOf(a.component) - COMPONENT_IDS.indexOf(b.component));
 
   for (const pin of pins) {
@@ -127,6 +130,7 @@ export function planEnvironment(
         support,
         fixes,
         verdicts: verdicts(pin.component, ci, current, support, componentLines, env, policy, today),
+        rollback: rollbackTarget(ci, current, componentLines, policy, today),
         missingSecurityFixes: fixes.security.map(toMissingSecurityFix),
         missingBugFixes: fixes.bugs.map((b) => ({ version: b.rel.version, summary: b.change.summary })),
       };
@@ -140,6 +144,7 @@ export function planEnvironment(
       fixes: facts.fixes,
       hold: activeHold(env, pin.component, today),
       verdicts: facts.verdicts,
+      rollback: facts.rollback,
     });
     // Spelled out rather than spread: spreading into a literal is slow enough to show at fleet scale.
     statuses.push({
@@ -158,7 +163,12 @@ export function planEnvironment(
     });
   }
 
-  const resolution = resolveRequirements(situations, env.features ?? []);
+  const resolution = resolveRequirements(
+    situations,
+    env.features ?? [],
+    policy.minimumReleaseAge.exemptSeverities,
+    fastTrack ? (s, ceiling) => selectFastTrackTarget(s, fastTrack, ceiling) : undefined,
+  );
   const changes: ChangeDraft[] = resolution.order.map((component) => {
     const s = situations.get(component)!;
     const to = resolution.targets.get(component)!;

@@ -6,13 +6,15 @@
 import { COMPONENT_IDS, componentPins, stackId, type ComponentId, type CustomerSpec } from '../../customers/schema';
 import type { Catalog } from '../catalog/schema';
 import type { Policy } from '../policy';
-import { isoOf, utcDay } from './dates';
+import { dayOf, dayStart, isoOf, utcDay } from './dates';
 import { deadlineInstant, newPlanCache, planEnvironment, type EnvironmentDraft } from './environment';
 import { supportedLines } from './support';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironment, PlanWave, RankedChange, UnknownEnvironment, UpgradePlan } from './types';
 import { indexCatalog, type CatalogIndex } from './versions';
 import { scheduleWaves, type DraftWave, type WaveCandidate } from './waves';
-import { calendarOf, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay } from './windows';
+import { approvalsNeeded } from './approvals';
+import { enforceStageOrder } from './canary';
+import { calendarOf, type Slot, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay, localToInstant } from './windows';
 
 export interface PlannerInput {
   readonly environments: readonly EnvironmentInput[];
@@ -37,9 +39,20 @@ export function environmentFromSpec(spec: CustomerSpec): EnvironmentInput {
   };
 }
 
-/** Plans from validated customer specs. */
-export function planFleet(customers: readonly CustomerSpec[], catalog: Catalog | CatalogIndex, policy: Policy, now: Date): UpgradePlan {
-  return planUpgrades({ environments: customers.map(environmentFromSpec), catalog, policy, now });
+/** Plans from validated customer specs; `pinProblems` (by stack) make those environments unknown. */
+export function planFleet(
+  customers: readonly CustomerSpec[],
+  catalog: Catalog | CatalogIndex,
+  policy: Policy,
+  now: Date,
+  pinProblems: ReadonlyMap<string, readonly string[]> = new Map(),
+): UpgradePlan {
+  const environments = customers.map((spec) => {
+    const env = environmentFromSpec(spec);
+    const problems = pinProblems.get(env.stack);
+    return problems ? { ...env, pinProblems: problems } : env;
+  });
+  return planUpgrades({ environments, catalog, policy, now });
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -53,27 +66,54 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
 
   const envs = [...input.environments].sort((a, b) => compareText(a.stack, b.stack));
   const cache = newPlanCache();
-  const drafts = envs.map((env) => planEnvironment(env, index, lines, policy, today, cache));
+  const lastDay = today + policy.waves.horizonDays;
+  const drafts = envs.map((env) => minimalFastTrack(planEnvironment(env, index, lines, policy, today, cache), index, lines, policy, today, cache));
   const byStack = new Map(drafts.map((d) => [d.env.stack, d]));
 
-  const candidates: WaveCandidate[] = drafts
-    .filter((d) => d.changes.length > 0)
-    .map((d) => {
-      const dueFixes = d.changes.flatMap((c) => c.dueFixes.map((f) => ({ c, f })));
-      const first = dueFixes.sort((a, b) => a.f.deadlineDay - b.f.deadlineDay)[0];
-      return {
-        env: d.env,
-        calendar: calendarOf(d.env),
-        priority: Math.max(...d.changes.map((c) => c.score)),
-        fastTrack: d.changes.some((c) => c.bringsSeverities.some((s) => (policy.waves.fastTrack.severities as readonly string[]).includes(s))),
-        due: first
-          ? { instant: deadlineInstant(first.f), text: `${first.f.severity} security fix in ${first.c.component} ${first.f.rel.version} due ${isoOf(first.f.deadlineDay)}` }
-          : undefined,
-      };
-    });
+  // Holds are judged on the slot's date: a hold ending within the horizon lets its component in
+  // when the environment's window falls after it, or makes a slot for it after the hold ends.
+  const candidates: WaveCandidate[] = [];
+  const liftedNotes = new Map<string, string[]>();
+  /** Holds a slot after their end let through: the approvals check still sees them. */
+  const liftedHolds = new Map<string, EnvironmentInput['holds']>();
+  for (const d of drafts) {
+    if (d.unknown.length > 0) continue;
+    if (d.changes.length > 0) {
+      candidates.push(candidateOf(d, policy));
+      continue;
+    }
+    const ending = endingHolds(d.env, today, lastDay);
+    if (ending.length === 0) continue;
+    const lifted = planEnvironment(withoutHolds(d.env, ending), index, lines, policy, today, cache);
+    if (lifted.changes.length === 0) continue;
+    const cal = calendarOf(d.env);
+    const lastUntil = ending.reduce((m, h) => (h.until! > m ? h.until! : m), '');
+    const earliest = localToInstant(cal.timezone, dayOf(lastUntil) + 1, 0) ?? dayStart(dayOf(lastUntil) + 1);
+    byStack.set(d.env.stack, lifted);
+    liftedHolds.set(d.env.stack, ending);
+    liftedNotes.set(d.env.stack, ending.map((h) => `hold on ${h.component} ends ${h.until}, before this window: ${h.component} is included`));
+    candidates.push({ ...candidateOf(lifted, policy), earliest });
+  }
   const schedule = scheduleWaves(candidates, policy, now);
+  enforceStageOrder(schedule, { changesOf: (stack) => byStack.get(stack)!.changes, environments: envs }, policy, now.getTime());
 
-  const deferred: DeferredItem[] = drafts.flatMap((d) => d.deferred);
+  // A slot after a hold's last day takes the held component too.
+  for (const w of schedule.waves) {
+    for (const m of w.members) {
+      const env = m.candidate.env;
+      m.notes.push(...(liftedNotes.get(env.stack) ?? []));
+      const ending = endingHolds(env, today, lastDay).filter((h) => h.until! < isoOf(m.slot.day));
+      if (ending.length === 0 || byStack.get(env.stack)!.env !== env) continue;
+      const lifted = planEnvironment(withoutHolds(env, ending), index, lines, policy, today, cache);
+      byStack.set(env.stack, lifted);
+      for (const h of ending) m.notes.push(`hold on ${h.component} ends ${h.until}, before this window: ${h.component} is included`);
+      liftedHolds.set(env.stack, ending);
+      lateAfterHold(lifted, ending, m.slot.start, m.notes);
+    }
+  }
+
+  const finalDrafts = envs.map((e) => byStack.get(e.stack)!);
+  const deferred: DeferredItem[] = finalDrafts.flatMap((d) => d.deferred);
   for (const u of schedule.unscheduled) {
     for (const c of byStack.get(u.candidate.env.stack)!.changes) {
       deferred.push({ stack: u.candidate.env.stack, component: c.component, from: c.from, to: c.to, reason: `not scheduled: ${u.reason}` });
@@ -99,7 +139,7 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
 
   const deferredKeys = new Set(deferred.map((x) => `${x.stack}|${x.component}`));
   const statuses: ComponentStatus[] = [];
-  for (const d of drafts) {
+  for (const d of finalDrafts) {
     for (const s of d.statuses) {
       const scheduled = waveOf.has(d.env.stack) ? d.changes.find((c) => c.component === s.component) : undefined;
       const isDeferred = deferredKeys.has(`${s.stack}|${s.component}`);
@@ -109,9 +149,28 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     }
   }
 
-  const unknown: UnknownEnvironment[] = drafts
+  const unknown: UnknownEnvironment[] = finalDrafts
     .filter((d) => d.unknown.length > 0)
     .map((d) => ({ stack: d.env.stack, customer: d.env.customer, environment: d.env.environment, reasons: [...d.unknown] }));
+  const slotOf = new Map<string, Slot>();
+  const notBeforeOf = new Map<string, number>();
+  for (const w of schedule.waves) {
+    for (const m of w.members) {
+      slotOf.set(m.candidate.env.stack, m.slot);
+      notBeforeOf.set(m.candidate.env.stack, w.notBefore);
+    }
+  }
+  const approvals = approvalsNeeded(
+    finalDrafts.map((d) => ({
+      draft: d,
+      calendar: calendarOf(d.env),
+      slot: waveOf.has(d.env.stack) ? slotOf.get(d.env.stack) : undefined,
+      liftedHolds: liftedHolds.get(d.env.stack) ?? [],
+      notBefore: notBeforeOf.get(d.env.stack) ?? now.getTime(),
+    })),
+    now.getTime(),
+    lastDay,
+  );
   const allSecurity = statuses.flatMap((s) => s.missingSecurityFixes);
   return {
     generatedFor: isoOf(today),
@@ -124,14 +183,74 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       missingSecurityFixes: allSecurity.length,
       overdueSecurityFixes: allSecurity.filter((f) => f.daysOverdue > 0).length,
       unsupported: statuses.filter((s) => s.support !== 'supported' && s.support !== 'unknown').length,
+      approvalsNeeded: approvals.length,
       unknownEnvironments: unknown.length,
     },
+    approvalsNeeded: approvals,
     waves,
     unknown,
     deferred,
     statuses,
     ranking,
   };
+}
+
+function candidateOf(d: EnvironmentDraft, policy: Policy): WaveCandidate {
+  const dueFixes = d.changes.flatMap((c) => c.dueFixes.map((f) => ({ c, f })));
+  const first = dueFixes.sort((a, b) => a.f.deadlineDay - b.f.deadlineDay)[0];
+  return {
+    env: d.env,
+    calendar: calendarOf(d.env),
+    priority: Math.max(...d.changes.map((c) => c.score)),
+    fastTrack: d.changes.some((c) => c.bringsSeverities.some((s) => (policy.waves.fastTrack.severities as readonly string[]).includes(s))),
+    due: first
+      ? { instant: deadlineInstant(first.f), text: `${first.f.severity} security fix in ${first.c.component} ${first.f.rel.version} due ${isoOf(first.f.deadlineDay)}` }
+      : undefined,
+  };
+}
+
+/**
+ * An environment receiving a fast-track fix gets only that: the lowest release carrying it plus
+ * its hard prerequisites. Everything else it would have had waits for the regular track.
+ */
+function minimalFastTrack(full: EnvironmentDraft, index: CatalogIndex, lines: ReadonlyMap<ComponentId, readonly string[]>, policy: Policy, today: number, cache: ReturnType<typeof newPlanCache>): EnvironmentDraft {
+  const severities = policy.waves.fastTrack.severities as readonly string[];
+  if (full.unknown.length > 0 || !full.changes.some((c) => c.bringsSeverities.some((x) => severities.includes(x)))) return full;
+  const fast = planEnvironment(full.env, index, lines, policy, today, cache, severities);
+  if (fast.changes.length === 0) return full;
+  const deferred = [...full.deferred];
+  for (const c of full.changes) {
+    const f = fast.changes.find((x) => x.component === c.component);
+    if (f?.to === c.to) continue;
+    deferred.push({
+      stack: full.env.stack,
+      component: c.component,
+      from: f?.to ?? c.from,
+      to: c.to,
+      reason: `after the fast track: only the ${severities.join('/')} fix and its prerequisites go now; ${c.component} ${c.to} (${c.reasons[0] ?? 'planned change'}) follows on the regular track in a later plan`,
+    });
+  }
+  return { ...fast, deferred };
+}
+
+/** A held component let in after its hold: say so where that is past a fix's deadline. */
+function lateAfterHold(draft: EnvironmentDraft, holds: EnvironmentInput['holds'], slotStart: number, notes: string[]): void {
+  for (const c of draft.changes) {
+    const hold = holds.find((h) => h.component === c.component);
+    const late = hold ? c.dueFixes.find((f) => deadlineInstant(f) < slotStart) : undefined;
+    if (hold && late) notes.push(`late: the ${late.severity} security fix in ${c.component} ${late.rel.version} due ${isoOf(late.deadlineDay)} cannot be met: held until ${hold.until}`);
+  }
+}
+
+/** Holds active today that end within the horizon. */
+function endingHolds(env: EnvironmentInput, today: number, lastDay: number): EnvironmentInput['holds'] {
+  const from = isoOf(today);
+  const to = isoOf(lastDay);
+  return env.holds.filter((h) => h.until !== undefined && h.until >= from && h.until < to);
+}
+
+function withoutHolds(env: EnvironmentInput, holds: EnvironmentInput['holds']): EnvironmentInput {
+  return { ...env, holds: env.holds.filter((h) => !holds.includes(h)) };
 }
 
 /** Waves run in date order; on the same day the fast track goes first. */

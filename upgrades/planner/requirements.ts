@@ -7,9 +7,9 @@
  */
 import type { ComponentId } from '../../customers/schema';
 import { COMPONENT_IDS } from '../../customers/schema';
-import { selectTarget, type Situation } from './target';
-import { requirementsOf, type IndexedRelease, type Requirement } from './versions';
-import type { Feature } from '../catalog/schema';
+import { selectTarget, type Situation, type TargetChoice } from './target';
+import { contains, requirementsOf, type IndexedRelease, type Requirement } from './versions';
+import type { Feature, Severity } from '../catalog/schema';
 
 export interface Resolution {
   /** Final target per moving component. */
@@ -27,7 +27,14 @@ export interface Resolution {
 /** Bounds the restarts; each restart lowers a ceiling, so real inputs need a handful. */
 const MAX_ATTEMPTS = 64;
 
-export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situation>, features: readonly Feature[] = []): Resolution {
+export function resolveRequirements(
+  situations: ReadonlyMap<ComponentId, Situation>,
+  features: readonly Feature[] = [],
+  /** Severities exempt from the minimum release age; the exemption covers the fix's prerequisites. */
+  exemptSeverities: readonly Severity[] = [],
+  /** Target rule per component; the fast track passes its minimal one. Default: selectTarget. */
+  choose: (s: Situation, ceiling?: number) => TargetChoice = selectTarget,
+): Resolution {
   const ceilings = new Map<ComponentId, number>();
   const blocked = new Map<ComponentId, { wanted: IndexedRelease; reason: string }>();
   const capNotes = new Map<ComponentId, string>();
@@ -39,7 +46,7 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
     for (const c of components) {
       const s = situations.get(c)!;
       if (s.hold) continue;
-      const choice = selectTarget(s, ceilings.get(c));
+      const choice = choose(s, ceilings.get(c));
       if (choice.target) {
         targets.set(c, choice.target);
         reasons.set(c, [...choice.why]);
@@ -68,6 +75,17 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
     unmet: Map<ComponentId, string>,
     edges: [ComponentId, ComponentId][],
   ): { component: ComponentId; rel: IndexedRelease; reason: string } | undefined {
+    // A rollback must not break what the rest of the environment needs of it.
+    for (const c of components) {
+      const t = targets.get(c);
+      if (!t || t.index >= situations.get(c)!.current.index) continue;
+      for (const o of components) {
+        if (o === c) continue;
+        const rel = targets.get(o) ?? situations.get(o)!.current;
+        const broken = requirementsOf(rel, features).find((r) => r.component === c && !r.parsed.test(t.sv));
+        if (broken) return { component: c, rel: t, reason: `blocked: rolling back to ${c} ${t.version} breaks ${o} ${rel.version}'s requirement ${c} ${broken.range}` };
+      }
+    }
     for (let changed = true, rounds = 0; changed && rounds < 4 * components.length + 4; rounds++) {
       changed = false;
       for (const c of components) {
@@ -86,13 +104,14 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
             }
             continue;
           }
-          const raised = raise(dep, depRel, req);
+          const raised = raise(dep, depRel, req, moving !== undefined && bringsExempt(c, moving));
           if ('rel' in raised) {
             targets.set(req.component, raised.rel);
             const list = reasons.get(req.component) ?? [];
+            const young = dep.verdicts.find((v) => v.rel === raised.rel)?.tooNew ? ' (younger than the minimum release age: the exemption of the fix it enables covers it)' : '';
             list.push(
               moving
-                ? `prerequisite: ${c} ${rel.version} needs ${req.component} ${req.range}${when(req)}; applied before it`
+                ? `prerequisite: ${c} ${rel.version} needs ${req.component} ${req.range}${when(req)}; applied before it${young}`
                 : `prerequisite: the pinned ${c} ${rel.version} already needs ${req.component} ${req.range}${when(req)}`,
             );
             reasons.set(req.component, list);
@@ -108,16 +127,22 @@ export function resolveRequirements(situations: ReadonlyMap<ComponentId, Situati
     }
     return undefined;
 
-    function raise(dep: Situation, from: IndexedRelease, req: Requirement): { rel: IndexedRelease } | { why: string } {
+    function raise(dep: Situation, from: IndexedRelease, req: Requirement, exempt: boolean): { rel: IndexedRelease } | { why: string } {
       if (dep.hold) return { why: `${dep.component} is held${dep.hold.until ? ` until ${dep.hold.until}` : ''}: ${dep.hold.reason}` };
       const ceiling = ceilings.get(dep.component) ?? Number.POSITIVE_INFINITY;
       const fitting = dep.verdicts.filter((v) => v.rel.index >= from.index && req.parsed.test(v.rel.sv));
-      const usable = fitting.find((v) => v.blocked === undefined && v.rel.index <= ceiling && respectsOthers(dep.component, v.rel));
+      const usable = fitting.find((v) => (v.blocked === undefined || (exempt && v.tooNew === true)) && v.rel.index <= ceiling && respectsOthers(dep.component, v.rel));
       if (usable) return { rel: usable.rel };
       if (fitting.length === 0) return { why: `no ${dep.component} release above ${dep.current.version} satisfies ${req.range}` };
       const first = fitting.find((v) => v.blocked !== undefined) ?? fitting[0];
       if (first.blocked) return { why: first.blocked };
       return { why: `${dep.component} ${first.rel.version} would break another requirement or needs something blocked itself` };
+    }
+
+    /** Whether moving `component` to `target` brings a fix whose severity is exempt from the minimum age. */
+    function bringsExempt(component: ComponentId, target: IndexedRelease): boolean {
+      if (exemptSeverities.length === 0) return false;
+      return situations.get(component)!.fixes.security.some((f) => contains(target, f.rel) && exemptSeverities.includes(f.severity));
     }
 
     /** A raise must not break what the other planned versions require of that component. */

@@ -21,6 +21,8 @@ export interface Situation {
   readonly hold?: EnvironmentInput['holds'][number];
   /** One verdict per release above the pin, ascending. */
   readonly verdicts: readonly Verdict[];
+  /** For a withdrawn pin: the newest good release below it, to roll back to when nothing newer is eligible. */
+  readonly rollback?: IndexedRelease;
 }
 
 export interface Verdict {
@@ -29,6 +31,8 @@ export interface Verdict {
   readonly blocked?: string;
   /** Set when the release lies beyond a major that must not be skipped: that major. */
   readonly skips?: number;
+  /** True when the only objection is the minimum release age (an exempt fix may still pull it in as a prerequisite). */
+  readonly tooNew?: boolean;
 }
 
 export interface TargetChoice {
@@ -58,11 +62,15 @@ export function verdicts(
   const stepMajors = [...ci.mustStepThroughMajors].filter((m) => m > current.major).sort((a, b) => a - b);
   const majorCap = stepMajors.length > 0 ? stepMajors[0] : Number.POSITIVE_INFINITY;
   const forced = currentSupport.state === 'unsupported';
+  // A forced move needs no approval up to the lowest supported line, and no further.
+  const lowest = lines[lines.length - 1];
+  const lowestMajor = lowest === undefined ? Number.POSITIVE_INFINITY : Number(lowest.split('.')[0]);
   const approved = new Set(env.approvedMajors.filter((a) => a.component === component).map((a) => a.major));
   const out: Verdict[] = [];
   for (let i = current.index + 1; i < ci.releases.length; i++) {
     const rel = ci.releases[i];
-    out.push({ rel, blocked: blockedBecause(rel), ...(rel.major > majorCap ? { skips: majorCap } : {}) });
+    const blocked = blockedBecause(rel);
+    out.push({ rel, blocked, ...(rel.major > majorCap ? { skips: majorCap } : {}), ...(blocked?.includes(' is too new: ') ? { tooNew: true } : {}) });
   }
   return out;
 
@@ -71,11 +79,14 @@ export function verdicts(
     if (rel.release.withdrawn) return `${name} was withdrawn (${rel.release.withdrawnReason ?? 'no reason given'})`;
     if (rel.day > today) return `${name} is not released until ${rel.release.date}`;
     const support = supportOf(rel, lines, policy, today);
-    if (support.state !== 'supported') return `${name} is ${support.reason}`;
+    // A major that must not be skipped is a stepping stone even when out of support: landing on
+    // it is the only way forward, and the next plan moves on from it.
+    const stone = rel.major === majorCap && support.state === 'unsupported';
+    if (support.state !== 'supported' && !stone) return `${name} is ${support.reason}`;
     if (rel.major > majorCap) {
       return `${name} would skip major ${majorCap}, which must not be skipped: land on ${lineLabel(String(majorCap))} first (one major step per plan)`;
     }
-    if (rel.major > current.major && policy.majorsNeedApproval && !approved.has(rel.major) && !forced) {
+    if (rel.major > current.major && policy.majorsNeedApproval && !approved.has(rel.major) && !(forced && rel.major <= lowestMajor)) {
       return `${name} is a major upgrade that needs customer approval: ${approvalHint(component, rel.major)}`;
     }
     const age = today - rel.day;
@@ -112,7 +123,11 @@ const uncapped = new WeakMap<readonly Verdict[], TargetChoice>();
 
 function chooseTarget(s: Situation, ceiling: number): TargetChoice {
   const eligible = s.verdicts.filter((v) => v.blocked === undefined && v.rel.index <= ceiling).map((v) => v.rel);
-  if (eligible.length === 0) return { why: [] };
+  if (eligible.length === 0) {
+    return s.rollback && s.rollback.index <= ceiling
+      ? { target: s.rollback, why: [`rollback: the pinned ${s.current.version} is withdrawn and nothing newer is eligible; back to the newest good release ${s.rollback.version}`] }
+      : { why: [] };
+  }
   const reachable = s.fixes.fixReleases.filter((f) => eligible.some((e) => contains(e, f)));
   const unreachable = s.fixes.fixReleases.length - reachable.length;
 
@@ -141,4 +156,28 @@ function chooseTarget(s: Situation, ceiling: number): TargetChoice {
   }
   // Keep only the reason for the rule that decided.
   return target ? { target, why: why.slice(-1) } : { why: [] };
+}
+
+/**
+ * Fast track: the lowest eligible release that carries every missing fix of the fast-track
+ * severities, and nothing for a component without one (it moves only as a prerequisite).
+ */
+export function selectFastTrackTarget(s: Situation, severities: readonly string[], ceiling = Number.POSITIVE_INFINITY): TargetChoice {
+  const urgent = s.fixes.security.filter((f) => severities.includes(f.severity));
+  if (urgent.length === 0) return { why: [] };
+  const target = s.verdicts.find((v) => v.blocked === undefined && v.rel.index <= ceiling && urgent.every((f) => contains(v.rel, f.rel)))?.rel;
+  if (!target) return { why: [] };
+  const named = urgent.flatMap((f) => f.change.advisories.map((a) => a.id));
+  const what = `${[...new Set(urgent.map((f) => f.severity))].join('/')} fix${urgent.length > 1 ? 'es' : ''}${named.length > 0 ? ` (${[...new Set(named)].join(', ')})` : ''}`;
+  return { target, why: [`fast track: lowest release with the ${what}; nothing else rides along`] };
+}
+
+/** The newest released, supported, non-withdrawn release below a withdrawn pin. */
+export function rollbackTarget(ci: ComponentIndex, current: IndexedRelease, lines: readonly string[], policy: Policy, today: number): IndexedRelease | undefined {
+  if (!current.release.withdrawn) return undefined;
+  for (let i = current.index - 1; i >= 0; i--) {
+    const r = ci.releases[i];
+    if (!r.release.withdrawn && r.day <= today && supportOf(r, lines, policy, today).state === 'supported') return r;
+  }
+  return undefined;
 }

@@ -24,6 +24,8 @@ export interface EnvironmentInput {
   readonly pins: readonly { readonly component: ComponentId; readonly version: string }[];
   /** Features the customer file enables; conditional requirements apply only for these. Default: none. */
   readonly features?: readonly Feature[];
+  /** Problems with the pins found while reading the file (e.g. no runtime contract): the environment is unknown. Default: none. */
+  readonly pinProblems?: readonly string[];
 }
 
 export interface ScoreBreakdown {
@@ -118,6 +120,22 @@ export interface RankedChange {
   readonly wave: number;
 }
 
+/** A critical or high fix that a freeze or hold makes miss its deadline: a person decides. */
+export interface ApprovalNeeded {
+  readonly stack: string;
+  readonly component: ComponentId;
+  /** The version that brings the fix (the planned target, or the fix's release for a held component). */
+  readonly to: string;
+  /** The fix's first advisory id, where the catalog names one. */
+  readonly advisory: string | null;
+  readonly severity: Severity;
+  readonly deadline: string;
+  readonly blockedBy: 'freeze' | 'hold';
+  /** The window it would get if approved (ISO instant); null when there is none in the horizon. */
+  readonly earliestSlot: string | null;
+  readonly reason: string;
+}
+
 /** An environment left out of the plan because a pin cannot be placed in the catalog. */
 export interface UnknownEnvironment {
   readonly stack: string;
@@ -137,9 +155,13 @@ export interface UpgradePlan {
     readonly missingSecurityFixes: number;
     readonly overdueSecurityFixes: number;
     readonly unsupported: number;
+    /** Critical or high fixes waiting for an approval to break a freeze or hold. */
+    readonly approvalsNeeded: number;
     /** Environments not planned because of an unknown or prerelease pin. */
     readonly unknownEnvironments: number;
   };
+  /** Decisions a person must take for fixes to meet their deadlines; see ApprovalNeeded. */
+  readonly approvalsNeeded: ApprovalNeeded[];
   readonly waves: PlanWave[];
   /** Environments with a pin the catalog cannot place, and why; everyone else is planned. */
   readonly unknown: UnknownEnvironment[];

@@ -1,24 +1,28 @@
 /**
  * Rollout waves. Environments go through the policy's stages in order (canary, non-prod, prod by
- * ring), each stage in waves of at most N environments, each wave on one local date on which
- * every member has a maintenance window clear of its freezes, and each wave waiting for the
- * previous one of its track to bake. Environments bringing a fast-track fix (critical by
- * default) run on their own track with a shorter bake. A security fix that the staged order
- * would deliver after its deadline is pulled forward (expedited) when any window allows it.
+ * ring). Each stage opens with a small first wave that bakes, then runs growing waves in
+ * parallel within the fleet's daily capacity (stage-fill.ts); the next stage opens once the
+ * previous stage's first wave has baked, and canary.ts then holds every prod change back until
+ * its version has baked in an earlier stage. Every wave is one local date on which each member
+ * has a maintenance window clear of its freezes. Environments bringing a fast-track fix
+ * (critical by default) run on their own track with a shorter bake. A security fix that the
+ * staged order would deliver after its deadline is pulled forward (expedited) when a window allows.
  */
 import type { Policy } from '../policy';
 import { stageMatches } from '../policy';
-import { dayStart, isoOf, utcDay } from './dates';
+import { isoOf, utcDay } from './dates';
 import type { EnvironmentInput } from './types';
-import { describeFreeze, firstSlot, freezesBetween, lastSlotBefore, slotOn, type Calendar, type Slot } from './windows';
+import { scheduleStage } from './stage-fill';
+import { describeFreeze, freezesBetween, lastSlotBefore, slotOn, type Calendar, type Slot } from './windows';
 
-const DAY_MS = 86_400_000;
 
 export interface WaveCandidate {
   readonly env: EnvironmentInput;
   readonly calendar: Calendar;
   readonly priority: number;
   readonly fastTrack: boolean;
+  /** No slot may start before this instant (a hold that ends later lets the change in only then). Default: now. */
+  readonly earliest?: number;
   /** The earliest deadline of a security fix that is not overdue yet. */
   readonly due?: { readonly instant: number; readonly text: string };
 }
@@ -51,10 +55,6 @@ export interface ScheduleResult {
   readonly unscheduled: Unscheduled[];
 }
 
-function byPriority(a: WaveCandidate, b: WaveCandidate): number {
-  return b.priority - a.priority || (a.env.stack < b.env.stack ? -1 : a.env.stack > b.env.stack ? 1 : 0);
-}
-
 export function stageIndexOf(env: EnvironmentInput, policy: Policy): number {
   return policy.waves.stages.findIndex((s) => stageMatches(s, env.environment, env.ring));
 }
@@ -64,35 +64,21 @@ export function scheduleWaves(candidates: readonly WaveCandidate[], policy: Poli
   const unscheduled: Unscheduled[] = [];
   const start = now.getTime();
   const lastDay = utcDay(start) + policy.waves.horizonDays;
+  const used = new Map<number, number>();
 
   for (const fastTrack of [true, false]) {
     const bakeDays = fastTrack ? policy.waves.fastTrack.bakeDays : policy.waves.bakeDays;
     const track = candidates.filter((c) => c.fastTrack === fastTrack);
     const trackWaves: DraftWave[] = [];
     let notBefore = start;
-    policy.waves.stages.forEach((stage, stageIndex) => {
-      let pending = track.filter((c) => stageIndexOf(c.env, policy) === stageIndex).sort(byPriority);
-      const cap = stage.maxEnvironmentsPerWave ?? policy.waves.maxEnvironmentsPerWave;
-      while (pending.length > 0) {
-        const [leader, ...others] = pending;
-        const leaderSlot = firstSlot(leader.calendar, notBefore, lastDay);
-        if (!leaderSlot) {
-          unscheduled.push({ candidate: leader, reason: noWindowReason(leader.calendar, notBefore, lastDay) });
-          pending = others;
-          continue;
-        }
-        const members: WaveMember[] = [{ candidate: leader, slot: leaderSlot, notes: [] }];
-        const rest: WaveCandidate[] = [];
-        for (const other of others) {
-          const slot = members.length < cap ? slotOn(other.calendar, leaderSlot.day, notBefore) : undefined;
-          if (slot) members.push({ candidate: other, slot, notes: [] });
-          else rest.push(other);
-        }
-        const wave: DraftWave = { stageIndex, stage: stage.name, fastTrack, expedited: false, day: leaderSlot.day, bakeDays, notBefore, members };
-        trackWaves.push(wave);
-        notBefore = Math.max(...members.map((m) => m.slot.end)) + bakeDays * DAY_MS;
-        pending = rest;
-      }
+    policy.waves.stages.forEach((_, stageIndex) => {
+      const pending = track.filter((c) => stageIndexOf(c.env, policy) === stageIndex);
+      if (pending.length === 0) return;
+      const r = scheduleStage(pending, notBefore, { policy, stageIndex, fastTrack, bakeDays, lastDay, used });
+      trackWaves.push(...r.waves);
+      unscheduled.push(...r.unscheduled);
+      // The next stage opens once this stage's first wave has baked.
+      if (r.gate !== undefined) notBefore = r.gate;
     });
     for (const c of track) {
       if (stageIndexOf(c.env, policy) < 0) {
@@ -103,12 +89,6 @@ export function scheduleWaves(candidates: readonly WaveCandidate[], policy: Poli
     waves.push(...trackWaves);
   }
   return { waves: waves.filter((w) => w.members.length > 0), unscheduled };
-}
-
-function noWindowReason(cal: Calendar, from: number, lastDay: number): string {
-  const freezes = freezesBetween(cal, from, dayStart(lastDay + 1) - 1);
-  const blockers = freezes.length > 0 ? `; ${freezes.map(describeFreeze).join(', ')} covers the windows there are` : '';
-  return `no maintenance window clear of freezes between ${isoOf(utcDay(from))} and ${isoOf(lastDay)} (scheduling horizon)${blockers}`;
 }
 
 /**
@@ -132,13 +112,13 @@ function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack
     const capOf = (w: DraftWave) => policy.waves.stages[w.stageIndex].maxEnvironmentsPerWave ?? policy.waves.maxEnvironmentsPerWave;
     let moved: { wave: DraftWave; slot: Slot } | undefined;
     const earlier = trackWaves
-      .filter((w) => w !== item.wave && w.members.length < capOf(w))
-      .map((w) => ({ wave: w, slot: slotOn(c.calendar, w.day, now) }))
+      .filter((w) => w !== item.wave && w.stageIndex === stageIndexOf(c.env, policy) && w.members.length < capOf(w))
+      .map((w) => ({ wave: w, slot: slotOn(c.calendar, w.day, Math.max(now, c.earliest ?? 0)) }))
       .filter((x): x is { wave: DraftWave; slot: Slot } => x.slot !== undefined && x.slot.start <= due.instant)
       .sort((a, b) => b.slot.start - a.slot.start);
     if (earlier.length > 0) moved = earlier[0];
     // The later the slot, the longer the waves before it bake: prefer a wave of its own when that is later.
-    const own = lastSlotBefore(c.calendar, now, due.instant);
+    const own = lastSlotBefore(c.calendar, Math.max(now, c.earliest ?? 0), due.instant);
     if (own && (!moved || own.start > moved.slot.start)) {
       const stageIndex = stageIndexOf(c.env, policy);
       const wave: DraftWave = {
@@ -164,7 +144,9 @@ function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack
     }
     const freezes = freezesBetween(c.calendar, now, due.instant);
     const cause =
-      freezes.length > 0
+      c.earliest !== undefined && c.earliest > due.instant
+        ? `a hold keeps it out until ${new Date(c.earliest).toISOString()}`
+        : freezes.length > 0
         ? `${freezes.map(describeFreeze).join(', ')} covers every window before it`
         : `no maintenance window opens between ${isoOf(utcDay(now))} and the deadline`;
     if (item.member) item.member.notes.push(`late: the ${due.text} cannot be met: ${cause}`);

@@ -53,12 +53,44 @@ export function offsetAt(tz: string, instant: number): number {
   return offset;
 }
 
-/** The instant a local wall-clock time occurs; undefined when it does not exist (spring-forward gap). */
+/**
+ * The instant a local wall-clock time occurs; undefined when it does not exist (spring-forward
+ * gap). A time that occurs twice (fall-back) is its first occurrence.
+ */
 export function localToInstant(tz: string, day: number, minutes: number): number | undefined {
   const wall = dayStart(day) + minutes * MINUTE;
-  let instant = wall - offsetAt(tz, wall);
-  instant = wall - offsetAt(tz, instant);
-  return instant + offsetAt(tz, instant) === wall ? instant : undefined;
+  // The offsets in force half a day either side cover any transition near this wall time.
+  const a = wall - offsetAt(tz, wall - 12 * HOUR);
+  const b = wall - offsetAt(tz, wall + 12 * HOUR);
+  const valid = [a, b].filter((t) => t + offsetAt(tz, t) === wall);
+  return valid.length > 0 ? Math.min(...valid) : undefined;
+}
+
+/**
+ * When a window set for this wall-clock time opens: that instant, or inside a spring-forward gap
+ * the first valid instant after it (the moment the clocks jump), so the window is not lost.
+ */
+export function windowStart(tz: string, day: number, minutes: number): number {
+  const exact = localToInstant(tz, day, minutes);
+  if (exact !== undefined) return exact;
+  const wall = dayStart(day) + minutes * MINUTE;
+  // Somewhere between the two readings of the wall time the offset changes: find the first
+  // minute whose local reading is at or past the wall time.
+  let lo = wall - offsetAt(tz, wall) - 4 * HOUR;
+  let hi = wall - offsetAt(tz, wall) + 4 * HOUR;
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    if (mid + offsetAt(tz, mid) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** "+01:00": the zone's offset at an instant. */
+export function offsetText(tz: string, instant: number): string {
+  const m = Math.round(offsetAt(tz, instant) / MINUTE);
+  const a = Math.abs(m);
+  return `${m < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
 /** The local calendar day of an instant. */
@@ -121,15 +153,21 @@ export function freezeDuring(cal: Calendar, startDay: number, end: number): Free
   return undefined;
 }
 
+/** A window opened late by a DST gap still ends at its wall-clock end; otherwise it lasts its duration. */
+function windowEnd(cal: Calendar, day: number, w: Calendar['windows'][number], start: number): number {
+  if (localToInstant(cal.timezone, day, w.startMinutes) !== undefined) return start + w.durationMs;
+  return windowStart(cal.timezone, day, w.startMinutes + Math.round(w.durationMs / MINUTE));
+}
+
 /** The earliest window opening on local day `day`, not before `notBefore` and clear of freezes. */
 export function slotOn(cal: Calendar, day: number, notBefore: number): Slot | undefined {
   const name = dayName(day);
   let best: Slot | undefined;
   for (const w of cal.windows) {
     if (!w.days.has(name)) continue;
-    const start = localToInstant(cal.timezone, day, w.startMinutes);
-    if (start === undefined || start < notBefore) continue;
-    const end = start + w.durationMs;
+    const start = windowStart(cal.timezone, day, w.startMinutes);
+    if (start < notBefore) continue;
+    const end = windowEnd(cal, day, w, start);
     if (freezeDuring(cal, day, end)) continue;
     if (!best || start < best.start) best = { day, start, end };
   }
@@ -141,9 +179,9 @@ export function frozenWindowOn(cal: Calendar, day: number, notBefore: number): F
   const name = dayName(day);
   for (const w of cal.windows) {
     if (!w.days.has(name)) continue;
-    const start = localToInstant(cal.timezone, day, w.startMinutes);
-    if (start === undefined || start < notBefore) continue;
-    const f = freezeDuring(cal, day, start + w.durationMs);
+    const start = windowStart(cal.timezone, day, w.startMinutes);
+    if (start < notBefore) continue;
+    const f = freezeDuring(cal, day, windowEnd(cal, day, w, start));
     if (f) return f;
   }
   return undefined;
@@ -166,9 +204,9 @@ export function lastSlotBefore(cal: Calendar, notBefore: number, deadline: numbe
     let best: Slot | undefined;
     for (const w of cal.windows) {
       if (!w.days.has(name)) continue;
-      const start = localToInstant(cal.timezone, d, w.startMinutes);
-      if (start === undefined || start < notBefore || start > deadline) continue;
-      const end = start + w.durationMs;
+      const start = windowStart(cal.timezone, d, w.startMinutes);
+      if (start < notBefore || start > deadline) continue;
+      const end = windowEnd(cal, d, w, start);
       if (freezeDuring(cal, d, end)) continue;
       if (!best || start > best.start) best = { day: d, start, end };
     }
@@ -191,10 +229,11 @@ export function describeFreeze(f: Freeze): string {
   return `freeze ${f.start}..${f.end} (${f.reason})`;
 }
 
-/** "Tue 2026-12-08 02:00-06:00 Europe/London" */
+/** "Tue 2026-12-08 02:00+00:00 to 06:00+00:00 Europe/London": offsets tell a repeated fall-back hour apart. */
 export function describeSlot(cal: Calendar, slot: Slot): string {
   const name = dayName(slot.day);
   const endDay = localDay(cal.timezone, slot.end);
-  const endText = endDay === slot.day ? localClock(cal.timezone, slot.end) : `${isoOf(endDay)} ${localClock(cal.timezone, slot.end)}`;
-  return `${name[0].toUpperCase()}${name.slice(1)} ${isoOf(slot.day)} ${localClock(cal.timezone, slot.start)}-${endText} ${cal.timezone}`;
+  const clock = (t: number) => `${localClock(cal.timezone, t)}${offsetText(cal.timezone, t)}`;
+  const endText = endDay === slot.day ? clock(slot.end) : `${isoOf(endDay)} ${clock(slot.end)}`;
+  return `${name[0].toUpperCase()}${name.slice(1)} ${isoOf(slot.day)} ${clock(slot.start)} to ${endText} ${cal.timezone}`;
 }

@@ -27,6 +27,19 @@ export function gantt(plan: UpgradePlan): string[] {
 
 export function renderMarkdown(plan: UpgradePlan): string {
   const out: string[] = [`# Upgrade plan for ${plan.generatedFor}`, '', summaryLine(plan), ''];
+  if (plan.approvalsNeeded.length > 0) {
+    out.push(
+      `## Approvals needed (${plan.approvalsNeeded.length})`,
+      '',
+      'Critical or high fixes that miss their deadline unless someone approves work in a freeze or lifts a hold.',
+      '',
+      ...table(
+        ['Stack', 'Component', 'To', 'Advisory', 'Severity', 'Deadline', 'Blocked by', 'Earliest slot if approved', 'Why'],
+        plan.approvalsNeeded.map((a) => [a.stack, a.component, a.to, a.advisory ?? '-', a.severity, a.deadline, a.blockedBy, a.earliestSlot ?? '-', a.reason]),
+      ),
+      '',
+    );
+  }
   if (plan.unknown.length > 0) {
     out.push(`## Unknown environments (${plan.unknown.length}): not planned`, '', ...table(['Stack', 'Why'], plan.unknown.map((u) => [u.stack, u.reasons.join('; ')])), '');
   }

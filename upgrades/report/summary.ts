@@ -6,6 +6,7 @@ export function summaryLine(plan: UpgradePlan): string {
   return (
     `${s.environments} environment(s): ${s.changes} change(s) in ${s.environmentsWithChanges} environment(s) across ${s.waves} wave(s), ` +
     `${s.deferred} deferred; ${s.missingSecurityFixes} missing security fix(es), ${s.overdueSecurityFixes} overdue; ${s.unsupported} unsupported pin(s)` +
+    (s.approvalsNeeded > 0 ? `; ${s.approvalsNeeded} approval(s) needed` : '') +
     (s.unknownEnvironments > 0 ? `; ${s.unknownEnvironments} environment(s) unknown, not planned` : '')
   );
 }

@@ -11,6 +11,16 @@ export function columns(rows: readonly (readonly string[])[], indent = ''): stri
 
 export function renderTable(plan: UpgradePlan): string[] {
   const out: string[] = [`Upgrade plan for ${plan.generatedFor}`, summaryLine(plan), ''];
+  if (plan.approvalsNeeded.length > 0) {
+    out.push(`Approvals needed (${plan.approvalsNeeded.length}): critical/high fixes a freeze or hold makes late`);
+    out.push(
+      ...columns(
+        [['stack', 'component', 'to', 'advisory', 'deadline', 'blocked by', 'earliest slot if approved'], ...plan.approvalsNeeded.map((a) => [a.stack, a.component, a.to, a.advisory ?? '-', a.deadline, a.blockedBy, a.earliestSlot ?? '-'])],
+        '  ',
+      ),
+    );
+    out.push('');
+  }
   if (plan.unknown.length > 0) {
     out.push('Unknown environments (not planned; run "fleet validate")');
     out.push(...columns([['stack', 'why'], ...plan.unknown.map((u) => [u.stack, u.reasons.join('; ')])], '  '));

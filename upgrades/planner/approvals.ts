@@ -1,0 +1,109 @@
+/**
+ * Approvals instead of silence: a critical or high security fix that misses its deadline because
+ * a freeze or a hold is in the way is listed for a person to decide, with the slot it would get
+ * if they approved. A fix that is late only because of the staged order is expedited instead
+ * (waves.ts), and one with no window at all carries a "late:" note: neither needs an approval.
+ */
+import type { ComponentId } from '../../customers/schema';
+import { SEVERITY_RANK } from './status';
+import { compareVersions } from '../catalog/version';
+import { dayOf, dayStart, isoOf } from './dates';
+import type { EnvironmentDraft } from './environment';
+import type { ApprovalNeeded, ComponentStatus, EnvironmentInput, MissingSecurityFix } from './types';
+import { describeFreeze, firstSlot, freezeDuring, type Calendar, type Slot } from './windows';
+
+/** The severities whose missed deadline needs a person's decision rather than a note. */
+const NEEDS_APPROVAL = new Set(['critical', 'high']);
+
+export interface ApprovalInputs {
+  readonly draft: EnvironmentDraft;
+  readonly calendar: Calendar;
+  /** The environment's slot in the plan, if it has one. */
+  readonly slot?: Slot;
+  /** Holds that ended before the slot and so let their component in, possibly late. */
+  readonly liftedHolds: EnvironmentInput['holds'];
+  /** When the staged order lets the environment's wave start at the earliest (the previous wave baked). */
+  readonly notBefore: number;
+}
+
+function worstOf(fixes: readonly MissingSecurityFix[]): MissingSecurityFix | undefined {
+  return [...fixes].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0))[0];
+}
+
+const endOfDay = (iso: string) => dayStart(dayOf(iso) + 1) - 1;
+
+export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, lastDay: number): ApprovalNeeded[] {
+  const out: ApprovalNeeded[] = [];
+  for (const { draft, calendar, slot, liftedHolds, notBefore } of inputs) {
+    if (draft.unknown.length > 0) continue;
+    for (const s of draft.statuses) {
+      const urgent = s.missingSecurityFixes.filter((f) => NEEDS_APPROVAL.has(f.severity));
+      if (urgent.length === 0) continue;
+      const change = draft.changes.find((c) => c.component === s.component);
+      const lifted = liftedHolds.find((h) => h.component === s.component);
+      const entry = !change
+        ? holdApproval(draft.env.holds, s, urgent, calendar, slot, now, lastDay)
+        : lifted && slot
+          ? holdApproval([lifted], s, urgent.filter((f) => compareVersions(f.version, change.to) <= 0 && endOfDay(f.deadline) < slot.start), calendar, undefined, now, lastDay)
+          : freezeApproval(s, urgent, change.to, calendar, slot, Math.max(now, notBefore), lastDay);
+      if (entry) out.push(entry);
+    }
+  }
+  return out.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0) || a.component.localeCompare(b.component, 'en'));
+}
+
+/** A freeze pushed the fix's slot past its deadline: approving work in the freeze gets the first window. */
+function freezeApproval(
+  s: ComponentStatus,
+  urgent: readonly MissingSecurityFix[],
+  to: string,
+  cal: Calendar,
+  slot: Slot | undefined,
+  notBefore: number,
+  lastDay: number,
+): ApprovalNeeded | undefined {
+  const brought = urgent.filter((f) => compareVersions(f.version, to) <= 0);
+  const worst = worstOf(brought);
+  if (!worst) return undefined;
+  const deadline = endOfDay(worst.deadline);
+  if (slot && slot.start <= deadline) return undefined;
+  // Only a freeze that delays the slot beyond what the staged order allows needs approving.
+  const unfrozen = firstSlot({ ...cal, freezes: [] }, notBefore, lastDay);
+  if (!unfrozen || (slot && unfrozen.start >= slot.start)) return undefined;
+  const freeze = freezeDuring(cal, unfrozen.day, unfrozen.end);
+  if (!freeze) return undefined;
+  return entry(s, to, worst, 'freeze', unfrozen, `${describeFreeze(freeze)} covers the windows before ${slot ? `the planned slot ${new Date(slot.start).toISOString()}` : 'the horizon ends'}`);
+}
+
+/** A hold keeps the component where it is past the fix's deadline. */
+function holdApproval(
+  holds: EnvironmentInput['holds'],
+  s: ComponentStatus,
+  urgent: readonly MissingSecurityFix[],
+  cal: Calendar,
+  slot: Slot | undefined,
+  now: number,
+  lastDay: number,
+): ApprovalNeeded | undefined {
+  const today = isoOf(Math.floor(now / 86_400_000));
+  const hold = holds.find((h) => h.component === s.component && (h.until === undefined || h.until >= today));
+  if (!hold) return undefined;
+  const worst = worstOf(urgent.filter((f) => hold.until === undefined || hold.until >= f.deadline));
+  if (!worst) return undefined;
+  const earliest = slot ?? firstSlot(cal, now, lastDay);
+  return entry(s, worst.version, worst, 'hold', earliest, `held${hold.until ? ` until ${hold.until}` : ''}: ${hold.reason}`);
+}
+
+function entry(s: ComponentStatus, to: string, f: MissingSecurityFix, blockedBy: 'freeze' | 'hold', slot: Slot | undefined, why: string): ApprovalNeeded {
+  return {
+    stack: s.stack,
+    component: s.component as ComponentId,
+    to,
+    advisory: f.advisories[0] ?? null,
+    severity: f.severity,
+    deadline: f.deadline,
+    blockedBy,
+    earliestSlot: slot ? new Date(slot.start).toISOString() : null,
+    reason: `${f.severity} security fix ${f.version}${f.advisories.length > 0 ? ` ${f.advisories.join(', ')}` : ''} (deadline ${f.deadline}) waits: ${why}`,
+  };
+}
