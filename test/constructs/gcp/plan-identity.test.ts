@@ -10,7 +10,8 @@ const DATA_ROLES = /roles\/(viewer|editor|owner|pubsub\.subscriber|bigquery\.dat
 
 describe('PlanIdentity (GCP)', () => {
   const s = Synth.of(gcpSpec('helios-media-prod.json'));
-  const member = `serviceAccount:${EMAIL}`;
+  // Bound by reference to the account (FLEET-IAM3 knows the stack's own accounts that way); the email is the literal output.
+  const member = `serviceAccount:${s.ref('google_service_account', (a) => a.account_id === 'helios-media-prod-plan', 'email')}`;
   const all = (type: string) => Object.values(s.resource[type] ?? {});
 
   test('a service account per stack, its email a literal stack output CI reads before planning', () => {
