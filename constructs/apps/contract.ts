@@ -172,7 +172,9 @@ export interface AppContract<W = unknown> {
 }
 
 export function covers(contract: Pick<AppContract, 'range'>, version: string): boolean {
-  return satisfies(version, contract.range, { includePrerelease: false });
+  // Enrich 3.6.0.1-3.6.0.3 are fixes of 3.6.0 tagged with a fourth number: they share its contract.
+  const v = /^\d+\.\d+\.\d+\.\d+$/.test(version) ? version.split('.').slice(0, 3).join('.') : version;
+  return satisfies(v, contract.range, { includePrerelease: false });
 }
 
 /** Full image reference for a cloud, or a clear error naming component, version and cloud. */

@@ -36,7 +36,7 @@ describe('coverage', () => {
 
   test('every release since 2022 in the reference release history has a contract', () => {
     const rows = readFileSync(join(ROOT, '..', 'shared', 'reference', 'releases.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-    const recent = rows.filter(([, version, date]) => date >= '2022' && /^\d+\.\d+\.\d+$/.test(version));
+    const recent = rows.filter(([, , date]) => date >= '2022');
     expect(recent.length).toBeGreaterThan(200);
     expect(recent.map(([component, version]) => contractGap(component, version)).filter(Boolean)).toEqual([]);
   });
