@@ -172,9 +172,10 @@ export interface AppContract<W = unknown> {
 }
 
 export function covers(contract: Pick<AppContract, 'range'>, version: string): boolean {
-  // Enrich 3.6.0.1-3.6.0.3 are fixes of 3.6.0 tagged with a fourth number: they share its contract.
-  const v = /^\d+\.\d+\.\d+\.\d+$/.test(version) ? version.split('.').slice(0, 3).join('.') : version;
-  return satisfies(v, contract.range, { includePrerelease: false });
+  // A release candidate (6.11.0-rc1) has the contract of the release it leads to, and enrich
+  // 3.6.0.1-3.6.0.3 are fixes of 3.6.0 tagged with a fourth number: both match on x.y.z.
+  const release = /^(\d+\.\d+\.\d+)(?:\.\d+|-[0-9A-Za-z.-]+)?$/.exec(version)?.[1] ?? version;
+  return satisfies(release, contract.range);
 }
 
 /** Full image reference for a cloud, or a clear error naming component, version and cloud. */

@@ -144,3 +144,14 @@ describe('README', () => {
     expect(table).toBe(contractTable());
   });
 });
+
+describe('versions that are not plain x.y.z', () => {
+  test('a release candidate has the contract of its release, a four-part fix that of its base', () => {
+    const { CONTRACTS: all } = require('../../constructs/apps/registry');
+    const { covers } = require('../../constructs/apps/contract');
+    const labels = (component: string, v: string) => all.filter((c: any) => c.component === component && covers(c, v)).map((c: any) => c.label);
+    expect(labels('enrich', '6.11.0-rc1')).toEqual(['6.x']);
+    expect(labels('collector', '3.0.0-rc1')).toEqual(['3.x']);
+    expect(labels('enrich', '3.6.0.2')).toEqual(['3.x-5.x']);
+  });
+});
