@@ -8,7 +8,7 @@ const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding)$/;
 /** A member computed from the stack's own resources (its service accounts), not typed in a file. */
 const isReference = (member: string): boolean => member.includes('${');
 
-/** AWS services the pipeline's own roles are assumed by (instance profiles; the RDB loader's COPY role, assumed by Redshift). */
+/** AWS services the pipeline's own roles are assumed by: its instances, and Redshift running the RDB loader's COPY. */
 const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com', 'redshift.amazonaws.com'];
 
 interface TrustStatement {
