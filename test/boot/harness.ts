@@ -242,13 +242,15 @@ export function checkBootScript(s: StackUnderTest, script: BootScript): Promise<
   const groups = (script.resource.vpc_security_group_ids as string[] | undefined) ?? [];
   const egress = Object.values(s.stack.resource.aws_vpc_security_group_egress_rule ?? {}).filter((e) => groups.includes(e.security_group_id));
   const own = (s.spec.components as Record<string, unknown>)[componentOfTemplate(script.component) ?? ''] ?? s.spec.components;
+  const mentioned = (name: string) => script.script.includes(name.split('/').pop()!);
   const view = [
     s.spec.id,
     s.spec.environment,
     own,
     script.resource,
-    [f.kinesisStreams, f.leaseTables, f.buckets, f.topics, f.subscriptions, f.datasets].map((x) => [...x].sort()),
-    [...f.queues].sort(),
+    // Only the names the script mentions can change its checks: the configs come from its text.
+    [f.kinesisStreams, f.leaseTables, f.buckets, f.topics, f.subscriptions, f.datasets].map((x) => [...x].filter(mentioned).sort()),
+    [...f.queues].filter(([q]) => mentioned(q)).sort(),
     f.hasIglu,
     serving.probes.map((p) => [p, serving.admits(p.port)]),
     egress,
