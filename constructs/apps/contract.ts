@@ -7,6 +7,7 @@
  * apps' own repositories at the tags named there.
  */
 import { satisfies } from 'semver';
+import { CATALOG_VERSION, semverOf } from '../../upgrades/catalog/version';
 
 export type Cloud = 'aws' | 'gcp';
 
@@ -171,11 +172,12 @@ export interface AppContract<W = unknown> {
   readonly launch: (common: LaunchCommon, wiring: W) => LaunchDescription;
 }
 
+/** A maintenance backport (enrich 3.6.0.2) runs its base release's contract, a release candidate that of its release. */
 export function covers(contract: Pick<AppContract, 'range'>, version: string): boolean {
-  // A release candidate (6.11.0-rc1) has the contract of the release it leads to, and enrich
-  // 3.6.0.1-3.6.0.3 are fixes of 3.6.0 tagged with a fourth number: both match on x.y.z.
-  const release = /^(\d+\.\d+\.\d+)(?:\.\d+|-[0-9A-Za-z.-]+)?$/.exec(version)?.[1] ?? version;
-  return satisfies(release, contract.range);
+  // A release candidate (6.11.0-rc1) has the contract of the release it leads to; a backport
+  // (3.6.0.1-3.6.0.3, a fourth number) that of its base: both match on x.y.z.
+  const release = /^(\d+\.\d+\.\d+)-[0-9A-Za-z.-]+$/.exec(version)?.[1] ?? version;
+  return CATALOG_VERSION.test(release) && satisfies(semverOf(release), contract.range, { includePrerelease: false });
 }
 
 /** Full image reference for a cloud, or a clear error naming component, version and cloud. */
