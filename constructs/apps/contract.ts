@@ -172,9 +172,12 @@ export interface AppContract<W = unknown> {
   readonly launch: (common: LaunchCommon, wiring: W) => LaunchDescription;
 }
 
-/** A maintenance backport (enrich 3.6.0.2) runs its base release's contract. */
+/** A maintenance backport (enrich 3.6.0.2) runs its base release's contract, a release candidate that of its release. */
 export function covers(contract: Pick<AppContract, 'range'>, version: string): boolean {
-  return CATALOG_VERSION.test(version) && satisfies(semverOf(version), contract.range, { includePrerelease: false });
+  // A release candidate (6.11.0-rc1) has the contract of the release it leads to; a backport
+  // (3.6.0.1-3.6.0.3, a fourth number) that of its base: both match on x.y.z.
+  const release = /^(\d+\.\d+\.\d+)-[0-9A-Za-z.-]+$/.exec(version)?.[1] ?? version;
+  return CATALOG_VERSION.test(release) && satisfies(semverOf(release), contract.range, { includePrerelease: false });
 }
 
 /** Full image reference for a cloud, or a clear error naming component, version and cloud. */

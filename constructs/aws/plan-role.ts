@@ -138,6 +138,12 @@ export class PlanRole extends Construct {
     const lock: PolicyStatement = dynamodbTable
       ? { sid: 'StateLock', actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [`arn:aws:dynamodb:${region}:*:table/${dynamodbTable}`] }
       : { sid: 'StateLock', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`arn:aws:s3:::${bucket}/${key}.tflock`] };
-    return [{ sid: 'RefreshPipeline', actions: PLAN_READ_ACTIONS, resources: ['*'] }, ...state, lock];
+    // Refreshing an SSM parameter reads its value; only the pipeline's own parameters (the Iglu URL), never the account's others.
+    const parameters: PolicyStatement = {
+      sid: 'RefreshPipelineParameters',
+      actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+      resources: [`arn:aws:ssm:*:${props.accountId}:parameter/pipeline/${props.namePrefix}/*`],
+    };
+    return [{ sid: 'RefreshPipeline', actions: PLAN_READ_ACTIONS, resources: ['*'] }, parameters, ...state, lock];
   }
 }

@@ -67,7 +67,7 @@ function replaced(...edits: [string, string][]): string {
 describe('boot-script harness', () => {
   test('a script that follows the contract boots cleanly, multi-line key and per-instance channel included', async () => {
     expect(await problems(GOOD)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   test.each([
     ['the ECS-only awslogs-stream-prefix', ['--log-opt "awslogs-stream=$id"', '--log-opt awslogs-stream-prefix=app'], /unknown log opt 'awslogs-stream-prefix' for awslogs/, null],
@@ -86,5 +86,25 @@ describe('boot-script harness', () => {
     // Four columns in every row: jest would take a missing fourth for the done callback.
     const found = await problems(replaced(edit, ...(more ? [more] : [])));
     expect(found.some((p) => expected.test(p))).toBe(true);
-  }, 60_000);
+  }, 180_000);
+});
+
+describe('boot-script harness, the cloud side', () => {
+  test('reports a health check the app does not serve on a port the network does not let in', async () => {
+    const behindLb: StackJson = {
+      resource: {
+        ...stack.resource,
+        aws_autoscaling_group: { asg: { launch_template: { id: '${aws_launch_template.self.id}' }, target_group_arns: ['${aws_lb_target_group.tg.arn}'] } },
+        aws_lb_target_group: { tg: { name: 'self-tg', port: 8000, health_check: { path: '/metrics', port: 'traffic-port' } } },
+      },
+    };
+    const subjectBehindLb = { ...subject, stack: behindLb, facts: stackFacts(behindLb, '') };
+    const found = (await checkBootScript(subjectBehindLb, script(GOOD))).problems;
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/health check asks loader for \/metrics, which is not a health endpoint/),
+        expect.stringMatching(/target group self-tg sends to port 8000, but the security groups let nothing in on it/),
+      ]),
+    );
+  }, 180_000);
 });

@@ -231,9 +231,32 @@ async function checkScript(s: StackUnderTest, script: BootScript): Promise<Scrip
   return { problems, containers: containers.length, apps, notes };
 }
 
-/** Checks one boot script; identical scripts (same text, same stack resources) are run once. */
+/**
+ * Checks one boot script. A script is run once per distinct view of the stack it gets checked
+ * against (the same script next to another warehouse loader sees the same streams, tables,
+ * probes and egress), which spares the generated specs most repeated runs.
+ */
 export function checkBootScript(s: StackUnderTest, script: BootScript): Promise<ScriptResult> {
-  const key = createHash('sha256').update(script.script).update(JSON.stringify([s.spec.id, s.spec.environment, ...s.facts.kinesisStreams])).digest('hex');
+  const f = s.facts;
+  const serving = servingOf(s.stack, script, f);
+  const groups = (script.resource.vpc_security_group_ids as string[] | undefined) ?? [];
+  const egress = Object.values(s.stack.resource.aws_vpc_security_group_egress_rule ?? {}).filter((e) => groups.includes(e.security_group_id));
+  const own = (s.spec.components as Record<string, unknown>)[componentOfTemplate(script.component) ?? ''] ?? s.spec.components;
+  const mentioned = (name: string) => script.script.includes(name.split('/').pop()!);
+  const view = [
+    s.spec.id,
+    s.spec.environment,
+    own,
+    script.resource,
+    // Only the names the script mentions can change its checks: the configs come from its text.
+    [f.kinesisStreams, f.leaseTables, f.buckets, f.topics, f.subscriptions, f.datasets].map((x) => [...x].filter(mentioned).sort()),
+    [...f.queues].filter(([q]) => mentioned(q)).sort(),
+    f.hasIglu,
+    serving.probes.map((p) => [p, serving.admits(p.port)]),
+    egress,
+    parametersOf(s.stack),
+  ];
+  const key = createHash('sha256').update(script.script).update(JSON.stringify(view)).digest('hex');
   let p = cache.get(key);
   if (!p) {
     p = checkScript(s, script);

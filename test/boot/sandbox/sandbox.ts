@@ -5,7 +5,7 @@
  * stub call in order (argv, environment, copies of the files docker was pointed at), its exit
  * status and log, and the files it left on persistent paths.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +182,20 @@ function readCalls(rec: string): StubCall[] {
     });
 }
 
+let sandbox: string[] | undefined;
+
+/**
+ * How to get a private mount namespace: as root `unshare -m`; otherwise password-less sudo (CI
+ * runners), else a user namespace mapped to root (`unshare -r -m`, where the kernel allows it).
+ */
+function sandboxCommand(): string[] {
+  if (sandbox) return sandbox;
+  if (process.getuid?.() === 0) sandbox = ['unshare', '-m'];
+  else if (spawnSync('sudo', ['-n', 'true']).status === 0) sandbox = ['sudo', '-n', 'unshare', '-m'];
+  else sandbox = ['unshare', '-r', '-m'];
+  return sandbox;
+}
+
 /** Runs a boot script in the sandbox; never touches the machine outside its work directory. */
 export async function runBootScript(script: string, o: RunOptions): Promise<RunResult> {
   const started = Date.now();
@@ -191,9 +205,9 @@ export async function runBootScript(script: string, o: RunOptions): Promise<RunR
     installStubs(w);
     writeTree(join(w, 'ctl'), controlTree(o));
     writeFileSync(join(w, 'script.sh'), script);
-    const unshare = process.getuid?.() === 0 ? ['-m'] : ['-r', '-m'];
+    const [command, ...prefix] = sandboxCommand();
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('unshare', [...unshare, 'bash', join(w, 'sandbox.sh'), w, overlayTmp ? '1' : '0', String(o.timeoutSeconds ?? 20)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(command, [...prefix, 'bash', join(w, 'sandbox.sh'), w, overlayTmp ? '1' : '0', String(o.timeoutSeconds ?? 20)], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
       child.on('error', reject);

@@ -94,3 +94,9 @@ describe('RDB loader on AWS: transformer -> S3 -> SQS FIFO -> loader -> Redshift
     expect(() => synthStack(awsSpec('nordic-news-prod.json', (raw) => (raw.components['rdb-loader'].secrets = [])))).toThrow(/redshift-password/);
   });
 });
+
+test('the read-only plan role can refresh the queue and its policy (GetQueueAttributes), and reads no message', () => {
+  const actions = rolePolicy(json, '-plan').Statement.flatMap((s) => s.Action);
+  expect(actions).toEqual(expect.arrayContaining(['sqs:GetQueueAttributes', 'sqs:ListQueueTags']));
+  expect(actions.some((a) => a === 'sqs:ReceiveMessage' || a === 'sqs:*')).toBe(false);
+});

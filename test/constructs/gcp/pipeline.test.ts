@@ -290,7 +290,9 @@ describe('GCP PipelineStack', () => {
   test('egress the apps need is allowed explicitly, and the network prerequisites are an output', () => {
     const https = prod.one('google_compute_firewall', (f) => f.direction === 'EGRESS' && String(f.name).endsWith('allow-https-egress'));
     expect(https).toMatchObject({ destination_ranges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['443'] }] });
-    expect(https.target_service_accounts).toHaveLength(prod.all('google_service_account').filter((a) => !String(a.account_id).startsWith('grant-')).length);
+    // Every app's service account; not the grant readers', nor the plan identity (no VM).
+    const apps = prod.all('google_service_account').filter((a) => !String(a.account_id).startsWith('grant-') && !String(a.account_id).endsWith('-plan'));
+    expect(https.target_service_accounts).toHaveLength(apps.length);
     const db = prod.one('google_compute_firewall', (f) => f.direction === 'EGRESS' && String(f.name).endsWith('iglu-db-egress'));
     expect(db.destination_ranges).toEqual([expect.stringMatching(/^\$\{google_sql_database_instance\..+\.private_ip_address\}\/32$/)]);
     expect(db.allow).toEqual([{ protocol: 'tcp', ports: ['5432'] }]);

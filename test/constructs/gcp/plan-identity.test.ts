@@ -10,9 +10,8 @@ const DATA_ROLES = /roles\/(viewer|editor|owner|pubsub\.subscriber|bigquery\.dat
 
 describe('PlanIdentity (GCP)', () => {
   const s = Synth.of(gcpSpec('helios-media-prod.json'));
-  // The bindings reference the account (FLEET-IAM3 knows the stack's own accounts that way); the output is literal.
-  const saId = Object.keys(s.resource.google_service_account).find((k) => k.startsWith('plan-identity'))!;
-  const member = `serviceAccount:\${google_service_account.${saId}.email}`;
+  // Bound by reference to the account (FLEET-IAM3 knows the stack's own accounts that way); the email is the literal output.
+  const member = `serviceAccount:${s.ref('google_service_account', (a) => a.account_id === 'helios-media-prod-plan', 'email')}`;
   const all = (type: string) => Object.values(s.resource[type] ?? {});
 
   test('a service account per stack, its email a literal stack output CI reads before planning', () => {

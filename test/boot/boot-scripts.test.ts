@@ -27,7 +27,7 @@ beforeAll(async () => {
     }
   };
   await Promise.all(Array.from({ length: Math.max(2, cpus().length) }, worker));
-}, 240_000);
+}, 600_000);
 
 afterAll(() => {
   process.stderr.write(
