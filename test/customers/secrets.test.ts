@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatIssue, validateCustomerTexts, type ValidationIssue } from '../../customers/load';
@@ -11,6 +11,7 @@ import { parseState } from '../../upgrades/rollout/state';
 import { CUSTOMERS_DIR, NOW, exampleJson } from '../support/specs';
 
 const FILE = 'acme-retail-prod.json';
+const catalogJson = (): any => JSON.parse(readFileSync(join(__dirname, '..', '..', 'upgrades', 'catalog', 'enrich.json'), 'utf8'));
 
 /** Secrets of every shape the issue names, as they are pasted in real life. */
 export const SECRETS: readonly [string, string][] = [
@@ -102,8 +103,9 @@ describe('secrets in the catalog, the policy and the rollout state', () => {
   const SLACK = SECRETS[2][1];
 
   test('a release note in the catalog', () => {
-    const text = readFileSync(join(__dirname, '..', '..', 'upgrades', 'catalog', 'enrich.json'), 'utf8').replace('"advisory ids inferred from the log4j releases of that week"', JSON.stringify(`alerts to ${SLACK}`));
-    const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text }]);
+    const raw = catalogJson();
+    raw.releases[0].note = `alerts to ${SLACK}`;
+    const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text: JSON.stringify(raw) }]);
     expect(issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'releases.0.note', expected: 'no secret values in the release catalog' })]));
     expect(issues.map(formatIssue).join('\n')).not.toContain('Zq8vR3kLm2Nx7Pw4Ty6Ub9Hc');
   });
@@ -136,7 +138,7 @@ describe('a secret never reaches synthesized or planned output', () => {
 
   test.each([
     ['synth', (dir: string, out: string) => ['synth', '--customers', dir, '--out', join(out, 'cdktf.out'), '--at', '2026-11-27'], 'cdktf.out'],
-    ['upgrades plan', (dir: string, out: string) => ['upgrades', 'plan', '--customers', dir, '--json', join(out, 'plan.json'), '--at', '2026-11-27'], 'plan.json'],
+    ['upgrades plan', (dir: string, out: string) => ['upgrades', 'plan', '--customers', dir, '--json', '--out', join(out, 'plan.json'), '--md', join(out, 'plan.md'), '--at', '2026-11-27'], 'plan.json'],
   ])('fleet %s refuses a hold reason holding a Slack webhook, writes nothing and does not print it', async (_name, args, written) => {
     const dir = mkdtempSync(join(tmpdir(), 'secret-customers-'));
     const out = mkdtempSync(join(tmpdir(), 'secret-out-'));
@@ -150,6 +152,8 @@ describe('a secret never reaches synthesized or planned output', () => {
       expect(r.err).toContain('rollout.holds.0.reason: expected no secret values in customer files');
       expect(`${r.out}\n${r.err}`).not.toContain('hooks.slack.com');
       expect(existsSync(join(out, written))).toBe(false);
+      // Nothing else either (plan.md, a temporary file).
+      expect(readdirSync(out)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(out, { recursive: true, force: true });
@@ -158,8 +162,9 @@ describe('a secret never reaches synthesized or planned output', () => {
 });
 
 test('a secret used as a requirement name in the catalog is not printed by the requirement check', () => {
-  const text = readFileSync(join(__dirname, '..', '..', 'upgrades', 'catalog', 'enrich.json'), 'utf8').replace('"changes": [{ "kind": "breaking", "summary": "Configuration changes" }]', '"changes": [{ "kind": "breaking", "summary": "Configuration changes" }], "requires": { "PGPASSWORD=Tr0ub4dor3": ">=1.0.0" }');
-  const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text }]);
+  const raw = catalogJson();
+  raw.releases[0].requires = { 'PGPASSWORD=Tr0ub4dor3': '>=1.0.0' };
+  const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text: JSON.stringify(raw) }]);
   expect(issues.some((i) => /looks like a secret/.test(i.got))).toBe(true);
   expect(issues.map(formatIssue).join('\n')).not.toContain('Tr0ub4dor3');
 });
