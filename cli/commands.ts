@@ -24,6 +24,7 @@ import type { FleetCommand } from './command';
 import { affectedCommand } from './affected';
 import { catalogImportCommand } from './catalog-import';
 import { mainCommand } from './main-job';
+import { predictCommand } from './predict';
 import { reviewCommand } from './review';
 import { ROLLOUT_COMMANDS } from './rollout';
 import { schemaCommand } from './schema';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly FleetCommand[] = [
   upgradesPlanCommand,
   upgradesStageCommand,
   reviewCommand,
+  predictCommand,
   ...ROLLOUT_COMMANDS,
   affectedCommand,
   catalogImportCommand,

@@ -3,9 +3,12 @@ import { writeFileAtomically } from '../files/atomic-write';
 import { readExpectations, type Expectations } from '../upgrades/review/expected';
 import { HOW_TO_PRODUCE, readPlanFile } from '../upgrades/review/plan-json';
 import { renderMarkdown, renderText } from '../upgrades/review/render';
-import { failed, reviewPlan, stackFromFileName, stackFromPlan, type ReviewOptions, type StackReview, type StackSource } from '../upgrades/review/review';
+import { resolveStack } from '../upgrades/review/identity';
+import { failed, reviewPlan, type ReviewOptions, type StackReview } from '../upgrades/review/review';
 import { showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
+import { jsonOption } from './options';
+import { refuseInputFolder } from './output';
 
 function expectedFor(expectations: Expectations, expectFile: string, stack: string, wave: number | undefined): NonNullable<ReviewOptions['expected']> {
   const staged = expectations.get(stack) ?? [];
@@ -31,8 +34,9 @@ export const reviewCommand: FleetCommand = {
       .argument('[plans...]', 'plan JSON files (terraform show -json PLANFILE > <stack>.plan.json)')
       .option('--expect <file>', 'the staged plan (DIR/plan.json of `fleet upgrades stage --out DIR`) to compare with')
       .option('--wave <n>', 'compare with this wave of the staged plan (default: the first that stages the stack)')
-      .option('--stack <id>', 'the stack a single plan is of (default: from the file name or the plan)')
-      .option('--md <file>', 'also write the review as Markdown into FILE'),
+      .option('--stack <id>', 'the stack a single plan is of; it must agree with the plan (default: from the plan)')
+      .option('--md <file>', 'also write the review as Markdown into FILE')
+      .addOption(jsonOption()),
   run(ctx) {
     const { options } = ctx;
     const positionals = ctx.args;
@@ -68,20 +72,14 @@ export const reviewCommand: FleetCommand = {
         ctx.err(`fleet review: ${arg}: ${read.problem}; ${HOW_TO_PRODUCE}`);
         continue;
       }
-      const fromName = stackFromFileName(file);
-      const fromPlan = stackFromPlan(read.plan);
-      let stack: string;
-      let stackSource: StackSource;
-      if (stackOption !== undefined) [stack, stackSource] = [stackOption, 'option'];
-      else if (fromName !== undefined) [stack, stackSource] = [fromName, 'file name'];
-      else if (fromPlan !== undefined) [stack, stackSource] = [fromPlan.stack, fromPlan.source];
-      else if (!expectations) [stack, stackSource] = [basename(file), 'file name (no stack id found)'];
-      else {
-        const problem = 'cannot tell which stack it plans, so it cannot be compared with the staged plan: name it <stack>.plan.json or pass --stack';
-        unreadable.push({ file, problem });
-        ctx.err(`fleet review: ${arg}: ${problem}`);
+      // The plan's own identity decides; the file name and --stack must agree with it.
+      const resolved = resolveStack(file, read.plan, { stackOption, comparing: expectations !== undefined });
+      if (!resolved.ok) {
+        unreadable.push({ file, problem: resolved.problem });
+        ctx.err(`fleet review: ${arg}: ${resolved.problem}`);
         continue;
       }
+      const { stack, source: stackSource } = resolved;
       const other = seen.get(stack);
       if (other !== undefined) {
         const problem = `it is a second plan of stack ${stack} (${basename(other)} is the first); review one plan per stack`;
@@ -94,14 +92,21 @@ export const reviewCommand: FleetCommand = {
       reviews.push(reviewPlan(read.plan, { file, stack, stackSource, ...(expected ? { expected } : {}) }));
     }
 
-    for (const line of renderText(reviews, unreadable.length)) ctx.out(line);
+    // An input that could not be reviewed outranks findings: the review is incomplete.
+    const code = unreadable.length > 0 ? EXIT.input : reviews.some(failed) ? EXIT.gate : EXIT.ok;
+    if (options.json) {
+      const show = (file: string) => showPath(ctx.cwd, file);
+      const verdict = code === EXIT.input ? 'incomplete' : code === EXIT.gate ? 'blocking' : 'pass';
+      ctx.out(JSON.stringify({ verdict, exitCode: code, reviews: reviews.map((r) => ({ ...r, file: show(r.file) })), unreadable: unreadable.map((u) => ({ ...u, file: show(u.file) })) }, null, 2));
+    } else {
+      for (const line of renderText(reviews, unreadable.length)) ctx.out(line);
+    }
     if (options.md !== undefined) {
       const mdFile = resolve(ctx.cwd, options.md as string);
+      refuseInputFolder(ctx, mdFile, '--md');
       writeFileAtomically(mdFile, renderMarkdown(reviews, unreadable));
-      ctx.out(`wrote ${showPath(ctx.cwd, mdFile)}`);
+      (options.json ? ctx.err : ctx.out)(`wrote ${showPath(ctx.cwd, mdFile)}`);
     }
-    // An input that could not be reviewed outranks findings: the review is incomplete.
-    if (unreadable.length > 0) return EXIT.input;
-    return reviews.some(failed) ? EXIT.gate : EXIT.ok;
+    return code;
   },
 };

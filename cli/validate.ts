@@ -20,7 +20,9 @@ export const validateCommand: FleetCommand = {
     const policy = loadPolicy(policyFile);
     // Pins are checked against the catalog only when the catalog itself is sound.
     const checkVersion = catalog.catalog ? catalogVersionCheck(catalog.catalog) : undefined;
-    const { customers, issues: customerIssues } = loadCustomers(dir, { now, checkVersion });
+    const { customers, issues: customerIssues, warnings = [] } = loadCustomers(dir, { now, checkVersion });
+    // Warnings never change the exit code; in GitHub Actions they also become annotations.
+    for (const w of warnings) ctx.err(`${process.env.GITHUB_ACTIONS === 'true' ? '::warning::' : 'warning: '}${issueLine(ctx.cwd, w)}`);
     const issues: ValidationIssue[] = [...catalog.issues, ...policy.issues, ...customerIssues];
     const show = (p: string) => showPath(ctx.cwd, p);
     if (options.json) ctx.out(JSON.stringify({ valid: issues.length === 0, environments: customers.length, problems: issues.map((i) => issueLine(ctx.cwd, i)) }));

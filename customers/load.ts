@@ -32,6 +32,35 @@ export interface LoadOptions {
 export interface LoadResult {
   readonly customers: LoadedCustomer[];
   readonly issues: ValidationIssue[];
+  /** Worth a look, never a failure: expired access grants and grants that expire soon. Default: none. */
+  readonly warnings?: ValidationIssue[];
+}
+
+/** A grant that ends within this many days is listed, so someone renews it in time. */
+export const GRANT_RENEWAL_DAYS = 14;
+
+/**
+ * Expired grants warn instead of failing: they already vanish from the synthesized stack and
+ * their IAM condition has ended them, so one stale grant must not stop CI for every customer.
+ */
+function grantWarnings(file: string, spec: CustomerSpec, now: Date): ValidationIssue[] {
+  const today = now.toISOString().slice(0, 10);
+  const soon = new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return spec.accessGrants.flatMap((g, i) => {
+    if (g.status !== 'approved' || g.expires >= soon) return [];
+    const expired = g.expires < today;
+    return [
+      {
+        file,
+        path: `accessGrants.${i}.expires`,
+        expected: expired ? `an expiry on or after ${today} for an approved grant` : `an expiry after ${soon} (${GRANT_RENEWAL_DAYS} days from ${today})`,
+        got: JSON.stringify(g.expires),
+        hint: expired
+          ? `grant "${g.id}" has expired and is no longer deployed: remove it, or record a new approval with a new expiry`
+          : `grant "${g.id}" ends on ${g.expires}: renew it with a new approval, or let it lapse`,
+      },
+    ];
+  });
 }
 
 /** Customer files in a folder, sorted; JSON Schema files beside them are not customers. */
@@ -80,18 +109,6 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
   if (basename(file) !== expectedName) {
     issues.push({ file, path: '', expected: `file name ${expectedName}`, got: basename(file), hint: `rename the file to ${expectedName}` });
   }
-  const today = opts.now.toISOString().slice(0, 10);
-  spec.accessGrants.forEach((g, i) => {
-    if (g.status === 'approved' && g.expires < today) {
-      issues.push({
-        file,
-        path: `accessGrants.${i}.expires`,
-        expected: `an expiry on or after ${today} for an approved grant`,
-        got: JSON.stringify(g.expires),
-        hint: `grant "${g.id}" has expired: remove it, or record a new approval with a new expiry`,
-      });
-    }
-  });
   spec.rollout.holds.forEach((h, i) => {
     if (!(h.component in spec.components)) {
       issues.push({
@@ -147,6 +164,7 @@ export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
 export function validateCustomerTexts(inputs: readonly { file: string; text: string | Uint8Array }[], opts: LoadOptions, found = inputs.length): LoadResult {
   const customers: LoadedCustomer[] = [];
   const issues: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
   if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
@@ -155,6 +173,7 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
     issues.push(...checked.issues);
     if (checked.data === undefined) continue;
     issues.push(...semanticIssues(file, checked.data, opts));
+    warnings.push(...grantWarnings(file, checked.data, opts.now));
     customers.push({ file, spec: checked.data, text: typeof text === 'string' ? text : Buffer.from(text).toString('utf8') });
   }
   const seen = new Map<string, string>();
@@ -173,6 +192,6 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
       seen.set(id, c.file);
     }
   }
-  return { customers, issues };
+  return { customers, issues, warnings };
 }
 

@@ -1,10 +1,20 @@
 import { Aspects, S3Backend, type TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsPipeline } from '../constructs/aws/aws-pipeline';
+import { PlanRole } from '../constructs/aws/plan-role';
 import { awsRules } from '../constructs/policy/aws-rules';
 import { PolicyChecks } from '../constructs/policy/rule';
 import { stackId, type AwsCustomerSpec } from '../customers/schema';
 import { MANAGED_BY, stateKey } from './pipeline-stack';
+
+/** The name of CI's plan role in the managing team's account(s), the accounts of operators.principals. */
+export const CI_PLAN_ROLE_NAME = 'fleet-plan';
+
+/** CI's plan role and the managing team's roles may plan; none of them may deploy through it. */
+function planPrincipals(spec: AwsCustomerSpec): string[] {
+  const accounts = [...new Set(spec.operators.principals.map((arn) => arn.split(':')[4]))];
+  return [...accounts.map((a) => `arn:aws:iam::${a}:role/${CI_PLAN_ROLE_NAME}`), ...spec.operators.principals];
+}
 
 /** Backend, provider, pipeline and policy rules of an AWS customer environment. */
 export function configureAws(stack: TerraformStack, spec: AwsCustomerSpec, now: Date): void {
@@ -30,5 +40,6 @@ export function configureAws(stack: TerraformStack, spec: AwsCustomerSpec, now: 
     defaultTags: [{ tags: { customer: spec.id, environment: spec.environment, 'managed-by': MANAGED_BY } }],
   });
   new AwsPipeline(stack, 'pipeline', { spec, now });
+  new PlanRole(stack, 'plan-role', { namePrefix: id, accountId: spec.aws.accountId, principalArns: planPrincipals(spec), state: { ...spec.stateBackend, key: stateKey(spec) }, permissionsBoundaryArn: spec.aws.permissionsBoundaryArn });
   Aspects.of(stack).add(new PolicyChecks(awsRules(spec)));
 }

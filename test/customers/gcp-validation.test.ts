@@ -125,9 +125,12 @@ describe('GCP customer file validation', () => {
     expect(issue).toMatchObject({ path: 'alerts.thresholds', got: 'unknown field(s) "http5xxPer5Min"' });
   });
 
-  test('an approved grant past its expiry is reported as for AWS', () => {
-    const [issue] = issuesAfter((raw) => (raw.accessGrants[0].expires = '2026-11-01'));
-    expect(issue).toMatchObject({ path: 'accessGrants.0.expires', got: '"2026-11-01"' });
+  test('an approved grant past its expiry is a warning as for AWS, not an error', () => {
+    const raw = exampleJson(FILE);
+    (raw as any).accessGrants[0].expires = '2026-11-01';
+    const { issues, warnings } = validateCustomerTexts([{ file: FILE, text: JSON.stringify(raw) }], { now: NOW });
+    expect(issues).toEqual([]);
+    expect(warnings).toEqual([expect.objectContaining({ path: 'accessGrants.0.expires', got: '"2026-11-01"' })]);
   });
 
   test('a secret value in a GCP file is reported without being echoed', () => {

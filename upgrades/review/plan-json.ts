@@ -27,6 +27,27 @@ const resourceChangeSchema = z.object({
   }),
 });
 
+/**
+ * The action lists `terraform show -json` writes (internal/command/jsonplan, actionString), in
+ * their order. Anything else is refused: a reader that guesses would read an unknown
+ * destructive action as harmless.
+ */
+export const KNOWN_ACTION_LISTS: readonly (readonly string[])[] = [
+  ['no-op'],
+  ['create'],
+  ['read'],
+  ['update'],
+  ['delete'],
+  ['forget'],
+  ['delete', 'create'],
+  ['create', 'delete'],
+  ['create', 'forget'],
+];
+
+export function isKnownActionList(actions: readonly string[]): boolean {
+  return KNOWN_ACTION_LISTS.some((known) => known.length === actions.length && known.every((a, i) => a === actions[i]));
+}
+
 export const planJsonSchema = z.object({
   format_version: z.string().regex(/^\d+\.\d+$/, 'expected a version like "1.2"'),
   terraform_version: z.string().optional(),
@@ -34,6 +55,10 @@ export const planJsonSchema = z.object({
   planned_values: z.record(z.string(), z.unknown()),
   // Terraform omits resource_changes when the configuration has no resources.
   resource_changes: z.array(resourceChangeSchema).optional(),
+  // Changes made outside Terraform since the last apply, found while refreshing.
+  resource_drift: z.array(resourceChangeSchema).optional(),
+  // Terraform >= 1.8 with deferrals: changes this plan leaves for a later one.
+  deferred_changes: z.array(z.unknown()).optional(),
   errored: z.boolean().optional(),
   complete: z.boolean().optional(),
   variables: z.record(z.string(), z.object({ value: z.unknown() })).optional(),
@@ -75,6 +100,16 @@ export function parsePlanJson(value: unknown): PlanRead {
   }
   const major = Number(parsed.data.format_version.split('.')[0]);
   if (major > 1) return { ok: false, problem: `its format_version ${parsed.data.format_version} is newer than the 0.x/1.x this reads` };
+  for (const [list, entries] of [['resource_changes', parsed.data.resource_changes], ['resource_drift', parsed.data.resource_drift]] as const) {
+    const i = (entries ?? []).findIndex((rc) => !isKnownActionList(rc.change.actions));
+    if (i >= 0) {
+      const rc = entries![i];
+      return {
+        ok: false,
+        problem: `${list}[${i}] (${rc.address}): change.actions ${JSON.stringify(rc.change.actions)} is not an action list terraform writes (${KNOWN_ACTION_LISTS.map((k) => JSON.stringify(k)).join(', ')}); it was not written by \`terraform show -json\`, or by a terraform newer than this review knows`,
+      };
+    }
+  }
   if (parsed.data.errored === true) return { ok: false, problem: 'terraform reported errors while planning ("errored": true), so the plan is incomplete; fix the errors and plan again' };
   return { ok: true, plan: parsed.data };
 }

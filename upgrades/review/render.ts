@@ -41,7 +41,14 @@ function source(review: StackReview): string {
   return bits.join('; ');
 }
 
-const FINDING_LABEL: Readonly<Record<Finding['kind'], string>> = { protected: 'PROTECTED', unexpected: 'UNEXPECTED', note: 'note' };
+const FINDING_LABEL: Readonly<Record<Finding['kind'], string>> = {
+  incomplete: 'INCOMPLETE',
+  protected: 'PROTECTED',
+  destructive: 'DESTRUCTIVE',
+  unexpected: 'UNEXPECTED',
+  drift: 'DRIFT',
+  note: 'note',
+};
 
 /** `unreadable`: how many inputs were not plan JSON (their errors went to stderr). */
 export function renderText(reviews: readonly StackReview[], unreadable = 0): string[] {
@@ -49,7 +56,6 @@ export function renderText(reviews: readonly StackReview[], unreadable = 0): str
   for (const review of reviews) {
     lines.push(`${review.stack}  (${source(review)})`);
     lines.push(`  ${countsLine(review)}`);
-    if (review.incomplete) lines.push('  note: the plan is incomplete ("complete": false): deferred changes are not in it');
     const rows = ordered(review.resources).map((r) => [r.action, r.address, details(r)]);
     if (rows.length > 0) {
       const header = ['ACTION', 'RESOURCE', 'DETAILS'];
@@ -64,7 +70,9 @@ export function renderText(reviews: readonly StackReview[], unreadable = 0): str
   }
   const failing = reviews.filter(failed);
   lines.push(
-    failing.length === 0
+    reviews.length === 0
+      ? 'no plan was reviewed'
+      : failing.length === 0
       ? `${reviews.length} plan(s) reviewed: no protected resource replaced or deleted${reviews.some((r) => r.comparedWith) ? ', nothing the stage did not predict' : ''}`
       : `${reviews.length} plan(s) reviewed: ${failing.length} need attention (${failing.map((r) => r.stack).join(', ')})`,
   );
@@ -76,7 +84,14 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-const FINDING_MARK: Readonly<Record<Finding['kind'], string>> = { protected: '⛔ **protected**', unexpected: '❗ **unexpected**', note: 'ℹ️' };
+const FINDING_MARK: Readonly<Record<Finding['kind'], string>> = {
+  incomplete: '⛔ **incomplete**',
+  protected: '⛔ **protected**',
+  destructive: '⛔ **destructive**',
+  unexpected: '❗ **unexpected**',
+  drift: '↯ **drift**',
+  note: 'ℹ️',
+};
 
 /** `unreadable`: input files that are not plan JSON, listed first so a PR comment does not look clean without them. */
 export function renderMarkdown(reviews: readonly StackReview[], unreadable: readonly { file: string; problem: string }[] = []): string {
@@ -95,7 +110,6 @@ export function renderMarkdown(reviews: readonly StackReview[], unreadable: read
     out.push(`### \`${review.stack}\` ${failed(review) ? '⛔' : '✅'}`, '', cell(source(review)), '');
     const counted = COUNTED.filter((a) => a !== 'forget' || review.counts.forget > 0);
     out.push(`| ${counted.join(' | ')} |`, `|${counted.map(() => '---:').join('|')}|`, `| ${counted.map((a) => review.counts[a]).join(' | ')} |`, '');
-    if (review.incomplete) out.push('> The plan is incomplete (`"complete": false`): deferred changes are not in it.', '');
     const notes = [
       ...review.findings.map((f) => `- ${FINDING_MARK[f.kind]} \`${f.address}\`: ${f.message}`),
       ...review.risks.filter((r) => r.level === 'warning').map((r) => `- ⚠️ \`${r.address}\`: ${r.reason}`),

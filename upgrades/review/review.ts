@@ -2,10 +2,10 @@
  * Review of one real Terraform plan: what it does per resource, what is dangerous in it, and how
  * it differs from what the stage predicted for that stack.
  */
-import { basename } from 'node:path';
 import { differingPaths } from '../stage/change-set';
 import { assessRisks, isProtectedType, type ResourceValues } from '../stage/risk';
 import type { ChangeAction, ChangeSet, ResourceChange, Risk } from '../stage/types';
+import { destructiveUpdates } from './in-place';
 import type { PlanJson, PlanResourceChange } from './plan-json';
 
 /** A plan's action for one resource, with replace as one action as in the change-set contract. */
@@ -30,16 +30,24 @@ export interface ReviewedResource {
   readonly previousAddress?: string;
 }
 
-export type FindingKind = 'protected' | 'unexpected' | 'note';
+/**
+ * protected: a data-holding resource replaced or deleted (or deleted outside Terraform);
+ * destructive: an in-place update that loses data or keys; unexpected: not what the stage
+ * predicted; incomplete: the plan leaves changes out. These fail the review (exit 2).
+ * drift and note are for the reviewer.
+ */
+export type FindingKind = 'protected' | 'destructive' | 'unexpected' | 'incomplete' | 'drift' | 'note';
+
+export const BLOCKING_KINDS: readonly FindingKind[] = ['protected', 'destructive', 'unexpected', 'incomplete'];
 
 export interface Finding {
-  /** protected and unexpected fail the review (exit 2); notes are for the reviewer. */
   readonly kind: FindingKind;
   readonly address: string;
   readonly message: string;
 }
 
-export type StackSource = 'option' | 'file name' | 'plan variables' | 'provider tags' | 'file name (no stack id found)';
+/** Where the stack id came from: "provider tags", "file name", ... */
+export type StackSource = string;
 
 export interface StackReview {
   readonly file: string;
@@ -56,16 +64,19 @@ export interface StackReview {
   readonly comparedWith?: string;
   /** The plan says it is partial (deferred changes); differences may be missing. */
   readonly incomplete: boolean;
+  /** Changes made outside Terraform that the plan found while refreshing (resource_drift). */
+  readonly drift: ReviewedResource[];
 }
 
+/**
+ * The action of a known action list (plan-json refuses every other list). ["create","forget"]
+ * puts a new object in place of one that is left behind unmanaged: judged as a replace.
+ */
 export function actionOf(actions: readonly string[]): PlanAction {
-  if (actions.includes('delete') && actions.includes('create')) return 'replace';
+  if (actions.length === 2 && actions.includes('create') && (actions.includes('delete') || actions.includes('forget'))) return 'replace';
   const single = actions[0];
   if (actions.length === 1 && (COUNTED as readonly string[]).includes(single)) return single as PlanAction;
-  // A future combination (e.g. with "forget"): the most destructive part decides how it is judged.
-  if (actions.includes('delete')) return 'delete';
-  if (actions.includes('forget')) return 'forget';
-  return actions.includes('create') ? 'create' : 'update';
+  throw new Error(`not an action list terraform writes: ${JSON.stringify(actions)}`);
 }
 
 function dotted(path: readonly (string | number)[]): string {
@@ -106,29 +117,41 @@ function reviewResource(rc: PlanResourceChange): ReviewedResource {
   };
 }
 
-/** The stack id a plan names itself: a "stack" variable, or the customer and environment the provider tags every resource with. */
-export function stackFromPlan(plan: PlanJson): { stack: string; source: StackSource } | undefined {
-  for (const name of ['stack', 'stack_id']) {
-    const v = plan.variables?.[name]?.value;
-    if (typeof v === 'string' && v !== '') return { stack: v, source: 'plan variables' };
-  }
-  const providers = asRecord(asRecord(plan.configuration)?.provider_config) ?? {};
-  for (const key of Object.keys(providers).sort()) {
-    const expressions = asRecord(asRecord(providers[key])?.expressions);
-    // AWS: default_tags { tags = {...} } (a block, so a list); Google: default_labels = {...}.
-    const defaultTags = expressions?.default_tags;
-    const tagsBlock = Array.isArray(defaultTags) ? asRecord(defaultTags[0]) : undefined;
-    const tags = asRecord(asRecord(tagsBlock?.tags)?.constant_value) ?? asRecord(asRecord(expressions?.default_labels)?.constant_value);
-    if (typeof tags?.customer === 'string' && typeof tags?.environment === 'string') return { stack: `${tags.customer}-${tags.environment}`, source: 'provider tags' };
-  }
-  return undefined;
+/**
+ * Attributes the provider derives from another one: a change to `tags` shows in `tags_all`
+ * too, a change to `labels` in `terraform_labels` and `effective_labels`.
+ */
+const DERIVED: Readonly<Record<string, string>> = { tags_all: 'tags', terraform_labels: 'labels', effective_labels: 'labels' };
+
+/**
+ * A path as both sides can spell it: synthesized JSON writes a one-item block as an object
+ * (`iam_instance_profile.name`), plan JSON as a list (`iam_instance_profile.0.name`), so list
+ * indexes are dropped; derived attributes are read as the one they come from.
+ */
+function comparable(path: string): string[] {
+  const segments = path.split('.').filter((s) => !/^\d+$/.test(s));
+  if (segments.length > 0 && DERIVED[segments[0]]) segments[0] = DERIVED[segments[0]];
+  return segments;
 }
 
-/** "acme-retail-prod.plan.json" or "acme-retail-prod.json" -> "acme-retail-prod"; generic names ("plan.json", "tfplan.json") name no stack. */
-export function stackFromFileName(file: string): string | undefined {
-  const name = basename(file).replace(/\.plan\.json$|\.json$/i, '');
-  if (name === basename(file) || name === '' || /^(tf)?plan$/i.test(name)) return undefined;
-  return name;
+function covers(predicted: readonly string[], path: string): boolean {
+  const p = comparable(path);
+  return predicted.some((q) => {
+    const c = comparable(q);
+    const n = Math.min(c.length, p.length);
+    return c.slice(0, n).every((s, i) => s === p[i]);
+  });
+}
+
+/**
+ * The attribute paths of a real update or replace that the stage did not predict: `known`
+ * (values the plan states, e.g. an instance profile swapped) fail the review; `unknown` (values
+ * known only after apply, which the plan derives from other resources it lists) are notes.
+ */
+export function unpredictedPaths(r: ReviewedResource, p: ResourceChange): { known: string[]; unknown: string[] } {
+  const predicted = [...p.paths, ...(p.knownAfterApply ?? []), ...(p.replacePaths ?? [])];
+  const missing = r.paths.filter((path) => !covers(predicted, path));
+  return { known: missing.filter((x) => !r.knownAfterApply.includes(x)), unknown: missing.filter((x) => r.knownAfterApply.includes(x)) };
 }
 
 /**
@@ -149,7 +172,14 @@ export function compareWithPrediction(resources: readonly ReviewedResource[], pr
     if (r.action === 'no-op' || r.action === 'read') continue;
     const p = byAddress.get(r.address);
     if (r.action === 'forget') {
-      findings.push({ kind: 'note', address: r.address, message: 'the plan removes it from the state without destroying it (forget)' });
+      // Milder than a predicted delete; unpredicted, it leaves a resource running unmanaged.
+      const predictedDelete = p?.action === 'delete';
+      accounted.add(r.address);
+      findings.push({
+        kind: predictedDelete ? 'note' : 'unexpected',
+        address: r.address,
+        message: `the plan removes it from the state without destroying it (forget)${predictedDelete ? '; the stage predicted delete' : `; ${predicted ? 'the stage predicted no change' : missing}`}`,
+      });
       continue;
     }
     if (accounted.has(r.address) && r.previousAddress) {
@@ -168,6 +198,13 @@ export function compareWithPrediction(resources: readonly ReviewedResource[], pr
         message: `the plan ${verb(r.action)} it; the stage predicted ${p.action}${p.uncertain ? ` (uncertain: ${p.uncertain})` : ''}`,
       });
     }
+    if (p && (r.action === 'update' || r.action === 'replace') && (p.action === 'update' || p.action === 'replace')) {
+      const { known, unknown } = unpredictedPaths(r, p);
+      const said = p.paths.length > 0 ? `it predicted ${list(p.paths)}` : 'it predicted no attribute';
+      if (known.length > 0) findings.push({ kind: 'unexpected', address: r.address, message: `the plan changes ${list(known)}, which the stage did not predict (${said})` });
+      // A replace makes a new object, whose computed attributes are all unknown: nothing to note.
+      if (unknown.length > 0 && r.action === 'update') findings.push({ kind: 'note', address: r.address, message: `known only after apply and not predicted: ${list(unknown)}` });
+    }
   }
   for (const p of predicted?.changes ?? []) {
     if (!accounted.has(p.address)) findings.push({ kind: 'note', address: p.address, message: `the stage predicted ${p.action}; the plan does not change it` });
@@ -175,11 +212,42 @@ export function compareWithPrediction(resources: readonly ReviewedResource[], pr
   return findings;
 }
 
+function list(items: readonly string[], max = 5): string {
+  return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
+}
+
 function verb(action: PlanAction): string {
   return { create: 'creates', update: 'updates', replace: 'replaces', delete: 'deletes', 'no-op': 'keeps', read: 'reads', forget: 'forgets' }[action];
 }
 
-const FINDING_ORDER: Readonly<Record<FindingKind, number>> = { protected: 0, unexpected: 1, note: 2 };
+const FINDING_ORDER: Readonly<Record<FindingKind, number>> = { incomplete: 0, protected: 1, destructive: 2, unexpected: 3, drift: 4, note: 5 };
+
+function changeValues(rc: PlanResourceChange): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  return { before: asRecord(rc.change.before) ?? {}, after: asRecord(rc.change.after) ?? {} };
+}
+
+/** In-place updates that lose data or keys: the plan says update, the values say destroy. */
+function destructiveFindings(changes: readonly PlanResourceChange[]): Finding[] {
+  return changes
+    .filter((rc) => actionOf(rc.change.actions) === 'update')
+    .flatMap((rc) => destructiveUpdates({ address: rc.address, type: rc.type, ...changeValues(rc) }).map((message) => ({ kind: 'destructive' as const, address: rc.address, message })));
+}
+
+/**
+ * What changed outside Terraform. A data-holding resource deleted outside Terraform is
+ * protected: its data is gone and the plan would quietly create an empty one.
+ */
+function driftFindings(drift: readonly ReviewedResource[]): Finding[] {
+  return drift.map((d): Finding => {
+    if (d.action === 'delete') {
+      return isProtectedType(d.type)
+        ? { kind: 'protected', address: d.address, message: 'deleted outside Terraform: it and the data it held are gone; the plan would create an empty one in its place. Find out who deleted it before applying' }
+        : { kind: 'drift', address: d.address, message: 'deleted outside Terraform; the plan creates it again' };
+    }
+    const paths = d.paths.length > 0 ? ` (${list(d.paths)})` : '';
+    return { kind: 'drift', address: d.address, message: `changed outside Terraform${paths}; the plan sets the configured values again where they differ` };
+  });
+}
 
 export interface ReviewOptions {
   readonly file: string;
@@ -202,9 +270,19 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions): StackReview 
     .map((r) => ({ address: r.address, type: r.type, action: r.action, paths: r.paths, ...(r.replacePaths.length ? { replacePaths: r.replacePaths } : {}) }));
   const risks = assessRisks(asChanges, { values: (address) => values.get(address) });
 
+  const drift = (plan.resource_drift ?? []).map(reviewResource).filter((d) => d.action !== 'no-op' && d.action !== 'read');
   const findings: Finding[] = risks
     .filter((risk) => risk.level === 'blocking' && isProtectedType(all.find((r) => r.address === risk.address)?.type ?? ''))
     .map((risk) => ({ kind: 'protected' as const, address: risk.address, message: risk.reason }));
+  findings.push(...destructiveFindings(changes), ...driftFindings(drift));
+  const deferred = plan.deferred_changes?.length ?? 0;
+  if (plan.complete === false || deferred > 0) {
+    findings.push({
+      kind: 'incomplete',
+      address: '(plan)',
+      message: `the plan is incomplete (${plan.complete === false ? '"complete": false' : ''}${plan.complete === false && deferred > 0 ? ', ' : ''}${deferred > 0 ? `${deferred} deferred change(s)` : ''}): what it leaves out is not reviewed; resolve the unknown values (e.g. apply the prerequisite first) and plan again`,
+    });
+  }
   if (options.expected) findings.push(...compareWithPrediction(all, options.expected.changeSet, options.expected.missing));
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   findings.sort((a, b) => FINDING_ORDER[a.kind] - FINDING_ORDER[b.kind] || cmp(a.address, b.address) || cmp(a.message, b.message));
@@ -220,11 +298,12 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions): StackReview 
     risks,
     findings,
     ...(options.expected ? { comparedWith: options.expected.label } : {}),
-    incomplete: plan.complete === false,
+    incomplete: plan.complete === false || deferred > 0,
+    drift: drift.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)),
   };
 }
 
-/** Whether a review fails: a protected resource is replaced or deleted, or the plan does what the stage did not predict. */
+/** Whether a review fails: any blocking finding (protected, destructive, unexpected, incomplete). */
 export function failed(review: StackReview): boolean {
-  return review.findings.some((f) => f.kind !== 'note');
+  return review.findings.some((f) => BLOCKING_KINDS.includes(f.kind));
 }

@@ -110,3 +110,45 @@ export function matrixOf(stacks: readonly StackRef[], maxJobs = GITHUB_MATRIX_LI
   }
   return entries;
 }
+
+export interface SinceDeployedStack extends AffectedStack {
+  /** The commit recorded as deployed for the stack, or null when none is. */
+  readonly since: string | null;
+}
+
+/**
+ * The stacks to deploy when each stack is compared with the last commit deployed for it (from
+ * the deploy record) rather than with the previous push: a run that was cancelled or failed
+ * leaves its stacks affected. A stack with no record is affected.
+ *
+ * @param changedSince repository-relative paths changed between a commit and the head
+ * @param deployed the recorded commit per stack
+ */
+export function affectedSinceDeployed(
+  changedSince: (commit: string) => readonly string[],
+  stacks: readonly StackRef[],
+  deployed: Readonly<Record<string, { readonly commit: string }>>,
+  customersDir: string,
+): { stacks: SinceDeployedStack[]; removed: string[] } {
+  const byCommit = new Map<string, Affected>();
+  const picked: SinceDeployedStack[] = [];
+  const removed = new Set<string>();
+  for (const ref of stacks) {
+    const record = deployed[ref.stack];
+    if (!record) {
+      picked.push({ ...ref, because: 'never recorded as deployed', since: null });
+      continue;
+    }
+    let affected = byCommit.get(record.commit);
+    if (!affected) {
+      affected = affectedStacks(changedSince(record.commit), stacks, customersDir);
+      byCommit.set(record.commit, affected);
+      for (const r of affected.removed) removed.add(r);
+    }
+    const hit = affected.stacks.find((s) => s.stack === ref.stack);
+    if (hit) picked.push({ ...hit, because: `${hit.because} since ${record.commit.slice(0, 12)}`, since: record.commit });
+  }
+  // A removed customer's record is stale, not a reason to plan anything.
+  for (const s of stacks) removed.delete(s.stack);
+  return { stacks: picked.sort((a, b) => a.stack.localeCompare(b.stack)), removed: [...removed].sort() };
+}

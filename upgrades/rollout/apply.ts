@@ -186,3 +186,21 @@ export function applyWave(go: Extract<ApplyDecision, { kind: 'go' }>, files: rea
     ],
   };
 }
+
+/**
+ * With no state file, the pins must still read what the plan changes them from: otherwise a
+ * wave was applied and its record lost (the state is committed with the pins), and starting
+ * afresh would skip the gate of that wave. One line per pin that differs.
+ */
+export function pinsAheadOfPlan(plan: RolloutPlan, files: readonly CustomerFileText[]): string[] {
+  const problems: string[] = [];
+  for (const wave of plan.waves) {
+    for (const stack of wave.stacks) {
+      const f = files.find((x) => x.stack === stack);
+      if (!f || f.text === undefined) continue; // applyWave names a missing file
+      const result = rewritePins(f.file, f.text, wave.changes.filter((c) => c.stack === stack));
+      if ('problems' in result) for (const p of result.problems) problems.push(`${p.file}: ${p.path} reads ${p.got}, the plan changes it from ${p.expected} (wave ${wave.number})`);
+    }
+  }
+  return problems;
+}

@@ -164,14 +164,33 @@ export function judgeWave(wave: Pick<WaveRecord, 'stacks'>, customers: ReadonlyM
 
 export type GatePrecheck = { readonly kind: 'ok'; readonly wave: WaveRecord } | { readonly kind: 'error'; readonly message: string };
 
-/** Whether the wave can be judged with metrics over `window`. */
-export function gatePrecheck(state: RolloutState | undefined, number: number, window: { from: string; to: string }): GatePrecheck {
+/** How far after the deploy mark a window may start and still count as covering the bake (exporters align to whole minutes or hours). */
+export const WINDOW_START_SLACK_MS = 3_600_000;
+
+/**
+ * Whether the wave can be judged at `at` with metrics over `window`: it is deployed and not
+ * halted since its last deploy mark, and the window lies between that mark and now.
+ */
+export function gatePrecheck(state: RolloutState | undefined, number: number, window: { from: string; to: string }, at: Date): GatePrecheck {
   const wave = state?.waves[String(number)];
   if (!state || !wave) return { kind: 'error', message: `wave ${number} is not in the rollout state: apply it first (\`fleet rollout apply --wave ${number}\`).` };
   const name = `wave ${number} (${wave.name})`;
   if (wave.status === 'pending') return { kind: 'error', message: `${name} has not been applied; there is nothing deployed to judge.` };
   if (wave.status === 'in-progress' || wave.deployedAt === undefined) {
-    return { kind: 'error', message: `${name} is not recorded as deployed: CI runs \`fleet rollout mark --wave ${number} --deployed\` after the deploy succeeds; judge it after that.` };
+    return { kind: 'error', message: `${name} is not recorded as deployed: CI runs \`fleet rollout mark --deployed --stacks "..."\` after the deploy succeeds; judge it after that.` };
+  }
+  if (wave.status === 'halted') {
+    const halt = [...wave.gates].reverse().find((g) => g.verdict === 'halted');
+    return {
+      kind: 'error',
+      message: `${name} was halted by the gate of ${showInstant(halt?.at ?? '')} and has not been deployed since: a halted wave is judged again only after a new deploy (fix or revert, deploy, \`fleet rollout mark --deployed\`), so the same versions are never judged twice.`,
+    };
+  }
+  if (Date.parse(window.to) > at.getTime()) {
+    return {
+      kind: 'error',
+      message: `the metrics window ends ${window.to}, after now (${at.toISOString()}): metrics for a time that has not come yet would skip the bake. Export metrics up to now at the latest.`,
+    };
   }
   if (Date.parse(window.from) < Date.parse(wave.deployedAt)) {
     return {
@@ -189,7 +208,8 @@ export function recordGate(state: RolloutState, wave: WaveRecord, judgement: Jud
     at: at.toISOString(),
     window: { from: new Date(window.from).toISOString(), to },
     verdict: judgement.verdict,
-    baked: wave.bakeEnds !== undefined && to >= wave.bakeEnds,
+    // Covering the bake: from the deploy mark (give or take the exporter's alignment) to its end.
+    baked: wave.bakeEnds !== undefined && wave.deployedAt !== undefined && to >= wave.bakeEnds && Date.parse(window.from) <= Date.parse(wave.deployedAt) + WINDOW_START_SLACK_MS,
     failures: judgement.failures,
   };
   const updated: WaveRecord = { ...wave, status: judgement.verdict === 'healthy' ? 'deployed' : 'halted', gates: [...wave.gates, gate] };
@@ -203,7 +223,7 @@ export function renderJudgement(wave: WaveRecord, judgement: Judgement, gate: Ga
     lines.push(
       gate.baked
         ? `  the window covers the ${wave.bakeDays}-day bake: the next wave may be applied`
-        : `  the bake runs until ${showInstant(wave.bakeEnds ?? '')}: gate again with metrics up to then before the next wave`,
+        : `  the bake runs from ${showInstant(wave.deployedAt ?? '')} until ${showInstant(wave.bakeEnds ?? '')}: gate again with metrics over all of it before the next wave`,
     );
   }
   const width = Math.max(...judgement.checks.map((c) => c.metric.length), 6);

@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { expect } from '../../customers/schema';
-import type { ValidationIssue } from '../../customers/json-issues';
+import { parseJson, type ValidationIssue } from '../../customers/json-issues';
 import { parseJsonFile } from './issues';
 
 const value = z
@@ -50,7 +50,14 @@ export const metricsFileSchema = z.strictObject({
 export type StackMetrics = z.infer<typeof stackMetricsSchema>;
 export type MetricsFile = z.infer<typeof metricsFileSchema>;
 
+/**
+ * Reads the metrics file. It may hold the metrics object, or that object as a JSON string: what
+ * a workflow writes from `toJSON(github.event.client_payload.metrics)` when the sender used
+ * `gh api -F 'client_payload[metrics]=@metrics.json'` (gh sends a file's content as a string).
+ */
 export function parseMetrics(file: string, text: string): { metrics?: MetricsFile; issues: ValidationIssue[] } {
+  const outer = parseJson(file, text);
+  if (outer.issues.length === 0 && typeof outer.raw === 'string') text = outer.raw;
   const result = parseJsonFile(file, text, metricsFileSchema, 'the metrics format in upgrades/rollout/metrics.ts');
   return result.data ? { metrics: result.data, issues: [] } : { issues: result.issues };
 }

@@ -186,11 +186,11 @@ export function notSettledReason(w: WaveRecord): string | undefined {
     case 'not-applied':
       return `${name} has not been applied yet: run \`fleet rollout apply --wave ${w.number}\``;
     case 'not-deployed':
-      return `${name} was applied on ${showInstant(w.appliedAt ?? '')} but is not recorded as deployed: CI runs \`fleet rollout mark --wave ${w.number} --deployed\` after its deploy job succeeds`;
+      return `${name} was applied on ${showInstant(w.appliedAt ?? '')} but is not recorded as deployed: CI runs \`fleet rollout mark --deployed --stacks "..."\` with the deployed stacks after the deploy jobs succeed`;
     case 'not-gated':
       return `${name} was deployed on ${showInstant(w.deployedAt ?? '')} but no health gate has judged it since: run \`fleet rollout gate --wave ${w.number} --metrics FILE\``;
     case 'baking':
-      return `${name} is healthy on metrics up to ${showInstant(h.gate.window.to)}, but its ${w.bakeDays}-day bake runs until ${showInstant(h.bakeEnds)}: gate it again with metrics up to then`;
+      return `${name} is healthy on metrics ${showInstant(h.gate.window.from)} .. ${showInstant(h.gate.window.to)}, but its ${w.bakeDays}-day bake runs from ${showInstant(w.deployedAt ?? '')} until ${showInstant(h.bakeEnds)}: gate it again with metrics over all of it`;
     case 'halted':
       return `${name} is halted by the health gate of ${showInstant(h.gate.at)}: ${failureSummary(h.gate.failures)}`;
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../cli/fleet';
 import type { ResourceChange } from '../../../upgrades/stage/types';
+import { realPlan, save, withIdentity } from './plans';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const MIXED = join(FIXTURES, 'terraform', 'mixed.plan.json');
@@ -17,6 +18,12 @@ async function review(args: string[], cwd = process.cwd()): Promise<{ code: numb
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'fleet-review-'));
+}
+
+/** The real mixed plan with the identity a fleet stack's providers write (hand edit, see ./plans.ts). */
+const STACK = 'acme-retail-prod';
+function mixed(dir = tmp(), name = `${STACK}.plan.json`): string {
+  return save(dir, name, withIdentity(realPlan('mixed'), 'acme-retail', 'prod'));
 }
 
 /** A staged plan.json predicting `changes` for `stack` in wave 1 (the shape `fleet upgrades stage` writes). */
@@ -69,7 +76,7 @@ describe('fleet review', () => {
 
   test('--expect: exit 0 when every real change was predicted', async () => {
     const dir = tmp();
-    const r = await review([MIXED, '--expect', stagedPlan(dir, 'mixed', asPredicted)]);
+    const r = await review([mixed(), '--expect', stagedPlan(dir, STACK, asPredicted)]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('compared with plan.json wave 1');
     expect(r.out.split('\n').at(-1)).toBe('1 plan(s) reviewed: no protected resource replaced or deleted, nothing the stage did not predict');
@@ -78,7 +85,7 @@ describe('fleet review', () => {
   test('--expect: exit 2 for a change the stage did not predict, or a replace where it predicted an update', async () => {
     const dir = tmp();
     const predicted = asPredicted.filter((c) => c.action !== 'delete').map((c) => (c.action === 'replace' ? { ...c, action: 'update' as const, uncertain: 'replacement not predicted: terraform_data is not in the force-new table' } : c));
-    const r = await review([MIXED, '--expect', stagedPlan(dir, 'mixed', predicted)]);
+    const r = await review([mixed(), '--expect', stagedPlan(dir, STACK, predicted)]);
     expect(r.code).toBe(2);
     expect(r.out).toContain('  UNEXPECTED: terraform_data.retired: the plan deletes it; the stage predicted no change');
     expect(r.out).toContain(
@@ -95,7 +102,7 @@ describe('fleet review', () => {
       { ...asPredicted[3] },
       { address: 'terraform_data.unchanged', type: 'terraform_data', action: 'update', paths: ['input'] },
     ];
-    const r = await review([MIXED, '--expect', stagedPlan(dir, 'mixed', predicted)]);
+    const r = await review([mixed(), '--expect', stagedPlan(dir, STACK, predicted)]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('  note: terraform_data.settings: the plan updates it; the stage predicted replace');
     expect(r.out).toContain('  note: terraform_data.unchanged: the stage predicted update; the plan does not change it');
@@ -104,26 +111,27 @@ describe('fleet review', () => {
   test('--expect: a stack the staged plan does not stage has nothing predicted (exit 2); --wave picks the wave', async () => {
     const dir = tmp();
     const expect1 = stagedPlan(dir, 'other-stack', asPredicted);
-    const missing = await review([MIXED, '--expect', expect1]);
+    const missing = await review([mixed(), '--expect', expect1]);
     expect(missing.code).toBe(2);
-    expect(missing.out).toContain('  UNEXPECTED: terraform_data.added: the plan creates it; plan.json stages no change for mixed');
+    expect(missing.out).toContain(`  UNEXPECTED: terraform_data.added: the plan creates it; plan.json stages no change for ${STACK}`);
 
-    const twoWaves = stagedPlan(dir, 'mixed', [], [{ number: 2, stacks: [{ stack: 'mixed', changeSet: { stack: 'mixed', changes: asPredicted, risks: [] } }] }]);
-    expect((await review([MIXED, '--expect', twoWaves])).code).toBe(2); // wave 1 predicts nothing
-    const wave2 = await review([MIXED, '--expect', twoWaves, '--wave', '2']);
+    const twoWaves = stagedPlan(dir, STACK, [], [{ number: 2, stacks: [{ stack: STACK, changeSet: { stack: STACK, changes: asPredicted, risks: [] } }] }]);
+    expect((await review([mixed(), '--expect', twoWaves])).code).toBe(2); // wave 1 predicts nothing
+    const wave2 = await review([mixed(), '--expect', twoWaves, '--wave', '2']);
     expect(wave2.code).toBe(0);
     expect(wave2.out).toContain('compared with plan.json wave 2');
   });
 
-  test('--stack names the stack of one plan; a generic file name cannot be matched to the staged plan (exit 1)', async () => {
+  test('a generic file name takes the stack from the plan; a plan with no identity is reviewed under its name, but not compared (exit 1)', async () => {
     const dir = tmp();
-    copyFileSync(MIXED, join(dir, 'plan.json'));
-    const named = await review(['plan.json', '--stack', 'mixed', '--expect', stagedPlan(tmp(), 'mixed', asPredicted)], dir);
+    mixed(dir, 'plan.json');
+    const named = await review(['plan.json', '--expect', stagedPlan(tmp(), STACK, asPredicted)], dir);
     expect(named.code).toBe(0);
-    expect(named.out).toMatch(/^mixed {2}\(plan\.json; stack id from option;/);
-    const unnamed = await review(['plan.json', '--expect', stagedPlan(tmp(), 'mixed', asPredicted)], dir);
+    expect(named.out).toMatch(/^acme-retail-prod {2}\(plan\.json; stack id from provider session name, provider tags;/);
+    copyFileSync(MIXED, join(dir, 'bare.plan.json'));
+    const unnamed = await review(['bare.plan.json', '--stack', STACK, '--expect', stagedPlan(tmp(), STACK, asPredicted)], dir);
     expect(unnamed.code).toBe(1);
-    expect(unnamed.err).toBe('fleet review: plan.json: cannot tell which stack it plans, so it cannot be compared with the staged plan: name it <stack>.plan.json or pass --stack');
+    expect(unnamed.err).toMatch(/^fleet review: bare\.plan\.json: the plan names no stack .*, so it cannot be compared with the staged plan/);
   });
 
   test('exit 1 on input that is not plan JSON: names the file, the problem and how to produce plan JSON; other files are still reviewed', async () => {
@@ -160,24 +168,26 @@ describe('fleet review', () => {
 
   test('--md writes the summary as Markdown for a pull-request comment', async () => {
     const dir = tmp();
-    const r = await review([MIXED, join(FIXTURES, 'terraform', 'no-changes.plan.json'), '--expect', stagedPlan(dir, 'mixed', asPredicted.slice(1)), '--md', 'review.md'], dir);
+    save(dir, 'globex-games-dev.plan.json', withIdentity(realPlan('no-changes'), 'globex-games', 'dev'));
+    const r = await review([mixed(dir), 'globex-games-dev.plan.json', '--expect', stagedPlan(dir, STACK, asPredicted.slice(1)), '--md', 'review.md'], dir);
     expect(r.code).toBe(2);
     expect(r.out.split('\n').at(-1)).toBe('wrote review.md'); // relative to where it runs
     expect(readFileSync(join(dir, 'review.md'), 'utf8')).toBe(
       [
         '## Terraform plan review',
         '',
-        '⛔ **1 of 2 plan(s) need attention:** `mixed`.',
+        '⛔ **1 of 2 plan(s) need attention:** `acme-retail-prod`.',
         '',
-        '### `mixed` ⛔',
+        '### `acme-retail-prod` ⛔',
         '',
-        'mixed.plan.json; stack id from file name; terraform 1.11.4; format 1.2; compared with plan.json wave 1',
+        'acme-retail-prod.plan.json; stack id from provider session name, provider tags; terraform 1.11.4; format 1.2; compared with plan.json wave 1',
         '',
         '| create | update | replace | delete | no-op | read |',
         '|---:|---:|---:|---:|---:|---:|',
         '| 1 | 1 | 1 | 1 | 1 | 0 |',
         '',
         '- ❗ **unexpected** `terraform_data.added`: the plan creates it; the stage predicted no change',
+        '- ℹ️ `terraform_data.settings`: known only after apply and not predicted: output',
         '',
         '<details><summary>4 resource(s) in the plan</summary>',
         '',
@@ -190,9 +200,9 @@ describe('fleet review', () => {
         '',
         '</details>',
         '',
-        '### `no-changes` ✅',
+        '### `globex-games-dev` ✅',
         '',
-        'no-changes.plan.json; stack id from file name; terraform 1.11.4; format 1.2; compared with plan.json',
+        'globex-games-dev.plan.json; stack id from provider session name, provider tags; terraform 1.11.4; format 1.2; compared with plan.json',
         '',
         '| create | update | replace | delete | no-op | read |',
         '|---:|---:|---:|---:|---:|---:|',

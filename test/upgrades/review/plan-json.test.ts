@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePlanJson, readPlanFile } from '../../../upgrades/review/plan-json';
-import { reviewPlan, stackFromFileName, stackFromPlan, type StackReview } from '../../../upgrades/review/review';
+import { planIdentity, stackFromFileName } from '../../../upgrades/review/identity';
+import { reviewPlan, type StackReview } from '../../../upgrades/review/review';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const plan = (name: string) => {
@@ -104,13 +105,25 @@ describe('stack ids', () => {
     expect(stackFromFileName('acme-retail-prod.txt')).toBeUndefined();
   });
 
-  test('from a stack variable, or from the provider default tags or labels the stacks set', () => {
+  test('from the provider default tags or labels and the session name the stacks set, and from resource tags', () => {
     const base = plan('terraform/no-changes.plan.json');
-    expect(stackFromPlan(base)).toBeUndefined();
-    expect(stackFromPlan({ ...base, variables: { stack: { value: 'acme-retail-prod' } } })).toEqual({ stack: 'acme-retail-prod', source: 'plan variables' });
-    const aws = { provider_config: { aws: { expressions: { default_tags: [{ tags: { constant_value: { customer: 'acme-retail', environment: 'prod', 'managed-by': 'pipeline-fleet' } } }] } } } };
-    expect(stackFromPlan({ ...base, configuration: aws })).toEqual({ stack: 'acme-retail-prod', source: 'provider tags' });
+    const claims = (p: typeof base) => Object.fromEntries(planIdentity(p).claims);
+    expect(claims(base)).toEqual({});
+    const aws = {
+      provider_config: {
+        aws: {
+          expressions: {
+            assume_role: [{ session_name: { constant_value: 'fleet-acme-retail-prod' } }],
+            default_tags: [{ tags: { constant_value: { customer: 'acme-retail', environment: 'prod', 'managed-by': 'pipeline-fleet' } } }],
+          },
+        },
+      },
+    };
+    expect(claims({ ...base, configuration: aws })).toEqual({ 'acme-retail-prod': ['provider session name', 'provider tags'] });
     const google = { provider_config: { google: { expressions: { default_labels: { constant_value: { customer: 'helios-media', environment: 'prod' } } } } } };
-    expect(stackFromPlan({ ...base, configuration: google })).toEqual({ stack: 'helios-media-prod', source: 'provider tags' });
+    expect(claims({ ...base, configuration: google })).toEqual({ 'helios-media-prod': ['provider tags'] });
+    const tagged = JSON.parse(JSON.stringify(plan('terraform/update-only.plan.json')));
+    tagged.resource_changes[0].change.after.terraform_labels = { customer: 'helios-media', environment: 'staging' };
+    expect(claims(tagged)).toEqual({ 'helios-media-staging': ['resource tags'] });
   });
 });

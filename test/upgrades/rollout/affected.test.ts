@@ -88,6 +88,6 @@ describe('fleet affected', () => {
     const every = JSON.parse((await run('affected', '--all', '--json', '--at', '2026-11-27')).out);
     expect(every.stacks.length).toBeGreaterThanOrEqual(5);
     expect(await run('affected', '--base', 'no-such-ref')).toMatchObject({ code: 1, err: expect.stringContaining('fetch-depth: 0') });
-    expect(await run('affected')).toMatchObject({ code: 1, err: expect.stringContaining('give --base REF') });
+    expect(await run('affected')).toMatchObject({ code: 1, err: expect.stringContaining('give one of --base REF') });
   });
 });

@@ -18,9 +18,9 @@ describe('ordering: wave N waits for wave N-1 to be deployed and healthy', () =>
   });
 
   test.each([
-    ['applied but not deployed', (s: ReturnType<typeof applied>) => s, /is not recorded as deployed: CI runs `fleet rollout mark --wave 1 --deployed`/],
+    ['applied but not deployed', (s: ReturnType<typeof applied>) => s, /is not recorded as deployed: CI runs `fleet rollout mark --deployed --stacks "..."`/],
     ['deployed but not gated', (s: ReturnType<typeof applied>) => deployed(s, 1, AT), /no health gate has judged it since: run `fleet rollout gate --wave 1 --metrics FILE`/],
-    ['healthy before its bake ended', (s: ReturnType<typeof applied>) => gated(deployed(s, 1, AT), 1, HEALTHY, day(2)), /healthy on metrics up to 2026-11-29 00:00, but its 3-day bake runs until 2026-11-30 00:00/],
+    ['healthy before its bake ended', (s: ReturnType<typeof applied>) => gated(deployed(s, 1, AT), 1, HEALTHY, day(2)), /healthy on metrics 2026-11-27 00:00 \.\. 2026-11-29 00:00, but its 3-day bake runs from 2026-11-27 00:00 until 2026-11-30 00:00/],
     ['halted', (s: ReturnType<typeof applied>) => gated(deployed(s, 1, AT), 1, HALTED, day(3)), /is halted by the health gate of 2026-11-30 00:00: globex-games-dev maxConsumerLagSeconds: 4000 > 600/],
   ])('wave 2 is refused while wave 1 is %s', (_, step, reason) => {
     const state = step(applied(plan, undefined, 1, AT));

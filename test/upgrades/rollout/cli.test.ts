@@ -93,14 +93,15 @@ describe('fleet rollout apply', () => {
   test('all or nothing: a state file that cannot be written leaves the customer files as they were', async () => {
     const { dir, run } = setup();
     // A dangling link where the state goes: the writer refuses it (it would replace the link)
-    // after the customer file was already lined up, so both must stay as they were.
+    // before the first file is written, so the customer file and the link stay as they were.
     mkdirSync(join(dir, 'rollout'), { recursive: true });
     symlinkSync(join(dir, 'elsewhere', 'state.json'), join(dir, 'rollout', 'state.json'));
     const before = snapshot(dir);
     const r = await run('rollout', 'apply', '--wave', '1', '--at', '2026-11-27');
-    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^could not write .*customers\/globex-games-dev\.json, .*rollout\/state\.json: .*; nothing was written\.$/) });
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/rollout\/state\.json is a symlink to a file that does not exist; point it at a file or remove the link; nothing was written\.$/) });
     expect(snapshot(dir)).toEqual(before);
-    expect(readdirSync(join(dir, 'customers')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(dir, 'rollout'))).toEqual(['state.json']);
+    expect(readdirSync(join(dir, 'customers')).filter((f) => /\.json\.\d+$/.test(f))).toEqual([]);
   });
 
   test('a file that is not a plan is rejected with the file and field named', async () => {
@@ -160,15 +161,22 @@ describe('fleet rollout mark, gate and status', () => {
     expect(haltedStatus.out).toContain(`      failed: globex-games-dev maxConsumerLagSeconds: ${t.maxConsumerLagSeconds * 10} > ${t.maxConsumerLagSeconds} (alerts.thresholds.maxConsumerLagSeconds in customers/globex-games-dev.json)`);
     expect(await run('rollout', 'apply', '--wave', '2', '--at', '2026-11-30')).toMatchObject({ code: 2 });
 
-    expect(await run('rollout', 'gate', '--wave', '1', '--metrics', 'good.json', '--at', '2026-11-30')).toMatchObject({ code: 0 });
-    const status = await run('rollout', 'status', '--at', '2026-11-30');
+    // A halted wave is judged again only after a new deploy mark: the same versions never turn healthy by re-gating.
+    expect(await run('rollout', 'gate', '--wave', '1', '--metrics', 'good.json', '--at', '2026-11-30')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('wave 1 (canary) was halted by the gate of 2026-11-30 00:00 and has not been deployed since'),
+    });
+    expect(await run('rollout', 'mark', '--deployed', '--stacks', 'globex-games-dev', '--at', '2026-11-30')).toMatchObject({ code: 0, out: expect.stringMatching(/^wave 1 \(canary\) recorded as deployed on 2026-11-30 00:00/) });
+    writeFileSync(join(dir, 'good.json'), JSON.stringify({ window: { from: '2026-11-30T00:00:00Z', to: '2026-12-03T00:00:00Z' }, stacks: { 'globex-games-dev': good } }));
+    expect(await run('rollout', 'gate', '--wave', '1', '--metrics', 'good.json', '--at', '2026-12-03')).toMatchObject({ code: 0 });
+    const status = await run('rollout', 'status', '--at', '2026-12-03');
     const digest = stateOf(dir).plan.digest;
     expect(status.out).toBe(
       [
         `Rollout of the plan for 2026-11-27 (${digest}), state rollout/state.json`,
         '',
         'wave  name         status    start       stacks  pins  applied           deployed          health',
-        '1     canary       deployed  2026-11-27  1       1     2026-11-27 00:00  2026-11-27 00:00  healthy (gated 2026-11-30 00:00)',
+        '1     canary       deployed  2026-11-27  1       1     2026-11-27 00:00  2026-11-30 00:00  healthy (gated 2026-12-03 00:00)',
         '2     non-prod     pending   2026-11-27  2       3     -                 -                 -',
         '3     prod ring 2  pending   2026-11-27  1       2     -                 -                 -',
         '4     prod ring 3  pending   2026-11-27  1       1     -                 -                 -',
@@ -176,7 +184,7 @@ describe('fleet rollout mark, gate and status', () => {
         'next: wave 2 (non-prod) can be applied: `fleet rollout apply --wave 2`',
       ].join('\n'),
     );
-    const json = JSON.parse((await run('rollout', 'status', '--json', '--at', '2026-11-30')).out);
+    const json = JSON.parse((await run('rollout', 'status', '--json', '--at', '2026-12-03')).out);
     expect(json).toMatchObject({ next: 2, waves: [{ number: 1, status: 'deployed' }, { number: 2, status: 'pending' }, {}, {}] });
   });
 

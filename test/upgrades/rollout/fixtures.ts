@@ -118,7 +118,7 @@ export function applied(plan: RolloutPlan, state: RolloutState | undefined, wave
 }
 
 export function deployed(state: RolloutState, wave: number, at: Date): RolloutState {
-  const m = decideMark(state, wave, at);
+  const m = decideMark(state, wave, at, state.waves[String(wave)].stacks);
   if (m.kind !== 'marked') throw new Error(`expected marked, got ${JSON.stringify(m)}`);
   return m.state;
 }

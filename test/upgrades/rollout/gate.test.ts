@@ -140,11 +140,11 @@ describe('recording the verdict', () => {
 
   test('the gate judges only deployed waves, on metrics from after the deploy', () => {
     const window = metricsWith().window;
-    expect(gatePrecheck(undefined, 1, window)).toMatchObject({ kind: 'error', message: expect.stringMatching(/^wave 1 is not in the rollout state/) });
-    expect(gatePrecheck(state, 3, window)).toMatchObject({ kind: 'error', message: 'wave 3 (prod ring 2) has not been applied; there is nothing deployed to judge.' });
-    expect(gatePrecheck(state, 1, window)).toMatchObject({ kind: 'error', message: expect.stringMatching(/^wave 1 \(canary\) is not recorded as deployed/) });
-    expect(gatePrecheck(state, 2, { from: '2026-11-26T23:00:00Z', to: window.to })).toMatchObject({ kind: 'error', message: expect.stringMatching(/^the metrics window starts 2026-11-26T23:00:00Z, before wave 2/) });
-    expect(gatePrecheck(state, 2, window).kind).toBe('ok');
+    expect(gatePrecheck(undefined, 1, window, day(10))).toMatchObject({ kind: 'error', message: expect.stringMatching(/^wave 1 is not in the rollout state/) });
+    expect(gatePrecheck(state, 3, window, day(10))).toMatchObject({ kind: 'error', message: 'wave 3 (prod ring 2) has not been applied; there is nothing deployed to judge.' });
+    expect(gatePrecheck(state, 1, window, day(10))).toMatchObject({ kind: 'error', message: expect.stringMatching(/^wave 1 \(canary\) is not recorded as deployed/) });
+    expect(gatePrecheck(state, 2, { from: '2026-11-26T23:00:00Z', to: window.to }, day(10))).toMatchObject({ kind: 'error', message: expect.stringMatching(/^the metrics window starts 2026-11-26T23:00:00Z, before wave 2/) });
+    expect(gatePrecheck(state, 2, window, day(10)).kind).toBe('ok');
   });
 });
 

@@ -37,16 +37,16 @@ describe('mark --deployed', () => {
   const state = applied(plan, undefined, 1, AT);
 
   test('records the deploy and the end of the bake', () => {
-    const m = decideMark(state, 'in-progress', day(1));
+    const m = decideMark(state, 'in-progress', day(1), ['globex-games-dev']);
     expect(m.kind).toBe('marked');
     if (m.kind === 'marked') expect(m.state.waves['1']).toMatchObject({ status: 'deployed', deployedAt: day(1).toISOString(), bakeEnds: day(4).toISOString() });
   });
 
   test('is idempotent, and does nothing when no wave is in progress or the merge deployed other stacks', () => {
     const once = deployed(state, 1, day(1));
-    expect(decideMark(once, 1, day(2))).toEqual({ kind: 'nothing', message: 'wave 1 (canary) is already recorded as deployed on 2026-11-28 00:00; nothing changed.' });
-    expect(decideMark(once, 'in-progress', day(2))).toEqual({ kind: 'nothing', message: 'no wave is in progress; nothing to mark.' });
-    expect(decideMark(undefined, 'in-progress', day(2)).kind).toBe('nothing');
+    expect(decideMark(once, 1, day(2), ['globex-games-dev'])).toEqual({ kind: 'nothing', message: 'wave 1 (canary) is already recorded as deployed on 2026-11-28 00:00; nothing changed.' });
+    expect(decideMark(once, 'in-progress', day(2), ['globex-games-dev'])).toEqual({ kind: 'nothing', message: 'no wave is in progress or halted; no wave marked.' });
+    expect(decideMark(undefined, 'in-progress', day(2), ['globex-games-dev']).kind).toBe('nothing');
     expect(decideMark(state, 'in-progress', day(1), ['acme-retail-prod'])).toEqual({
       kind: 'nothing',
       message: 'wave 1 (canary) not marked: its stack(s) globex-games-dev were not among the deployed ones.',
@@ -54,7 +54,7 @@ describe('mark --deployed', () => {
   });
 
   test('refuses a wave that was never applied', () => {
-    expect(decideMark(state, 2, day(1))).toMatchObject({ kind: 'error', message: expect.stringMatching(/^wave 2 \(non-prod\) has not been applied/) });
-    expect(decideMark(state, 9, day(1))).toMatchObject({ kind: 'error' });
+    expect(decideMark(state, 2, day(1), ['acme-retail-staging'])).toMatchObject({ kind: 'error', message: expect.stringMatching(/^wave 2 \(non-prod\) has not been applied/) });
+    expect(decideMark(state, 9, day(1), ['x'])).toMatchObject({ kind: 'error' });
   });
 });
