@@ -1,4 +1,4 @@
-import { TerraformResource } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { isResourceOfType, synthesizedAttributes, type PolicyRule } from '../rule';
 
@@ -8,6 +8,41 @@ const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding)$/;
 /** A member computed from the stack's own resources (its service accounts), not typed in a file. */
 const isReference = (member: string): boolean => member.includes('${');
 
+const ownAccounts = new WeakMap<TerraformStack, string[]>();
+
+/** "serviceAccount:<account_id>@" of every service account the stack itself creates. */
+function stackServiceAccounts(node: IConstruct): string[] {
+  const stack = TerraformStack.of(node);
+  let found = ownAccounts.get(stack);
+  if (!found) {
+    found = stack.node
+      .findAll()
+      .filter((n): n is TerraformResource => isResourceOfType(n, 'google_service_account'))
+      .map((n) => synthesizedAttributes(n).account_id)
+      .filter((id): id is string => typeof id === 'string')
+      .map((id) => `serviceAccount:${id}@`);
+    ownAccounts.set(stack, found);
+  }
+  return found;
+}
+
+const isOwnServiceAccount = (node: IConstruct, member: string): boolean =>
+  member.endsWith('.iam.gserviceaccount.com') && stackServiceAccounts(node).some((prefix) => member.startsWith(prefix));
+
+/** IAM condition keys that narrow an account principal down to named principals. */
+const PRINCIPAL_ARN_CONDITIONS = ['ArnEquals', 'ArnLike', 'StringEquals'];
+
+/** The aws:PrincipalArn values a statement's condition narrows its principals to, if any. */
+function narrowedTo(statement: TrustStatement): string[] | undefined {
+  const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
+  if (!condition || typeof condition !== 'object') return undefined;
+  for (const op of PRINCIPAL_ARN_CONDITIONS) {
+    const values = condition[op]?.['aws:PrincipalArn'];
+    if (values !== undefined) return asList(values).filter((v): v is string => typeof v === 'string');
+  }
+  return undefined;
+}
+
 /** AWS services the pipeline's own roles are assumed by (instance profiles). */
 const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com'];
 
@@ -15,6 +50,7 @@ interface TrustStatement {
   readonly Effect?: string;
   readonly Principal?: unknown;
   readonly NotPrincipal?: unknown;
+  readonly Condition?: unknown;
 }
 
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -37,13 +73,14 @@ function gcpMembers(node: TerraformResource): string[] {
  * Built per stack, from the allow-list in the customer file.
  */
 export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
+  // (`allowed` is the customer file's list plus the fleet's own derived roles: see awsRules.)
   return {
     id: 'FLEET-IAM3',
     description: 'IAM trust and bindings name only principals on the customer file\'s allow-list (trustedPrincipals)',
     check(node: IConstruct): string[] {
       if (node instanceof TerraformResource && GCP_IAM.test(node.terraformResourceType)) {
         return gcpMembers(node)
-          .filter((m) => !isReference(m) && !allowed.includes(m))
+          .filter((m) => !isReference(m) && !allowed.includes(m) && !isOwnServiceAccount(node, m))
           .map((m) => `${node.terraformResourceType} grants to ${m.length <= 120 ? m : 'a member'}, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it`);
       }
       if (!isResourceOfType(node, 'aws_iam_role')) return [];
@@ -59,7 +96,14 @@ export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
         .filter((s) => (s.Effect ?? 'Allow') === 'Allow')
         .flatMap((s) => {
           if (s.NotPrincipal !== undefined) return ['aws_iam_role trusts everyone but a NotPrincipal list: name the principals instead'];
-          return principalsOf(s).flatMap(({ kind, value }) => {
+          // An account trusted only for named principals (a condition on aws:PrincipalArn): those are what must be listed.
+          const narrowed = narrowedTo(s);
+          const principals = principalsOf(s).flatMap((p) =>
+            narrowed !== undefined && p.kind === 'AWS' && typeof p.value === 'string' && /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(p.value)
+              ? narrowed.filter((arn) => arn.split(':')[4] === (p.value as string).split(':')[4]).map((value) => ({ kind: 'AWS', value: value as unknown }))
+              : [p],
+          );
+          return principals.flatMap(({ kind, value }) => {
             if (kind === 'Service' && typeof value === 'string' && PIPELINE_SERVICES.includes(value)) return [];
             if (kind === 'AWS' && typeof value === 'string' && value !== '*' && allowed.includes(value)) return [];
             const shown = typeof value === 'string' && value.length <= 120 ? value : 'a principal';
