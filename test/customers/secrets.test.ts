@@ -97,6 +97,14 @@ describe('secrets in customer files', () => {
   ])('the known identifier or prose %s is not flagged', (value) => {
     expect(secretReason(value)).toBeUndefined();
   });
+
+  test('a git commit SHA under a commit field is an identifier; the same 40 hex anywhere else is a key', () => {
+    const sha = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b';
+    expect(secretReason(sha, 'commit')).toBeUndefined();
+    expect(secretReason(sha, 'deployedCommit')).toBeUndefined();
+    expect(secretReason(sha, 'warehouse')).toBe('40-hex key');
+    expect(secretReason(`${sha} PGPASSWORD=x1y2z3`, 'commit')).toBeDefined();
+  });
 });
 
 describe('secrets in the catalog, the policy and the rollout state', () => {

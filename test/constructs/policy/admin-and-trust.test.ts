@@ -122,6 +122,19 @@ describe('FLEET-IAM3 trust only principals on the allow-list', () => {
     expect(found).toEqual([expect.stringMatching(/^\[FLEET-IAM3\] aws_iam_role trusts "\*" \(any AWS account\)/)]);
   });
 
+  test('an account trusted only for named principals (aws:PrincipalArn) is judged by those principals', () => {
+    const narrowed = (arns: string[]) => (s: TerraformStack) =>
+      new IamRole(s, 'r', {
+        name: 'r',
+        assumeRolePolicy: JSON.stringify({
+          Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::210987654321:root'] }, Action: 'sts:AssumeRole', Condition: { ArnEquals: { 'aws:PrincipalArn': arns } } }],
+        }),
+      });
+    expect(violations(rules, aws, narrowed([TEAM]))).toEqual([]);
+    expect(violations(rules, aws, narrowed([TEAM, 'arn:aws:iam::210987654321:role/intruder']))).toEqual([expect.stringMatching(/trusts AWS arn:aws:iam::210987654321:role\/intruder, which is not on the allow-list/)]);
+    expect(violations(awsRules({ trustedPrincipals: [] }, [TEAM]), aws, narrowed([TEAM]))).toEqual([]);
+  });
+
   test('passes listed principals and the pipeline\'s own EC2 instances', () => {
     expect(violations(rules, aws, trusting({ AWS: [TEAM] }))).toEqual([]);
     expect(violations(rules, aws, trusting({ Service: ['ec2.amazonaws.com'] }))).toEqual([]);
@@ -160,6 +173,7 @@ describe('FLEET-IAM3 on GCP: bindings name only members on the allow-list', () =
       new ProjectIamMember(s, 'stranger', { project: 'p-rules', role: 'roles/bigquery.dataViewer', member: 'user:someone@elsewhere.example' });
       const sa = new ServiceAccount(s, 'sa', { accountId: 'pipeline-collector' });
       new ProjectIamMember(s, 'own', { project: 'p-rules', role: 'roles/logging.logWriter', member: `serviceAccount:${sa.email}` });
+      new ProjectIamMember(s, 'own-literal', { project: 'p-rules', role: 'roles/logging.logWriter', member: 'serviceAccount:pipeline-collector@p-rules.iam.gserviceaccount.com' });
     });
     expect(found).toEqual([
       '[FLEET-IAM3] google_project_iam_member grants to user:someone@elsewhere.example, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it',
