@@ -8,6 +8,7 @@ import { customerSchema, stackId, componentPins, type CustomerSpec } from './sch
 import { formatIssue, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
 import { checkInput, type InputKind } from './read-input';
+import { contractIssues } from '../constructs/apps/validate';
 
 export { formatIssue, type ValidationIssue };
 
@@ -121,6 +122,11 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
     }
   });
   issues.push(...trustIssues(file, spec));
+  // Every pin needs a runtime contract on its cloud, and settings and secrets that contract knows.
+  const components = spec.components as Record<string, { version: string; settings?: Record<string, unknown>; secrets?: string[] }>;
+  for (const { component } of componentPins(spec)) {
+    for (const issue of contractIssues(component, components[component], spec.cloud)) issues.push({ file, ...issue });
+  }
   if (opts.checkVersion) {
     for (const { component, version } of componentPins(spec)) {
       const hint = opts.checkVersion(component, version);
@@ -154,7 +160,7 @@ export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
     else unreadable.push(read.issue!);
   }
   const result = validateCustomerTexts(inputs, opts, files.length);
-  return { ...result, issues: [...unreadable, ...result.issues] };
+  return { customers: result.customers, issues: [...unreadable, ...result.issues], warnings: result.warnings };
 }
 
 /**
@@ -172,7 +178,8 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
     const checked = checkInput(file, text, CUSTOMER_FILE);
     issues.push(...checked.issues);
     if (checked.data === undefined) continue;
-    issues.push(...semanticIssues(file, checked.data, opts));
+    // A file with a suspected secret gets no further checks: their messages quote field names and values.
+    if (checked.issues.length === 0) issues.push(...semanticIssues(file, checked.data, opts));
     warnings.push(...grantWarnings(file, checked.data, opts.now));
     customers.push({ file, spec: checked.data, text: typeof text === 'string' ? text : Buffer.from(text).toString('utf8') });
   }

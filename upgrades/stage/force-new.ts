@@ -77,6 +77,9 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
   aws_security_group: { forceNew: ['name', 'name_prefix', 'description', 'vpc_id'] },
   aws_sns_topic: { forceNew: ['name', 'name_prefix', 'fifo_topic'] },
   aws_sns_topic_subscription: { forceNew: ['topic_arn', 'protocol', 'endpoint'] },
+  aws_sqs_queue: { forceNew: ['name', 'name_prefix', 'fifo_queue'] },
+  aws_sqs_queue_policy: { forceNew: ['queue_url'] },
+  aws_ssm_parameter: { forceNew: ['name'] },
   aws_vpc_security_group_egress_rule: { forceNew: ['security_group_id'] },
   aws_vpc_security_group_ingress_rule: { forceNew: ['security_group_id'] },
 
@@ -121,6 +124,7 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
   google_secret_manager_secret: { forceNew: [...GCP, 'secret_id', 'replication'] },
   google_secret_manager_secret_iam_member: { forceNew: ['*'] },
   google_service_account: { forceNew: [...GCP, 'account_id'] },
+  google_service_account_iam_member: { forceNew: ['*'] },
   google_sql_database: { forceNew: [...GCP, 'name', 'instance'] },
   google_sql_database_instance: {
     forceNew: [...GCP_REGIONAL, 'name', 'master_instance_name', 'encryption_key_name'],

@@ -26,31 +26,35 @@ function stackServiceAccounts(node: IConstruct): string[] {
   return found;
 }
 
+/** A literal member naming one of the stack's own service accounts (its email is known at synth). */
 const isOwnServiceAccount = (node: IConstruct, member: string): boolean =>
   member.endsWith('.iam.gserviceaccount.com') && stackServiceAccounts(node).some((prefix) => member.startsWith(prefix));
 
-/** IAM condition keys that narrow an account principal down to named principals. */
-const PRINCIPAL_ARN_CONDITIONS = ['ArnEquals', 'ArnLike', 'StringEquals'];
-
-/** The aws:PrincipalArn values a statement's condition narrows its principals to, if any. */
-function narrowedTo(statement: TrustStatement): string[] | undefined {
-  const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
-  if (!condition || typeof condition !== 'object') return undefined;
-  for (const op of PRINCIPAL_ARN_CONDITIONS) {
-    const values = condition[op]?.['aws:PrincipalArn'];
-    if (values !== undefined) return asList(values).filter((v): v is string => typeof v === 'string');
-  }
-  return undefined;
-}
-
-/** AWS services the pipeline's own roles are assumed by (instance profiles). */
-const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com'];
+/** AWS services the pipeline's own roles are assumed by: its instances, and Redshift running the RDB loader's COPY. */
+const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com', 'redshift.amazonaws.com'];
 
 interface TrustStatement {
   readonly Effect?: string;
   readonly Principal?: unknown;
   readonly NotPrincipal?: unknown;
-  readonly Condition?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+const ACCOUNT_ROOT = /^arn:aws:iam::(\d{12}):root$/;
+
+/**
+ * IAM refuses a trust policy that names a role which does not exist yet, so a role may trust the
+ * account root and narrow it to exact principals with aws:PrincipalArn (ArnEquals/StringEquals,
+ * no wildcards). That is as narrow as naming them, provided each is allowed and in that account.
+ */
+function rootNarrowedToAllowed(root: string, statement: TrustStatement, allowed: readonly string[]): boolean {
+  const account = ACCOUNT_ROOT.exec(root)?.[1];
+  if (account === undefined) return false;
+  const exact = ['ArnEquals', 'StringEquals'].flatMap((op) => asList(statement.Condition?.[op]?.['aws:PrincipalArn']));
+  return (
+    exact.length > 0 &&
+    exact.every((arn) => typeof arn === 'string' && allowed.includes(arn) && arn.split(':')[4] === account)
+  );
 }
 
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -73,7 +77,6 @@ function gcpMembers(node: TerraformResource): string[] {
  * Built per stack, from the allow-list in the customer file.
  */
 export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
-  // (`allowed` is the customer file's list plus the fleet's own derived roles: see awsRules.)
   return {
     id: 'FLEET-IAM3',
     description: 'IAM trust and bindings name only principals on the customer file\'s allow-list (trustedPrincipals)',
@@ -96,16 +99,10 @@ export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
         .filter((s) => (s.Effect ?? 'Allow') === 'Allow')
         .flatMap((s) => {
           if (s.NotPrincipal !== undefined) return ['aws_iam_role trusts everyone but a NotPrincipal list: name the principals instead'];
-          // An account trusted only for named principals (a condition on aws:PrincipalArn): those are what must be listed.
-          const narrowed = narrowedTo(s);
-          const principals = principalsOf(s).flatMap((p) =>
-            narrowed !== undefined && p.kind === 'AWS' && typeof p.value === 'string' && /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(p.value)
-              ? narrowed.filter((arn) => arn.split(':')[4] === (p.value as string).split(':')[4]).map((value) => ({ kind: 'AWS', value: value as unknown }))
-              : [p],
-          );
-          return principals.flatMap(({ kind, value }) => {
+          return principalsOf(s).flatMap(({ kind, value }) => {
             if (kind === 'Service' && typeof value === 'string' && PIPELINE_SERVICES.includes(value)) return [];
             if (kind === 'AWS' && typeof value === 'string' && value !== '*' && allowed.includes(value)) return [];
+            if (kind === 'AWS' && typeof value === 'string' && rootNarrowedToAllowed(value, s, allowed)) return [];
             const shown = typeof value === 'string' && value.length <= 120 ? value : 'a principal';
             return [
               value === '*'
