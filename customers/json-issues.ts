@@ -58,7 +58,7 @@ export function show(value: unknown, suspected: ReadonlySet<string> = new Set())
 }
 
 /** A field name as a message may show it (the same rule as `show`). */
-function showKey(key: string, suspected: ReadonlySet<string>): string {
+export function showKey(key: string, suspected: ReadonlySet<string> = new Set()): string {
   return key.length > MAX_SHOWN || suspected.has(key) || secretReason(key) !== undefined ? `a ${key.length}-character name (not shown)` : JSON.stringify(key);
 }
 

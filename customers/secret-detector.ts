@@ -12,12 +12,7 @@ import { secretlintHits } from './secretlint-scan';
 interface Pattern {
   readonly name: string;
   readonly test: (value: string) => boolean;
-  /** Field names under which a match is a known identifier, not a secret. Default: none. */
-  readonly identifierKeys?: RegExp;
 }
-
-/** Fields that record git commits, whose SHA-1 has the 40-hex shape of a key. */
-const COMMIT_KEYS = /^(commit|sha|revision|rev|head|base|[a-z]+(Commit|Sha|Revision))$/;
 
 const re = (regex: RegExp) => (value: string) => regex.test(value);
 
@@ -57,7 +52,7 @@ const PATTERNS: readonly Pattern[] = [
   { name: 'Slack webhook URL', test: re(/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9]+\/[A-Za-z0-9/]+/) },
   { name: 'Google API key', test: re(/\bAIza[0-9A-Za-z_-]{35}\b/) },
   { name: 'JSON web token', test: re(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/) },
-  { name: '40-hex key', test: re(/(?<![0-9A-Fa-f])[0-9A-Fa-f]{40}(?![0-9A-Fa-f])/), identifierKeys: COMMIT_KEYS },
+  { name: '40-hex key', test: re(/(?<![0-9A-Fa-f])[0-9A-Fa-f]{40}(?![0-9A-Fa-f])/) },
   { name: 'password in a URL', test: passwordInUrl },
   // PGPASSWORD=..., DB_PASSWORD: ..., api_key=..., and the Password=...; of connection strings.
   {
@@ -97,13 +92,17 @@ function looksRandom(value: string): boolean {
   return classes >= 3 && shannonEntropy(longest) > 4.2;
 }
 
+/**
+ * Git names commits by 40 lowercase hex digits, the very shape of a 40-hex key: under a field
+ * that records a commit (rollout/deployments.json) it is the commit id, nothing else.
+ */
+const GIT_COMMIT_KEY = /^(commit|sha|commitSha)$/;
+const GIT_COMMIT = /^[0-9a-f]{40}$/;
+
 /** Why a value looks like a secret, or undefined when it does not. */
 export function secretReason(value: string, key?: string, opts: { entropy?: boolean } = {}): string | undefined {
-  for (const p of PATTERNS) {
-    // A commit field holding exactly a commit SHA is an identifier; anything more is still checked.
-    if (p.identifierKeys && key !== undefined && p.identifierKeys.test(key) && /^[0-9a-f]{40}$/.test(value)) continue;
-    if (p.test(value)) return p.name;
-  }
+  if (key !== undefined && GIT_COMMIT_KEY.test(key) && GIT_COMMIT.test(value)) return undefined;
+  for (const p of PATTERNS) if (p.test(value)) return p.name;
   if (key !== undefined && SECRET_KEY.test(key) && value.length > 0) return `value of a "${key}" field`;
   if ((opts.entropy ?? true) && looksRandom(value)) return 'long high-entropy string';
   return undefined;
@@ -166,7 +165,8 @@ function strings(value: unknown, skip?: SkipField): FoundString[] {
 function reasonCache(opts: { entropy?: boolean }): (value: string, key?: string) => string | undefined {
   const byValue = new Map<string, string | undefined>();
   return (value, key) => {
-    if (key !== undefined && (SECRET_KEY.test(key) || COMMIT_KEYS.test(key)) && value.length > 0) return secretReason(value, key, opts);
+    // The cache is by value alone; a field name that changes the verdict skips it.
+    if (key !== undefined && ((SECRET_KEY.test(key) && value.length > 0) || GIT_COMMIT_KEY.test(key))) return secretReason(value, key, opts);
     if (!byValue.has(value)) byValue.set(value, secretReason(value, undefined, opts));
     return byValue.get(value);
   };

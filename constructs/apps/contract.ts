@@ -7,6 +7,7 @@
  * apps' own repositories at the tags named there.
  */
 import { satisfies } from 'semver';
+import { CATALOG_VERSION, semverOf } from '../../upgrades/catalog/version';
 
 export type Cloud = 'aws' | 'gcp';
 
@@ -171,8 +172,9 @@ export interface AppContract<W = unknown> {
   readonly launch: (common: LaunchCommon, wiring: W) => LaunchDescription;
 }
 
+/** A maintenance backport (enrich 3.6.0.2) runs its base release's contract. */
 export function covers(contract: Pick<AppContract, 'range'>, version: string): boolean {
-  return satisfies(version, contract.range, { includePrerelease: false });
+  return CATALOG_VERSION.test(version) && satisfies(semverOf(version), contract.range, { includePrerelease: false });
 }
 
 /** Full image reference for a cloud, or a clear error naming component, version and cloud. */

@@ -4,6 +4,7 @@
  * contract knows, of the right type, with the required ones present. Each problem names the
  * field, the version and what is accepted.
  */
+import { show, showKey } from '../../customers/json-issues';
 import type { AppContract, Cloud } from './contract';
 import { appOf, contractGap, contractsFor, coveredRanges } from './registry';
 
@@ -22,6 +23,8 @@ export interface PinnedComponent {
 }
 
 const list = (keys: readonly string[]) => (keys.length === 0 ? 'none' : keys.join(', '));
+/** A field name that may be a credential is not printed in a path either (the reader masks paths the same way). */
+const pathKey = (key: string) => (showKey(key) === JSON.stringify(key) ? key : '<name not shown>');
 
 /**
  * Problems of a pin against the contracts of its component (all its apps), or against one app's
@@ -53,13 +56,13 @@ export function contractIssues(component: string, pin: PinnedComponent, cloud: C
     const spec = settings[key];
     if (spec === undefined) {
       issues.push({
-        path: `${base}.settings.${key}`,
+        path: `${base}.settings.${pathKey(key)}`,
         expected: `a setting ${component} ${pin.version} (${label}) knows: ${list(accepted)}`,
-        got: JSON.stringify(key),
+        got: showKey(key),
         hint: accepted.length === 0 ? `${component} ${label} takes no settings; remove it` : `remove it, or use one of ${list(accepted)}`,
       });
     } else if (typeof value !== spec.type) {
-      issues.push({ path: `${base}.settings.${key}`, expected: `a ${spec.type}`, got: JSON.stringify(value) });
+      issues.push({ path: `${base}.settings.${key}`, expected: `a ${spec.type}`, got: show(value) });
     }
   }
   for (const key of accepted) {
@@ -74,14 +77,14 @@ export function contractIssues(component: string, pin: PinnedComponent, cloud: C
       issues.push({
         path: `${base}.secrets.${i}`,
         expected: `a secret ${component} ${pin.version} (${label}) reads: ${list(knownSecrets)}`,
-        got: JSON.stringify(name),
+        got: show(name),
         hint: 'a secret no config references would never reach the app; remove it or use a name the contract knows',
       });
     }
   });
   for (const name of knownSecrets) {
     if (secrets[name].required && !(pin.secrets ?? []).includes(name)) {
-      issues.push({ path: `${base}.secrets`, expected: `the secret ${name}: ${component} ${label} needs it`, got: JSON.stringify(pin.secrets ?? []), hint: `add "${name}" and set its value in the secret manager` });
+      issues.push({ path: `${base}.secrets`, expected: `the secret ${name}: ${component} ${label} needs it`, got: show(pin.secrets ?? []), hint: `add "${name}" and set its value in the secret manager` });
     }
   }
   return issues;

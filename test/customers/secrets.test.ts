@@ -101,7 +101,7 @@ describe('secrets in customer files', () => {
   test('a git commit SHA under a commit field is an identifier; the same 40 hex anywhere else is a key', () => {
     const sha = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b';
     expect(secretReason(sha, 'commit')).toBeUndefined();
-    expect(secretReason(sha, 'deployedCommit')).toBeUndefined();
+    expect(secretReason(sha, 'commitSha')).toBeUndefined();
     expect(secretReason(sha, 'warehouse')).toBe('40-hex key');
     expect(secretReason(`${sha} PGPASSWORD=x1y2z3`, 'commit')).toBeDefined();
   });
@@ -133,6 +133,16 @@ describe('secrets in the catalog, the policy and the rollout state', () => {
     expect(read).toBeUndefined();
     expect(issues.map((i) => i.path)).toContain('note');
     expect(issues.map(formatIssue).join('\n')).not.toContain('EXAMPLEKEY');
+  });
+});
+
+describe('git commit ids', () => {
+  const sha = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b';
+  test('a commit id under a commit field is not a secret; the same 40 hex digits elsewhere are', () => {
+    expect(secretReason(sha, 'commit')).toBeUndefined();
+    expect(secretReason(sha, 'description')).toBe('40-hex key');
+    expect(secretReason(sha.toUpperCase(), 'commit')).toBe('40-hex key');
+    expect(secretReason(`${sha} AKIAIOSFODNN7EXAMPLE`, 'commit')).toBeDefined();
   });
 });
 
