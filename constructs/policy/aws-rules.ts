@@ -11,7 +11,11 @@ import type { AwsCustomerSpec } from '../../customers/schema';
 /** The rules every AWS pipeline stack must pass; a violation fails synth. */
 export const AWS_RULES: readonly PolicyRule[] = [noAdminWildcard, noAdminPolicies, bucketEncryptedPrivate, httpsListenerTls, imdsv2Required, noSecretLiterals];
 
-/** AWS_RULES plus the rules that read the customer file (the trust allow-list). */
-export function awsRules(spec: Pick<AwsCustomerSpec, 'trustedPrincipals'>): PolicyRule[] {
-  return [...AWS_RULES, trustedPrincipalsOnly(spec.trustedPrincipals.map((t) => t.principal))];
+/**
+ * AWS_RULES plus the rules that read the customer file (the trust allow-list). `fleetPrincipals`
+ * are the fleet's own roles a stack derives from the file (CI's plan role in the operators'
+ * accounts), trusted like the listed ones. Default: none.
+ */
+export function awsRules(spec: Pick<AwsCustomerSpec, 'trustedPrincipals'>, fleetPrincipals: readonly string[] = []): PolicyRule[] {
+  return [...AWS_RULES, trustedPrincipalsOnly([...spec.trustedPrincipals.map((t) => t.principal), ...fleetPrincipals])];
 }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatIssue, validateCustomerTexts, type ValidationIssue } from '../../customers/load';
@@ -11,6 +11,7 @@ import { parseState } from '../../upgrades/rollout/state';
 import { CUSTOMERS_DIR, NOW, exampleJson } from '../support/specs';
 
 const FILE = 'acme-retail-prod.json';
+const catalogJson = (): any => JSON.parse(readFileSync(join(__dirname, '..', '..', 'upgrades', 'catalog', 'enrich.json'), 'utf8'));
 
 /** Secrets of every shape the issue names, as they are pasted in real life. */
 export const SECRETS: readonly [string, string][] = [
@@ -96,16 +97,23 @@ describe('secrets in customer files', () => {
   ])('the known identifier or prose %s is not flagged', (value) => {
     expect(secretReason(value)).toBeUndefined();
   });
+
+  test('a git commit SHA under a commit field is an identifier; the same 40 hex anywhere else is a key', () => {
+    const sha = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b';
+    expect(secretReason(sha, 'commit')).toBeUndefined();
+    expect(secretReason(sha, 'commitSha')).toBeUndefined();
+    expect(secretReason(sha, 'warehouse')).toBe('40-hex key');
+    expect(secretReason(`${sha} PGPASSWORD=x1y2z3`, 'commit')).toBeDefined();
+  });
 });
 
 describe('secrets in the catalog, the policy and the rollout state', () => {
   const SLACK = SECRETS[2][1];
 
   test('a release note in the catalog', () => {
-    const raw = JSON.parse(readFileSync(join(__dirname, '..', '..', 'upgrades', 'catalog', 'enrich.json'), 'utf8'));
+    const raw = catalogJson();
     raw.releases[0].note = `alerts to ${SLACK}`;
-    const text = JSON.stringify(raw, null, 2);
-    const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text }]);
+    const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text: JSON.stringify(raw) }]);
     expect(issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'releases.0.note', expected: 'no secret values in the release catalog' })]));
     expect(issues.map(formatIssue).join('\n')).not.toContain('Zq8vR3kLm2Nx7Pw4Ty6Ub9Hc');
   });
@@ -148,7 +156,7 @@ describe('a secret never reaches synthesized or planned output', () => {
 
   test.each([
     ['synth', (dir: string, out: string) => ['synth', '--customers', dir, '--out', join(out, 'cdktf.out'), '--at', '2026-11-27'], 'cdktf.out'],
-    ['upgrades plan', (dir: string, out: string) => ['upgrades', 'plan', '--customers', dir, '--json', '--out', join(out, 'plan.json'), '--at', '2026-11-27'], 'plan.json'],
+    ['upgrades plan', (dir: string, out: string) => ['upgrades', 'plan', '--customers', dir, '--json', '--out', join(out, 'plan.json'), '--md', join(out, 'plan.md'), '--at', '2026-11-27'], 'plan.json'],
   ])('fleet %s refuses a hold reason holding a Slack webhook, writes nothing and does not print it', async (_name, args, written) => {
     const dir = mkdtempSync(join(tmpdir(), 'secret-customers-'));
     const out = mkdtempSync(join(tmpdir(), 'secret-out-'));
@@ -162,6 +170,8 @@ describe('a secret never reaches synthesized or planned output', () => {
       expect(r.err).toContain('rollout.holds.0.reason: expected no secret values in customer files');
       expect(`${r.out}\n${r.err}`).not.toContain('hooks.slack.com');
       expect(existsSync(join(out, written))).toBe(false);
+      // Nothing else either (plan.md, a temporary file).
+      expect(readdirSync(out)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(out, { recursive: true, force: true });
@@ -170,10 +180,9 @@ describe('a secret never reaches synthesized or planned output', () => {
 });
 
 test('a secret used as a requirement name in the catalog is not printed by the requirement check', () => {
-  const raw = JSON.parse(readFileSync(join(__dirname, '..', '..', 'upgrades', 'catalog', 'enrich.json'), 'utf8'));
+  const raw = catalogJson();
   raw.releases[0].requires = { 'PGPASSWORD=Tr0ub4dor3': '>=1.0.0' };
-  const text = JSON.stringify(raw, null, 2);
-  const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text }]);
+  const { issues } = validateCatalogTexts([{ file: 'upgrades/catalog/enrich.json', text: JSON.stringify(raw) }]);
   expect(issues.some((i) => /looks like a secret/.test(i.got))).toBe(true);
   expect(issues.map(formatIssue).join('\n')).not.toContain('Tr0ub4dor3');
 });

@@ -1,4 +1,4 @@
-import { TerraformResource } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { isResourceOfType, synthesizedAttributes, type PolicyRule } from '../rule';
 
@@ -7,6 +7,28 @@ const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding)$/;
 
 /** A member computed from the stack's own resources (its service accounts), not typed in a file. */
 const isReference = (member: string): boolean => member.includes('${');
+
+const ownAccounts = new WeakMap<TerraformStack, string[]>();
+
+/** "serviceAccount:<account_id>@" of every service account the stack itself creates. */
+function stackServiceAccounts(node: IConstruct): string[] {
+  const stack = TerraformStack.of(node);
+  let found = ownAccounts.get(stack);
+  if (!found) {
+    found = stack.node
+      .findAll()
+      .filter((n): n is TerraformResource => isResourceOfType(n, 'google_service_account'))
+      .map((n) => synthesizedAttributes(n).account_id)
+      .filter((id): id is string => typeof id === 'string')
+      .map((id) => `serviceAccount:${id}@`);
+    ownAccounts.set(stack, found);
+  }
+  return found;
+}
+
+/** A literal member naming one of the stack's own service accounts (its email is known at synth). */
+const isOwnServiceAccount = (node: IConstruct, member: string): boolean =>
+  member.endsWith('.iam.gserviceaccount.com') && stackServiceAccounts(node).some((prefix) => member.startsWith(prefix));
 
 /** AWS services the pipeline's own roles are assumed by: its instances, and Redshift running the RDB loader's COPY. */
 const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com', 'redshift.amazonaws.com'];
@@ -61,7 +83,7 @@ export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
     check(node: IConstruct): string[] {
       if (node instanceof TerraformResource && GCP_IAM.test(node.terraformResourceType)) {
         return gcpMembers(node)
-          .filter((m) => !isReference(m) && !allowed.includes(m))
+          .filter((m) => !isReference(m) && !allowed.includes(m) && !isOwnServiceAccount(node, m))
           .map((m) => `${node.terraformResourceType} grants to ${m.length <= 120 ? m : 'a member'}, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it`);
       }
       if (!isResourceOfType(node, 'aws_iam_role')) return [];

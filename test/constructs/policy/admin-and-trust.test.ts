@@ -146,6 +146,12 @@ describe('FLEET-IAM3 trust only principals on the allow-list', () => {
     expect(violations(rules, aws, trusting({ AWS: ['arn:aws:iam::210987654321:root'] }))).toHaveLength(1);
   });
 
+  test('trusts the fleet\'s own derived roles passed by the stack (CI\'s plan role), as listed ones', () => {
+    const ci = 'arn:aws:iam::100000000001:role/fleet-plan';
+    expect(violations(awsRules({ trustedPrincipals: [] }, [ci]), aws, trusting({ AWS: [ci] }))).toEqual([]);
+    expect(violations(awsRules({ trustedPrincipals: [] }), aws, trusting({ AWS: [ci] }))).toHaveLength(1);
+  });
+
   test('passes listed principals and the pipeline\'s own EC2 instances', () => {
     expect(violations(rules, aws, trusting({ AWS: [TEAM] }))).toEqual([]);
     expect(violations(rules, aws, trusting({ Service: ['ec2.amazonaws.com'] }))).toEqual([]);
@@ -184,6 +190,7 @@ describe('FLEET-IAM3 on GCP: bindings name only members on the allow-list', () =
       new ProjectIamMember(s, 'stranger', { project: 'p-rules', role: 'roles/bigquery.dataViewer', member: 'user:someone@elsewhere.example' });
       const sa = new ServiceAccount(s, 'sa', { accountId: 'pipeline-collector' });
       new ProjectIamMember(s, 'own', { project: 'p-rules', role: 'roles/logging.logWriter', member: `serviceAccount:${sa.email}` });
+      new ProjectIamMember(s, 'own-literal', { project: 'p-rules', role: 'roles/logging.logWriter', member: 'serviceAccount:pipeline-collector@p-rules.iam.gserviceaccount.com' });
     });
     expect(found).toEqual([
       '[FLEET-IAM3] google_project_iam_member grants to user:someone@elsewhere.example, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it',
