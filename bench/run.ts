@@ -2,6 +2,7 @@
 import { benchPlan } from './plan';
 import { benchStage } from './stage';
 import { benchSynth } from './synth';
+import { benchValidate } from './validate';
 
 async function main(): Promise<void> {
   for (const line of benchSynth()) console.log(line);
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   for (const line of await benchPlan()) console.log(line);
   console.log('');
   for (const line of benchStage()) console.log(line);
+  console.log('');
+  for (const line of benchValidate()) console.log(line);
 }
 
 main().catch((e: Error) => {

@@ -7,6 +7,8 @@ import { resolveStack } from '../upgrades/review/identity';
 import { failed, reviewPlan, type ReviewOptions, type StackReview } from '../upgrades/review/review';
 import { showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
+import { jsonOption } from './options';
+import { refuseInputFolder } from './output';
 
 function expectedFor(expectations: Expectations, expectFile: string, stack: string, wave: number | undefined): NonNullable<ReviewOptions['expected']> {
   const staged = expectations.get(stack) ?? [];
@@ -33,7 +35,8 @@ export const reviewCommand: FleetCommand = {
       .option('--expect <file>', 'the staged plan (DIR/plan.json of `fleet upgrades stage --out DIR`) to compare with')
       .option('--wave <n>', 'compare with this wave of the staged plan (default: the first that stages the stack)')
       .option('--stack <id>', 'the stack a single plan is of; it must agree with the plan (default: from the plan)')
-      .option('--md <file>', 'also write the review as Markdown into FILE'),
+      .option('--md <file>', 'also write the review as Markdown into FILE')
+      .addOption(jsonOption()),
   run(ctx) {
     const { options } = ctx;
     const positionals = ctx.args;
@@ -89,14 +92,21 @@ export const reviewCommand: FleetCommand = {
       reviews.push(reviewPlan(read.plan, { file, stack, stackSource, ...(expected ? { expected } : {}) }));
     }
 
-    for (const line of renderText(reviews, unreadable.length)) ctx.out(line);
+    // An input that could not be reviewed outranks findings: the review is incomplete.
+    const code = unreadable.length > 0 ? EXIT.input : reviews.some(failed) ? EXIT.gate : EXIT.ok;
+    if (options.json) {
+      const show = (file: string) => showPath(ctx.cwd, file);
+      const verdict = code === EXIT.input ? 'incomplete' : code === EXIT.gate ? 'blocking' : 'pass';
+      ctx.out(JSON.stringify({ verdict, exitCode: code, reviews: reviews.map((r) => ({ ...r, file: show(r.file) })), unreadable: unreadable.map((u) => ({ ...u, file: show(u.file) })) }, null, 2));
+    } else {
+      for (const line of renderText(reviews, unreadable.length)) ctx.out(line);
+    }
     if (options.md !== undefined) {
       const mdFile = resolve(ctx.cwd, options.md as string);
+      refuseInputFolder(ctx, mdFile, '--md');
       writeFileAtomically(mdFile, renderMarkdown(reviews, unreadable));
-      ctx.out(`wrote ${showPath(ctx.cwd, mdFile)}`);
+      (options.json ? ctx.err : ctx.out)(`wrote ${showPath(ctx.cwd, mdFile)}`);
     }
-    // An input that could not be reviewed outranks findings: the review is incomplete.
-    if (unreadable.length > 0) return EXIT.input;
-    return reviews.some(failed) ? EXIT.gate : EXIT.ok;
+    return code;
   },
 };

@@ -8,7 +8,7 @@ export const schemaCommand: FleetCommand = {
   summary: 'Write the customer file JSON Schema (default customers/customer.schema.json) from the zod schema.',
   define: (c) => c.option('--out <file>', 'where to write it, atomically (default: customers/customer.schema.json; - is stdout)'),
   run(ctx) {
-    writeOutput(ctx, customerJsonSchema(), (ctx.options.out as string | undefined) ?? 'customers/customer.schema.json');
+    writeOutput(ctx, customerJsonSchema(), (ctx.options.out as string | undefined) ?? 'customers/customer.schema.json', { intoInputs: true });
     return EXIT.ok;
   },
 };

@@ -51,7 +51,7 @@ export const synthCommand: FleetCommand = {
     const bar = ctx.progress('synth', specs.length);
     let result;
     try {
-      result = await synthFleet(specs, { outDir, now, onStack: (s) => bar.tick(s), output: { cwd: ctx.cwd, protect: inputFolders(ctx.cwd, options) } });
+      result = await synthFleet(specs, { outDir, now, onStack: (s) => bar.tick(s), output: { cwd: ctx.cwd, protect: inputFolders(ctx.cwd, options), label: options.out as string | undefined } });
     } catch (e) {
       bar.stop();
       if (e instanceof OutputFolderError) throw e;

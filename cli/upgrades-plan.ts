@@ -6,6 +6,7 @@ import { renderTable } from '../upgrades/report/table';
 import { showPath, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
 import { jsonOption, outFileOption } from './options';
+import { refuseInputFolder } from './output';
 import { definePlanningOptions, planFromOptions } from './planning-inputs';
 
 export const upgradesPlanCommand: FleetCommand = {
@@ -26,6 +27,8 @@ export const upgradesPlanCommand: FleetCommand = {
     const files: FileToWrite[] = [];
     if (out !== undefined && out !== '-') files.push({ path: resolve(ctx.cwd, out), text });
     if (options.md !== undefined) files.push({ path: resolve(ctx.cwd, options.md as string), text: renderMarkdown(plan) });
+    if (out !== undefined && out !== '-') refuseInputFolder(ctx, out, '--out');
+    if (options.md !== undefined) refuseInputFolder(ctx, options.md as string, '--md');
     // Both files or neither: a reader never sees a plan.json without its plan.md.
     writeFilesAtomically(files);
     const toStdout = out === undefined || out === '-';

@@ -45,7 +45,7 @@ export const upgradesStageCommand: FleetCommand = {
           writeFileSync(join(dir, 'plan.md'), renderStagedMarkdown(result));
           return result;
         },
-        { cwd: ctx.cwd, protect: inputFolders(ctx.cwd, options) },
+        { cwd: ctx.cwd, protect: inputFolders(ctx.cwd, options), label: options.out as string },
       );
     } catch (e) {
       bar.stop();

@@ -2,11 +2,12 @@
  * Reads customer files and reports every problem at once: a person fixing a fleet wants the
  * whole list, not one error per run.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
-import { formatIssue, parseJson, zodIssues, type ValidationIssue } from './json-issues';
-import { findSecrets } from './secret-detector';
+import { formatIssue, type ValidationIssue } from './json-issues';
+import { readInputFile } from './input-file';
+import { checkInput, type InputKind } from './read-input';
 
 export { formatIssue, type ValidationIssue };
 
@@ -70,10 +71,36 @@ export function customerFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** How customer files are read; the default limits (4 MiB, 64 levels) are far above any real one. */
+export const CUSTOMER_FILE: InputKind<typeof customerSchema> = {
+  schema: customerSchema,
+  noun: 'customer files',
+  schemaHint: 'customers/customer.schema.json',
+  secretHint: 'store the value in the secret manager and list only its name under the component\'s "secrets"',
+};
 
-
-
-
+/** Every principal the stack will trust or grant to must be on the file's allow-list (trustedPrincipals). */
+function trustIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
+  const allowed = new Set(spec.trustedPrincipals.map((t) => t.principal));
+  const roleMembers =
+    spec.cloud === 'aws'
+      ? spec.roles.flatMap((r, i) => r.assumedBy.map((principal, j) => ({ path: `roles.${i}.assumedBy.${j}`, principal })))
+      : spec.roles.flatMap((r, i) => r.members.map((principal, j) => ({ path: `roles.${i}.members.${j}`, principal })));
+  const trusted: { path: string; principal: string }[] = [
+    ...spec.operators.principals.map((principal, i) => ({ path: `operators.principals.${i}`, principal })),
+    ...roleMembers,
+    ...spec.accessGrants.flatMap((g, i) => (g.status === 'approved' ? [{ path: `accessGrants.${i}.principal`, principal: g.principal }] : [])),
+  ];
+  return trusted
+    .filter((t) => !allowed.has(t.principal))
+    .map((t) => ({
+      file,
+      path: t.path,
+      expected: 'a principal listed under trustedPrincipals',
+      got: JSON.stringify(t.principal),
+      hint: `add { "principal": ..., "reason": ... } to trustedPrincipals, saying why this principal may have access to the customer's ${spec.cloud === 'aws' ? 'account' : 'project'}`,
+    }));
+}
 
 /** Checks that need more than one field, or more than one file, or the clock. */
 function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): ValidationIssue[] {
@@ -93,6 +120,7 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
       });
     }
   });
+  issues.push(...trustIssues(file, spec));
   if (opts.checkVersion) {
     for (const { component, version } of componentPins(spec)) {
       const hint = opts.checkVersion(component, version);
@@ -118,42 +146,35 @@ export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
   } catch (e) {
     return { customers: [], issues: [{ file: dir, path: '', expected: 'a readable folder of customer files', got: (e as Error).message }] };
   }
-  return validateCustomerTexts(
-    files.map((file) => ({ file, text: readFileSync(file, 'utf8') })),
-    opts,
-  );
+  const unreadable: ValidationIssue[] = [];
+  const inputs: { file: string; text: Uint8Array }[] = [];
+  for (const file of files) {
+    const read = readInputFile(file, 'a readable customer file');
+    if (read.bytes) inputs.push({ file, text: read.bytes });
+    else unreadable.push(read.issue!);
+  }
+  const result = validateCustomerTexts(inputs, opts, files.length);
+  return { customers: result.customers, issues: [...unreadable, ...result.issues] };
 }
 
-/** Validates customer files given as text; the pure core of loadCustomers. */
-export function validateCustomerTexts(inputs: readonly { file: string; text: string }[], opts: LoadOptions): LoadResult {
+/**
+ * Validates customer files given as text or bytes (bytes let the reader check UTF-8); the pure
+ * core of loadCustomers. `found` is how many files there were, read or not.
+ */
+export function validateCustomerTexts(inputs: readonly { file: string; text: string | Uint8Array }[], opts: LoadOptions, found = inputs.length): LoadResult {
   const customers: LoadedCustomer[] = [];
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
-  if (inputs.length === 0) {
+  if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
   for (const { file, text } of inputs) {
-    const parsed = parseJson(file, text);
-    issues.push(...parsed.issues);
-    if (parsed.raw === undefined) continue;
-    // Secrets first: a credential in a customer file is the worst mistake it can hold.
-    for (const finding of findSecrets(parsed.raw, { skip: (p) => p[0] === '$schema' })) {
-      issues.push({
-        file,
-        path: finding.path,
-        expected: 'no secret values in customer files',
-        got: `a value that looks like a secret (${finding.reason})`,
-        hint: 'store the value in the secret manager and list only its name under the component\'s "secrets"',
-      });
-    }
-    const result = customerSchema.safeParse(parsed.raw);
-    if (!result.success) {
-      issues.push(...zodIssues(file, parsed.raw, result.error, 'customers/customer.schema.json'));
-      continue;
-    }
-    issues.push(...semanticIssues(file, result.data, opts));
-    warnings.push(...grantWarnings(file, result.data, opts.now));
-    customers.push({ file, spec: result.data, text });
+    const checked = checkInput(file, text, CUSTOMER_FILE);
+    issues.push(...checked.issues);
+    if (checked.data === undefined) continue;
+    issues.push(...semanticIssues(file, checked.data, opts));
+    warnings.push(...grantWarnings(file, checked.data, opts.now));
+    customers.push({ file, spec: checked.data, text: typeof text === 'string' ? text : Buffer.from(text).toString('utf8') });
   }
   const seen = new Map<string, string>();
   for (const c of customers) {

@@ -9,6 +9,7 @@
  * where it helps, how to fix it (see `expect()`).
  */
 import { z } from 'zod';
+import { ADMIN_GCP_ROLES, adminManagedPolicy } from './admin-policies';
 
 /** Encodes "expected" and "hint" into a zod message; customers/issues.ts decodes it. */
 export function expect(expected: string, hint?: string): string {
@@ -79,7 +80,7 @@ export const ELB_TLS_POLICIES = [
 ] as const;
 
 const awsVmSizing = z
-  .object({
+  .strictObject({
     /** EC2 instance type. */
     instanceType: z.string().regex(/^[a-z][a-z0-9-]*\d[a-z]*\.[a-z0-9]+$/, expect('an EC2 instance type such as m5.large')),
     minSize: z.number().int().min(1, expect('at least 1 instance')),
@@ -91,7 +92,7 @@ const awsVmSizing = z
 const appSettings = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({});
 
 function vmComponent<S extends z.ZodTypeAny>(sizing: S) {
-  return z.object({
+  return z.strictObject({
     version: semverString,
     sizing,
     /** Names of the secrets this component reads at start-up. */
@@ -105,12 +106,12 @@ const awsComponent = vmComponent(awsVmSizing);
 export const WAREHOUSE_LOADERS_AWS = ['snowflake-streaming-loader', 'rdb-loader', 'elasticsearch-loader'] as const;
 
 const awsComponents = z
-  .object({
+  .strictObject({
     collector: awsComponent,
     enrich: awsComponent,
     's3-loader': awsComponent.extend({
       lifecycle: z
-        .object({
+        .strictObject({
           /** Days before objects move to STANDARD_IA. Default: no transition. */
           transitionToInfrequentAccessDays: z.number().int().min(30).optional(),
           /** Days before objects expire. Default: kept forever. */
@@ -124,7 +125,7 @@ const awsComponents = z
     'iglu-server': awsComponent
       .extend({
         database: z
-          .object({
+          .strictObject({
             instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, expect('an RDS instance class such as db.t4g.micro')),
             allocatedStorageGb: z.number().int().min(20).max(1000).default(20),
           })
@@ -147,12 +148,12 @@ const awsComponents = z
   });
 
 const streams = z
-  .object({
+  .strictObject({
     /** Default: on-demand capacity. */
     mode: z.enum(['on-demand', 'provisioned']).default('on-demand'),
     /** Shard counts, required when mode is provisioned. */
     shards: z
-      .object({ raw: z.number().int().min(1), enriched: z.number().int().min(1), bad: z.number().int().min(1) })
+      .strictObject({ raw: z.number().int().min(1), enriched: z.number().int().min(1), bad: z.number().int().min(1) })
       .optional(),
     /** Default: 24 hours. */
     retentionHours: z.number().int().min(24).max(8760).default(24),
@@ -163,14 +164,14 @@ const streams = z
   });
 
 const awsSsl = z.discriminatedUnion('certificate', [
-  z.object({
+  z.strictObject({
     /** Use a certificate that already exists in ACM (e.g. imported by the customer). */
     certificate: z.literal('existing'),
     certificateArn: acmCertificateArn,
     additionalCertificateArns: z.array(acmCertificateArn).default([]),
     policy: z.enum(ELB_TLS_POLICIES).default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
   }),
-  z.object({
+  z.strictObject({
     /** The stack requests a DNS-validated ACM certificate for the collector domain. */
     certificate: z.literal('managed'),
     /** Route 53 zone to write validation records into. Default: none; the records are stack outputs. */
@@ -180,17 +181,23 @@ const awsSsl = z.discriminatedUnion('certificate', [
   }),
 ]);
 
-const iamStatement = z.object({
+const iamStatement = z.strictObject({
   actions: z.array(z.string().regex(/^([a-z0-9-]+:[A-Za-z0-9*]+|\*)$/, expect('an IAM action such as s3:GetObject'))).min(1),
   /** ARNs, or pipeline resource names: raw-stream, enriched-stream, bad-stream, bucket, bucket-objects. */
   resources: z.array(z.string().min(1)).min(1),
 });
 
-const customRole = z.object({
+const customRole = z.strictObject({
   name: z.string().regex(/^[A-Za-z][\w+=,.@-]{0,40}$/, expect('an IAM role name (letters, digits, +=,.@_-)')),
   description: z.string().max(1000),
   assumedBy: z.array(iamPrincipalArn).min(1),
-  managedPolicyArns: z.array(managedPolicyArn).default([]),
+  managedPolicyArns: z
+    .array(
+      managedPolicyArn.refine((arn) => adminManagedPolicy(arn) === undefined, {
+        message: expect('a managed policy narrower than an administrator policy', 'name the actions the role needs under "statements" instead'),
+      }),
+    )
+    .default([]),
   statements: z.array(iamStatement).default([]),
 });
 
@@ -198,7 +205,7 @@ export const GRANT_SCOPES = ['enriched-data-read', 'bad-data-read', 'stream-read
 
 /** An access grant; `principal` is the cloud's identity format (an IAM ARN on AWS, an IAM member on GCP). */
 function accessGrantOf<P extends z.ZodTypeAny>(principal: P) {
-  return z.object({
+  return z.strictObject({
     /** Stable id; becomes part of the policy name. */
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, expect('a kebab-case grant id such as dq-investigation-1234')),
     /** Who receives the access. */
@@ -216,7 +223,14 @@ function accessGrantOf<P extends z.ZodTypeAny>(principal: P) {
 
 const accessGrant = accessGrantOf(iamPrincipalArn);
 
-const maintenanceWindow = z.object({
+/** An allow-list of identities (IAM ARNs on AWS, IAM members on GCP), each with the reason it is trusted. */
+function trustedPrincipalsOf<P extends z.ZodTypeAny>(principal: P) {
+  return z
+    .array(z.strictObject({ principal, reason: z.string().min(10, expect('a reason of 10 or more characters', 'say who this is and why they may have access')) }))
+    .default([]);
+}
+
+const maintenanceWindow = z.strictObject({
   days: z.array(z.enum(DAY_NAMES)).min(1),
   start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a 24-hour time HH:MM')),
   durationHours: z.number().min(1).max(24),
@@ -273,20 +287,20 @@ const baseCustomer = {
   id: z.string().regex(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/, expect('a kebab-case customer id of 3-30 characters such as acme-retail')),
   name: z.string().min(2),
   environment: z.enum(['prod', 'staging', 'dev']),
-  alerts: z.object({
+  alerts: z.strictObject({
     contacts: alertContacts,
     thresholds: z
-      .object(alertThresholds)
+      .strictObject(alertThresholds)
       .default({ http5xxPer5Min: 50, maxConsumerLagSeconds: 600, minHealthyCollectors: 1, certificateExpiryDays: 30 }),
   }),
-  maintenance: z.object({
+  maintenance: z.strictObject({
     timezone,
     windows: z.array(maintenanceWindow).min(1, expect('at least one maintenance window')),
   }),
   freezes: z
     .array(
       z
-        .object({ start: isoDate, end: isoDate, reason: z.string().min(3) })
+        .strictObject({ start: isoDate, end: isoDate, reason: z.string().min(3) })
         .refine((f) => f.end >= f.start, { message: expect('end on or after start'), path: ['end'] }),
     )
     .default([]),
@@ -299,12 +313,12 @@ const baseCustomer = {
     .strict()
     .optional(),
   rollout: z
-    .object({
+    .strictObject({
       /** 0 = canary/internal, then 1, 2, 3: lower rings go first within the same environment class. Default 2. */
       ring: z.number().int().min(0).max(3).default(2),
       holds: z
         .array(
-          z.object({
+          z.strictObject({
             component: z.enum(COMPONENT_IDS),
             reason: z.string().min(3),
             /** Hold ends after this day. Default: until removed. */
@@ -315,7 +329,7 @@ const baseCustomer = {
       /** Major upgrades the customer approved (the planner proposes majors only when approved or forced by support). */
       approvedMajors: z
         .array(
-          z.object({
+          z.strictObject({
             component: z.enum(COMPONENT_IDS),
             major: z.number().int().min(0),
             approvedBy: email,
@@ -328,10 +342,10 @@ const baseCustomer = {
 };
 
 export const awsCustomerSchema = z
-  .object({
+  .strictObject({
     ...baseCustomer,
     cloud: z.literal('aws'),
-    aws: z.object({
+    aws: z.strictObject({
       accountId: awsAccountId,
       region: awsRegion,
       /** Role the deploy assumes in the customer's account. Default: arn:aws:iam::<accountId>:role/fleet-deploy. */
@@ -339,7 +353,7 @@ export const awsCustomerSchema = z
       /** Permissions boundary attached to every role the stack creates. Default: none. */
       permissionsBoundaryArn: managedPolicyArn.optional(),
     }),
-    network: z.object({
+    network: z.strictObject({
       vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, expect('a VPC id such as vpc-0a1b2c3d')),
       publicSubnetIds: z
         .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, expect('a subnet id such as subnet-0a1b2c3d')))
@@ -348,18 +362,23 @@ export const awsCustomerSchema = z
         .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, expect('a subnet id such as subnet-0a1b2c3d')))
         .min(1),
     }),
-    collector: z.object({ domain: hostname, ssl: awsSsl }),
+    collector: z.strictObject({ domain: hostname, ssl: awsSsl }),
     streams: streams.default({ mode: 'on-demand', retentionHours: 24 }),
     components: awsComponents,
-    operators: z.object({
+    operators: z.strictObject({
       /** Principals (the managing team's roles) allowed to assume the operator role. */
       principals: z.array(iamPrincipalArn).min(1),
       /** External id required to assume the operator role (an identifier, not a secret). */
       externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, expect('an external id (2+ characters of [A-Za-z0-9+=,.@:/-])')),
     }),
     roles: z.array(customRole).default([]),
+    /**
+     * The allow-list of principals any role in the stack may trust (operators, customer roles,
+     * access grants), each with the reason it is trusted. Default: none.
+     */
+    trustedPrincipals: trustedPrincipalsOf(iamPrincipalArn),
     accessGrants: z.array(accessGrant).default([]),
-    stateBackend: z.object({
+    stateBackend: z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, expect('an S3 bucket name')),
       region: awsRegion,
       /** DynamoDB lock table. Default: S3 native locking (use_lockfile, Terraform >= 1.10). */
@@ -422,6 +441,11 @@ const predefinedRole = z.string().superRefine((v, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: expect('a predefined role narrower than a basic role', `${v} covers every service in the project; use e.g. roles/bigquery.dataViewer, or list permissions`),
+    });
+  } else if (ADMIN_GCP_ROLES.includes(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: expect('a role without administrator rights', `${v} lets its holder grant itself anything; use a narrower predefined role, or list permissions`),
     });
   } else if (!/^roles\/[a-z][a-zA-Z]*(\.[a-zA-Z0-9]+)+$/.test(v) && v !== 'custom') {
     ctx.addIssue({
@@ -569,7 +593,7 @@ const gcpAlerts = z.strictObject({
 });
 
 export const gcpCustomerSchema = z
-  .object({
+  .strictObject({
     ...baseCustomer,
     cloud: z.literal('gcp'),
     gcp: z.strictObject({
@@ -598,6 +622,8 @@ export const gcpCustomerSchema = z
       principals: z.array(iamMember).min(1, expect('at least one operator principal', 'name the managing team, e.g. group:fleet-operators@example.com')),
     }),
     roles: z.array(gcpCustomRole).default([]),
+    /** The allow-list of members any IAM binding of the stack may name (operators, role members, grants), with reasons. Default: none. */
+    trustedPrincipals: trustedPrincipalsOf(iamMember),
     accessGrants: z.array(accessGrantOf(iamMember)).default([]),
     stateBackend: z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, expect('a GCS bucket name')),

@@ -63,9 +63,14 @@ export function writeFilesAtomically(files: readonly FileToWrite[]): void {
   const done: { real: string; previous: string | undefined }[] = [];
   try {
     for (const t of targets) {
-      mkdirSync(dirname(t.real), { recursive: true });
       const previous = readIfExists(t.real);
-      writeFileAtomic.sync(t.real, t.text);
+      try {
+        mkdirSync(dirname(t.real), { recursive: true });
+        writeFileAtomic.sync(t.real, t.text);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new WriteRefusedError(`${t.path}: could not write it (${code ?? (e as Error).message}); check the folder exists and is writable`);
+      }
       done.push({ real: t.real, previous });
     }
   } catch (e) {

@@ -33,6 +33,8 @@ export interface OutputFolderOptions {
   readonly cwd?: string;
   /** The option that named the folder, for messages. Default: "--out". */
   readonly option?: string;
+  /** The folder as the user wrote it, for messages. Default: its path relative to `cwd`. */
+  readonly label?: string;
 }
 
 type Existing = { kind: 'absent' } | { kind: 'link'; generation: string } | { kind: 'empty-folder' } | { kind: 'owned-folder' };
@@ -52,8 +54,30 @@ function canonical(path: string): string {
 
 const shown = (path: string, cwd: string) => showPath(cwd, path);
 
+const escaped = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function generationPattern(name: string): RegExp {
-  return new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.fleet-(?:link-)?[0-9a-f]{12}$`);
+  return new RegExp(`^\\.${escaped(name)}\\.fleet-(?:link-|prev-)?[0-9a-f]{12}$`);
+}
+
+/**
+ * A run killed while turning a plain output folder into a link left the folder set aside and no
+ * output: put it back before anything else, so the old output is there even if this run fails.
+ */
+function restoreSetAside(target: string): void {
+  if (existsSync(target) || lstatExists(target)) return;
+  const pattern = new RegExp(`^\\.${escaped(basename(target))}\\.fleet-prev-[0-9a-f]{12}$`);
+  const aside = readdirSync(dirname(target)).filter((e) => pattern.test(e));
+  if (aside.length === 1 && existsSync(join(dirname(target), aside[0], OWNER_MARKER))) renameSync(join(dirname(target), aside[0]), target);
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkPlace(target: string, opts: OutputFolderOptions, cwd: string, say: string): void {
@@ -104,7 +128,7 @@ export function markOwned(dir: string): void {
  */
 export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Promise<T> | T, opts: OutputFolderOptions = {}): Promise<T> {
   const cwd = opts.cwd ?? process.cwd();
-  const say = `${opts.option ?? '--out'} ${shown(resolve(cwd, outDir), cwd)}`;
+  const say = `${opts.option ?? '--out'} ${opts.label ?? shown(resolve(cwd, outDir), cwd)}`;
   const absolute = resolve(cwd, outDir);
   // The parent is resolved, not the output itself: that is fleet's link to its generation.
   const target = join(canonical(dirname(absolute)), basename(absolute));
@@ -130,6 +154,7 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
     throw new OutputFolderError(`${say}: another fleet run is writing it (${(e as Error).message}); wait for it to finish`);
   }
   try {
+    restoreSetAside(target);
     // Inspect again under the lock: another run may have changed it meanwhile.
     const existing = inspect(target, say);
     const current = existing.kind === 'link' ? basename(existing.generation) : undefined;
@@ -203,7 +228,7 @@ function publish(target: string, generation: string, existing: Existing): void {
     case 'owned-folder': {
       // A plain folder (from an older fleet, or `cdktf synth`) cannot be swapped for a link in one
       // step; this happens once per folder, after which every run is a flip.
-      const aside = join(parent, `.${name}.fleet-${randomBytes(6).toString('hex')}`);
+      const aside = join(parent, `.${name}.fleet-prev-${randomBytes(6).toString('hex')}`);
       renameSync(target, aside);
       renameSync(link, target);
       rmSync(aside, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { Aspects, S3Backend, type TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsPipeline } from '../constructs/aws/aws-pipeline';
 import { PlanRole } from '../constructs/aws/plan-role';
-import { AWS_RULES } from '../constructs/policy/aws-rules';
+import { awsRules } from '../constructs/policy/aws-rules';
 import { PolicyChecks } from '../constructs/policy/rule';
 import { stackId, type AwsCustomerSpec } from '../customers/schema';
 import { MANAGED_BY, stateKey } from './pipeline-stack';
@@ -41,5 +41,5 @@ export function configureAws(stack: TerraformStack, spec: AwsCustomerSpec, now: 
   });
   new AwsPipeline(stack, 'pipeline', { spec, now });
   new PlanRole(stack, 'plan-role', { namePrefix: id, accountId: spec.aws.accountId, principalArns: planPrincipals(spec), state: { ...spec.stateBackend, key: stateKey(spec) }, permissionsBoundaryArn: spec.aws.permissionsBoundaryArn });
-  Aspects.of(stack).add(new PolicyChecks(AWS_RULES));
+  Aspects.of(stack).add(new PolicyChecks(awsRules(spec)));
 }

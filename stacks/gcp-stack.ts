@@ -2,7 +2,7 @@ import { Aspects, GcsBackend, type TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcpPipeline } from '../constructs/gcp/gcp-pipeline';
 import { PlanIdentity } from '../constructs/gcp/plan-identity';
-import { GCP_RULES } from '../constructs/policy/gcp-rules';
+import { gcpRules } from '../constructs/policy/gcp-rules';
 import { PolicyChecks } from '../constructs/policy/rule';
 import { stackId, type GcpCustomerSpec } from '../customers/schema';
 import { MANAGED_BY } from './pipeline-stack';
@@ -24,5 +24,5 @@ export function configureGcp(stack: TerraformStack, spec: GcpCustomerSpec, now: 
   new GcpPipeline(stack, 'pipeline', { spec, now });
   // CI's plan identity is one of the managing team's principals (listed, or a member of its group).
   new PlanIdentity(stack, 'plan-identity', { namePrefix: stackId(spec), projectId: spec.gcp.projectId, impersonators: spec.operators.principals, state: { bucket: spec.stateBackend.bucket, prefix: statePrefix(spec) } });
-  Aspects.of(stack).add(new PolicyChecks(GCP_RULES));
+  Aspects.of(stack).add(new PolicyChecks(gcpRules(spec)));
 }

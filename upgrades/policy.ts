@@ -2,11 +2,11 @@
  * The fleet-level upgrade policy (upgrades/policy.json): what "supported" means, how fast
  * security fixes must land, how young a release may be, and how rollouts are staged.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { expect } from '../customers/schema';
 import { SEVERITIES } from './catalog/schema';
-import { parseJson, zodIssues, type ValidationIssue } from '../customers/json-issues';
+import type { ValidationIssue } from '../customers/json-issues';
+import { checkInput, readInput, type InputKind } from '../customers/read-input';
 
 const ENVIRONMENTS = ['prod', 'staging', 'dev'] as const;
 const RINGS = [0, 1, 2, 3] as const;
@@ -138,21 +138,25 @@ export function stageMatches(s: StagePolicy, environment: string, ring: number):
   return (s.environments === undefined || (s.environments as readonly string[]).includes(environment)) && (s.rings === undefined || s.rings.includes(ring));
 }
 
-export function validatePolicyText(file: string, text: string): PolicyResult {
-  const parsed = parseJson(file, text);
-  if (parsed.raw === undefined) return { issues: parsed.issues };
-  const result = policySchema.safeParse(parsed.raw);
-  if (!result.success) return { issues: zodIssues(file, parsed.raw, result.error, 'upgrades/policy.ts') };
-  const issues = semanticIssues(file, result.data);
-  return issues.length > 0 ? { issues } : { policy: result.data, issues };
+const POLICY_FILE: InputKind<typeof policySchema> = {
+  schema: policySchema,
+  schemaHint: 'upgrades/policy.ts',
+  noun: 'the upgrade policy',
+  secretHint: 'the policy holds no credentials: remove the value',
+};
+
+function policyResult(file: string, checked: { data?: Policy; issues: ValidationIssue[] }): PolicyResult {
+  if (checked.data === undefined || checked.issues.length > 0) return { issues: checked.issues };
+  const issues = semanticIssues(file, checked.data);
+  return issues.length > 0 ? { issues } : { policy: checked.data, issues };
+}
+
+export function validatePolicyText(file: string, text: string | Uint8Array): PolicyResult {
+  return policyResult(file, checkInput(file, text, POLICY_FILE));
 }
 
 export function loadPolicy(file: string): PolicyResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { issues: [{ file, path: '', expected: 'a readable policy file', got: (e as Error).message, hint: 'pass --policy FILE' }] };
-  }
-  return validatePolicyText(file, text);
+  const read = readInput(file, 'a readable policy file', POLICY_FILE);
+  if (!read.bytes) return { issues: read.issues.map((i) => ({ ...i, hint: `${i.hint}; or pass --policy FILE` })) };
+  return policyResult(file, read);
 }

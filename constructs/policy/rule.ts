@@ -1,13 +1,17 @@
 import {
+  AnnotationMetadataEntryType,
   Annotations,
   DefaultTokenResolver,
   StringConcat,
   TerraformElement,
   TerraformResource,
+  TerraformStack,
   Tokenization,
   type IAspect,
 } from 'cdktf';
 import type { IConstruct } from 'constructs';
+// Not re-exported by the package index; cdktf's own assets use it. cdktf 0.21 is the final release.
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 
 /**
  * A policy rule in the cdk-nag style: one rule a file, each looking at one construct at a time
@@ -22,16 +26,59 @@ export interface PolicyRule {
   check(node: IConstruct): string[];
 }
 
+/** Thrown when a policy rule fails; the message lists every violation with its fix. */
+export class PolicyViolationError extends Error {}
+
+/**
+ * Runs the rules on every construct, and makes a violation fail synth whatever the environment
+ * says. cdktf skips its own error check when CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS is set
+ * (and `cdktf synth` sets it), so the stack also gets a check of its own that runs after the
+ * aspects and before anything is written.
+ */
 export class PolicyChecks implements IAspect {
   constructor(private readonly rules: readonly PolicyRule[]) {}
 
   visit(node: IConstruct): void {
+    if (node instanceof TerraformStack) guard(node);
     for (const rule of this.rules) {
-      for (const message of rule.check(node)) {
-        Annotations.of(node).addError(`[${rule.id}] ${message}`);
+      let messages: string[];
+      try {
+        messages = rule.check(node);
+      } catch (e) {
+        // A rule that cannot read a resource fails closed, naming itself (cdk-nag does the same).
+        messages = [`could not check this resource: ${(e as Error).message}`];
       }
+      for (const message of messages) Annotations.of(node).addError(`[${rule.id}] ${message}`);
     }
   }
+}
+
+
+const guarded = new WeakSet<TerraformStack>();
+
+/** The rule errors on a stack's constructs, as "[path] [RULE] message" lines. */
+export function policyViolations(stack: TerraformStack): string[] {
+  return stack.node.findAll().flatMap((n) =>
+    n.node.metadata
+      .filter((m) => m.type === AnnotationMetadataEntryType.ERROR && typeof m.data === 'string' && /^\[[A-Z0-9-]+\] /.test(m.data))
+      .map((m) => `[${n.node.path}] ${m.data as string}`),
+  );
+}
+
+/** Runs once per stack, after the aspects and before cdktf's own (switchable) check and any write. */
+function guard(stack: TerraformStack): void {
+  if (guarded.has(stack)) return;
+  guarded.add(stack);
+  addCustomSynthesis(stack, {
+    onSynthesize: () => {
+      const found = policyViolations(stack);
+      if (found.length === 0) return;
+      throw new PolicyViolationError(
+        `${found.length} policy rule violation(s) in stack ${stack.node.id}; nothing was written for it:\n${found.join('\n')}\n` +
+          'Fix each resource as its message says; policy rules cannot be switched off.',
+      );
+    },
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * pipe ends the output quietly.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, fleet, plainEnv, ROOT, scratchRepo, tree } from './built-cli';
 
@@ -117,6 +117,16 @@ describe('--json means JSON on stdout; --out FILE writes it', () => {
     const valid = fleet(dir, ['validate', '--json', ...AT]);
     expect(JSON.parse(valid.out)).toEqual({ valid: true, environments: 6, problems: [] });
   });
+
+  test('review --json is the review as JSON on stdout, with the verdict and exit code; --md notes go to stderr', () => {
+    const dir = scratchRepo();
+    cpSync(join(ROOT, 'test', 'fixtures', 'terraform', 'mixed.plan.json'), join(dir, 'mixed.plan.json'));
+    const r = fleet(dir, ['review', 'mixed.plan.json', '--json', '--md', 'review/review.md']);
+    expect(r).toMatchObject({ code: 0, err: 'wrote review/review.md\n' });
+    const json = JSON.parse(r.out);
+    expect(json).toMatchObject({ verdict: 'pass', exitCode: 0, unreadable: [] });
+    expect(json.reviews[0]).toMatchObject({ file: 'mixed.plan.json', stack: 'mixed', counts: { create: 1, update: 1, replace: 1, delete: 1 } });
+  });
 });
 
 describe('files are written atomically, through symlinks, never over a non-file', () => {
@@ -152,6 +162,17 @@ describe('files are written atomically, through symlinks, never over a non-file'
     const r = fleet(dir, ['upgrades', 'plan', '--json', '--out', 'plan.json', '--md', 'plan.md', ...AT]);
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, 'plan.json'))).toBe(false);
+  });
+
+  test('reports never go into the input folders: --out customers/plan.json and --md upgrades/catalog/x.md are refused', () => {
+    const dir = scratchRepo();
+    const before = tree(dir);
+    const out = fleet(dir, ['upgrades', 'plan', '--json', '--out', 'customers/plan.json', ...AT]);
+    expect(out).toMatchObject({ code: 1, out: '' });
+    expect(out.err).toContain('--out customers/plan.json is inside customers (the customer files); write it elsewhere; nothing was written.');
+    expect(fleet(dir, ['upgrades', 'plan', '--md', 'upgrades/catalog/plan.md', ...AT]).err).toContain('is inside upgrades/catalog (the release catalog)');
+    expect(fleet(dir, ['rollout', 'status', '--out', 'rollout/status.txt', ...AT]).err).toContain('is inside rollout (the rollout state)');
+    expect(tree(dir)).toEqual(before);
   });
 });
 

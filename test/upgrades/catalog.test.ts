@@ -98,7 +98,7 @@ describe('release catalog', () => {
 
   test('bad version string', () => {
     const { issues } = withEdit('iglu-server', (raw) => (raw.releases[0].version = 'v0.12.0'));
-    expect(issues[0]).toMatchObject({ path: 'releases.0.version', got: '"v0.12.0"', expected: expect.stringContaining('exact release version') });
+    expect(issues[0]).toMatchObject({ path: 'releases.0.version', got: 'a 7-character string that does not match (not shown)', expected: expect.stringContaining('exact release version') });
   });
 
   test('dates out of order within a line; backports across lines are fine', () => {

@@ -3,12 +3,14 @@
  * unique, dates that agree with versions, requirements that name real components and ranges a
  * catalog release can satisfy. Every problem is reported at once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import semver from 'semver';
 import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
 import type { VersionCheck } from '../../customers/load';
-import { parseJson, show, zodIssues, type ValidationIssue } from '../../customers/json-issues';
+import { show, type ValidationIssue } from '../../customers/json-issues';
+import { readInputFile } from '../../customers/input-file';
+import { checkInput, type InputKind } from '../../customers/read-input';
 import { componentCatalogSchema, type Catalog, type ComponentCatalog } from './schema';
 import { compareVersions, patchLineOf, semverOf, versionParts } from './version';
 
@@ -18,7 +20,12 @@ export interface CatalogResult {
   readonly issues: ValidationIssue[];
 }
 
-const SCHEMA_HINT = 'upgrades/catalog/schema.ts';
+const CATALOG_FILE: InputKind<typeof componentCatalogSchema> = {
+  schema: componentCatalogSchema,
+  schemaHint: 'upgrades/catalog/schema.ts',
+  noun: 'the release catalog',
+  secretHint: 'the catalog is public release history: remove the value',
+};
 
 /** Terraform-style constraints look valid to `semver` but mean something else; catch them. */
 function rangeProblem(range: string): string | undefined {
@@ -125,19 +132,15 @@ function requirementChecks(files: ReadonlyMap<ComponentId, { file: string; cat: 
 }
 
 /** Validates catalog files given as text; the pure core of loadCatalog. */
-export function validateCatalogTexts(inputs: readonly { file: string; text: string }[], dir = 'upgrades/catalog'): CatalogResult {
+export function validateCatalogTexts(inputs: readonly { file: string; text: string | Uint8Array }[], dir = 'upgrades/catalog'): CatalogResult {
   const issues: ValidationIssue[] = [];
   const files = new Map<ComponentId, { file: string; cat: ComponentCatalog }>();
   for (const { file, text } of inputs) {
-    const parsed = parseJson(file, text);
-    issues.push(...parsed.issues);
-    if (parsed.raw === undefined) continue;
-    const result = componentCatalogSchema.safeParse(parsed.raw);
-    if (!result.success) {
-      issues.push(...zodIssues(file, parsed.raw, result.error, SCHEMA_HINT));
-      continue;
-    }
-    const cat = result.data;
+    const checked = checkInput(file, text, CATALOG_FILE);
+    issues.push(...checked.issues);
+    // A file with a suspected secret gets no further checks: they would print its strings.
+    if (checked.data === undefined || checked.issues.length > 0) continue;
+    const cat = checked.data;
     if (basename(file) !== `${cat.component}.json`) {
       issues.push({ file, path: 'component', expected: `a file named ${cat.component}.json for component ${cat.component}`, got: basename(file), hint: `rename the file or fix "component"` });
     }
@@ -172,10 +175,15 @@ export function loadCatalog(dir: string): CatalogResult {
   } catch (e) {
     return { issues: [{ file: dir, path: '', expected: 'a readable folder of catalog files', got: (e as Error).message, hint: 'pass --catalog DIR' }] };
   }
-  return validateCatalogTexts(
-    names.map((n) => ({ file: join(dir, n), text: readFileSync(join(dir, n), 'utf8') })),
-    dir,
-  );
+  const unreadable: ValidationIssue[] = [];
+  const inputs: { file: string; text: Uint8Array }[] = [];
+  for (const file of names.map((n) => join(dir, n))) {
+    const read = readInputFile(file, 'a readable catalog file');
+    if (read.bytes) inputs.push({ file, text: read.bytes });
+    else unreadable.push(read.issue!);
+  }
+  const result = validateCatalogTexts(inputs, dir);
+  return unreadable.length > 0 ? { issues: [...unreadable, ...result.issues] } : result;
 }
 
 /**

@@ -14,7 +14,7 @@ export const noSecretLiterals: PolicyRule = {
     if (!(node instanceof TerraformElement)) return [];
     const json = synthesizedJson(node);
     // "//" holds cdktf's own metadata (construct paths and unique ids), not configuration.
-    const findings = findSecrets(json, { skip: (path) => path.includes('//') || BASE64_FIELDS.has(path[path.length - 1]) });
+    const findings = findSecrets(json, { skip: (key) => key === '//' || BASE64_FIELDS.has(key) });
     const decoded: string[] = [];
     const collect = (v: unknown, key?: string): void => {
       if (typeof v === 'string' && key !== undefined && BASE64_FIELDS.has(key)) decoded.push(Buffer.from(v, 'base64').toString('utf8'));

@@ -1,0 +1,75 @@
+import { TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { isResourceOfType, synthesizedAttributes, type PolicyRule } from '../rule';
+
+/** google_<anything>_iam_member / _iam_binding (an _iam_policy is refused by FLEET-GCP-IAM1's neighbours). */
+const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding)$/;
+
+/** A member computed from the stack's own resources (its service accounts), not typed in a file. */
+const isReference = (member: string): boolean => member.includes('${');
+
+/** AWS services the pipeline's own roles are assumed by (instance profiles). */
+const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com'];
+
+interface TrustStatement {
+  readonly Effect?: string;
+  readonly Principal?: unknown;
+  readonly NotPrincipal?: unknown;
+}
+
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function principalsOf(statement: TrustStatement): { kind: string; value: unknown }[] {
+  if (statement.Principal === '*') return [{ kind: 'AWS', value: '*' }];
+  if (statement.Principal === null || typeof statement.Principal !== 'object') return [{ kind: 'Principal', value: statement.Principal }];
+  return Object.entries(statement.Principal).flatMap(([kind, v]) => asList(v).map((value) => ({ kind, value })));
+}
+
+function gcpMembers(node: TerraformResource): string[] {
+  const attrs = synthesizedAttributes(node);
+  return [...(typeof attrs.member === 'string' ? [attrs.member] : []), ...(Array.isArray(attrs.members) ? attrs.members.filter((m): m is string => typeof m === 'string') : [])];
+}
+
+/**
+ * Only principals the customer file lists under `trustedPrincipals` (each with its reason) get
+ * in: on AWS, in every role's trust policy (plus the AWS services the pipeline's own instances
+ * use); on GCP, as the member of every IAM binding (plus the stack's own service accounts).
+ * Built per stack, from the allow-list in the customer file.
+ */
+export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
+  return {
+    id: 'FLEET-IAM3',
+    description: 'IAM trust and bindings name only principals on the customer file\'s allow-list (trustedPrincipals)',
+    check(node: IConstruct): string[] {
+      if (node instanceof TerraformResource && GCP_IAM.test(node.terraformResourceType)) {
+        return gcpMembers(node)
+          .filter((m) => !isReference(m) && !allowed.includes(m))
+          .map((m) => `${node.terraformResourceType} grants to ${m.length <= 120 ? m : 'a member'}, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it`);
+      }
+      if (!isResourceOfType(node, 'aws_iam_role')) return [];
+      const policy = synthesizedAttributes(node).assume_role_policy;
+      if (typeof policy !== 'string') return ['aws_iam_role has no literal trust policy to check: build it with trustPolicyJson()'];
+      let statements: TrustStatement[];
+      try {
+        statements = asList((JSON.parse(policy) as { Statement?: unknown }).Statement) as TrustStatement[];
+      } catch {
+        return ['aws_iam_role trust policy is not valid JSON: build it with trustPolicyJson()'];
+      }
+      return statements
+        .filter((s) => (s.Effect ?? 'Allow') === 'Allow')
+        .flatMap((s) => {
+          if (s.NotPrincipal !== undefined) return ['aws_iam_role trusts everyone but a NotPrincipal list: name the principals instead'];
+          return principalsOf(s).flatMap(({ kind, value }) => {
+            if (kind === 'Service' && typeof value === 'string' && PIPELINE_SERVICES.includes(value)) return [];
+            if (kind === 'AWS' && typeof value === 'string' && value !== '*' && allowed.includes(value)) return [];
+            const shown = typeof value === 'string' && value.length <= 120 ? value : 'a principal';
+            return [
+              value === '*'
+                ? 'aws_iam_role trusts "*" (any AWS account): name the principals, and list each under trustedPrincipals with its reason'
+                : `aws_iam_role trusts ${kind} ${shown}, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it from the role`,
+            ];
+          });
+        });
+    },
+  };
+}
