@@ -154,7 +154,7 @@ export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
     else unreadable.push(read.issue!);
   }
   const result = validateCustomerTexts(inputs, opts, files.length);
-  return { customers: result.customers, issues: [...unreadable, ...result.issues] };
+  return { customers: result.customers, issues: [...unreadable, ...result.issues], warnings: result.warnings };
 }
 
 /**

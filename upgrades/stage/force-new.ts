@@ -121,6 +121,7 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
   google_secret_manager_secret: { forceNew: [...GCP, 'secret_id', 'replication'] },
   google_secret_manager_secret_iam_member: { forceNew: ['*'] },
   google_service_account: { forceNew: [...GCP, 'account_id'] },
+  google_service_account_iam_member: { forceNew: ['*'] },
   google_sql_database: { forceNew: [...GCP, 'name', 'instance'] },
   google_sql_database_instance: {
     forceNew: [...GCP_REGIONAL, 'name', 'master_instance_name', 'encryption_key_name'],

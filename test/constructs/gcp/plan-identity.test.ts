@@ -10,7 +10,7 @@ const DATA_ROLES = /roles\/(viewer|editor|owner|pubsub\.subscriber|bigquery\.dat
 
 describe('PlanIdentity (GCP)', () => {
   const s = Synth.of(gcpSpec('helios-media-prod.json'));
-  const member = `serviceAccount:${EMAIL}`;
+  const member = 'serviceAccount:${google_service_account.plan-identity_sa_9EF25A0F.email}';
   const all = (type: string) => Object.values(s.resource[type] ?? {});
 
   test('a service account per stack, its email a literal stack output CI reads before planning', () => {
@@ -39,8 +39,8 @@ describe('PlanIdentity (GCP)', () => {
   test("the managing team (CI's plan identity among them) may impersonate it, and nobody else", () => {
     const impersonators = all('google_service_account_iam_member').filter((m) => String(m.service_account_id).includes('plan-identity'));
     expect(impersonators.map((m) => [m.role, m.member])).toEqual([
-      ['roles/iam.serviceAccountTokenCreator', 'group:fleet-operators@fleet.example'],
-      ['roles/iam.serviceAccountTokenCreator', 'serviceAccount:fleet-oncall@fleet-ops-central.iam.gserviceaccount.com'],
+      ['roles/iam.workloadIdentityUser', 'group:fleet-operators@fleet.example'],
+      ['roles/iam.workloadIdentityUser', 'serviceAccount:fleet-oncall@fleet-ops-central.iam.gserviceaccount.com'],
     ]);
   });
 });
