@@ -31,7 +31,7 @@ export const catalogImportCommand: FleetCommand = {
     const releases = o.githubReleases as string | undefined;
     if ((changelog === undefined) === (releases === undefined)) throw new UsageError('give exactly one of --changelog FILE and --github-releases FILE');
     const since = (o.since as string | undefined) ?? HISTORY_FROM;
-    parseDate(since);
+    parseDate(since, '--since');
 
     const result = runImport({
       component,

@@ -40,13 +40,13 @@ export interface FleetCommand {
 export class UsageError extends Error {}
 
 /** Parses YYYY-MM-DD into the start of that day in UTC; only real dates (2026-02-31 is refused). */
-export function parseDate(value: string): Date {
+export function parseDate(value: string, flag = '--at'): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) throw new UsageError(`--at expects a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!m) throw new UsageError(`${flag} expects a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-    throw new UsageError(`--at expects a real date as YYYY-MM-DD, got ${JSON.stringify(value)} (${mo >= 1 && mo <= 12 ? `that month has ${new Date(Date.UTC(y, mo, 0)).getUTCDate()} days` : 'months run 01 to 12'})`);
+    throw new UsageError(`${flag} expects a real date as YYYY-MM-DD, got ${JSON.stringify(value)} (${mo >= 1 && mo <= 12 ? `that month has ${new Date(Date.UTC(y, mo, 0)).getUTCDate()} days` : 'months run 01 to 12'})`);
   }
   return date;
 }

@@ -8,6 +8,7 @@ import { customerSchema, stackId, componentPins, type CustomerSpec } from './sch
 import { formatIssue, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
 import { checkInput, type InputKind } from './read-input';
+import { contractIssues } from '../constructs/apps/validate';
 
 export { formatIssue, type ValidationIssue };
 
@@ -121,6 +122,11 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
     }
   });
   issues.push(...trustIssues(file, spec));
+  // Every pin needs a runtime contract on its cloud, and settings and secrets that contract knows.
+  const components = spec.components as Record<string, { version: string; settings?: Record<string, unknown>; secrets?: string[] }>;
+  for (const { component } of componentPins(spec)) {
+    for (const issue of contractIssues(component, components[component], spec.cloud)) issues.push({ file, ...issue });
+  }
   if (opts.checkVersion) {
     for (const { component, version } of componentPins(spec)) {
       const hint = opts.checkVersion(component, version);

@@ -103,12 +103,24 @@ function vmComponent<S extends z.ZodTypeAny>(sizing: S) {
 
 const awsComponent = vmComponent(awsVmSizing);
 
+/**
+ * Enrichments beyond the defaults (campaign attribution, event fingerprint, YAUAA), by file
+ * name: each the enrichment's self-describing JSON; a default's name replaces it (set
+ * data.enabled to false to turn it off). Default: the defaults only.
+ */
+const enrichments = z
+  .record(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, expect('an enrichment name such as anon_ip')),
+    z.object({ schema: z.string().regex(/^iglu:[a-zA-Z0-9._-]+\/[a-zA-Z0-9_-]+\/jsonschema\/\d+-\d+-\d+$/, expect('an Iglu URI such as iglu:com.snowplowanalytics.snowplow/anon_ip/jsonschema/1-0-1')), data: z.record(z.string(), z.unknown()) }).strict(),
+  )
+  .optional();
+
 export const WAREHOUSE_LOADERS_AWS = ['snowflake-streaming-loader', 'rdb-loader', 'elasticsearch-loader'] as const;
 
 const awsComponents = z
   .strictObject({
     collector: awsComponent,
-    enrich: awsComponent,
+    enrich: awsComponent.extend({ enrichments }),
     's3-loader': awsComponent.extend({
       lifecycle: z
         .strictObject({
@@ -176,6 +188,8 @@ const awsSsl = z.discriminatedUnion('certificate', [
     certificate: z.literal('managed'),
     /** Route 53 zone to write validation records into. Default: none; the records are stack outputs. */
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, expect('a Route 53 hosted zone id such as Z0123456789ABC')).optional(),
+    /** Without a hosted zone: true once the DNS validation record from the stack output exists; only then is HTTPS served. Default false. */
+    validationRecordCreated: z.boolean().default(false),
     additionalCertificateArns: z.array(acmCertificateArn).default([]),
     policy: z.enum(ELB_TLS_POLICIES).default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
   }),
@@ -385,7 +399,17 @@ export const awsCustomerSchema = z
       dynamodbTable: z.string().regex(/^[\w.-]{3,255}$/).optional(),
     }),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    // The Iglu Server's internal load balancer and its DB subnet group span two availability zones.
+    if (spec.components['iglu-server'] && new Set(spec.network.privateSubnetIds).size < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'privateSubnetIds'],
+        message: expect('two private subnets in different availability zones when the Iglu Server runs', 'AWS refuses a load balancer or DB subnet group in one zone; add a second private subnet'),
+      });
+    }
+  });
 
 // ---------------------------------------------------------------------------------------------
 // GCP
@@ -497,7 +521,7 @@ const bigqueryDataset = z.strictObject({
 
 const gcpComponents = z.strictObject({
   collector: gcpComponent,
-  enrich: gcpComponent,
+  enrich: gcpComponent.extend({ enrichments }),
   'bigquery-loader': gcpComponent.extend({ dataset: bigqueryDataset }),
   'iglu-server': gcpComponent
     .extend({

@@ -1,12 +1,19 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { dependable, TerraformOutput } from 'cdktf';
 import type { AwsCustomerSpec } from '../../customers/schema';
 import { stackId, WAREHOUSE_LOADERS_AWS } from '../../customers/schema';
 import { activeGrants } from '../access-grants';
 import { physicalName } from '../naming';
 import { AccessGrantRole } from './access-grant-role';
 import { Alerting } from './alerting';
-import { awsImage, collectorConfig, consumerConfig, enrichNeedsLicense, hoconSettings } from './app-config';
+import { COLLECTOR_CONTRACTS } from '../apps/components/collector';
+import { ELASTICSEARCH_LOADER_CONTRACTS } from '../apps/components/elasticsearch-loader';
+import { ENRICH_CONTRACTS } from '../apps/components/enrich';
+import { S3_LOADER_CONTRACTS } from '../apps/components/s3-loader';
+import { SNOWFLAKE_LOADER_CONTRACTS } from '../apps/components/snowflake-streaming-loader';
+import type { LaunchDescription } from '../apps/contract';
+import { launch } from '../apps/launch';
+import { igluUrlParameter } from './app-config';
 import { ArchiveBucket } from './archive-bucket';
 import { CollectorLoadBalancer } from './collector-load-balancer';
 import { CustomerKey } from './customer-key';
@@ -16,6 +23,10 @@ import { LeaseTable } from './lease-table';
 import { ManagedCertificate } from './managed-certificate';
 import { OperatorRole } from './operator-role';
 import type { PolicyStatement } from './policy-document';
+import { addNetworkPrerequisites } from './network-prerequisites';
+import { addPipelineAlarms } from './pipeline-alarms';
+import { RdbLoaderResources } from './rdb-loader';
+import { rdbLoaderServices } from './rdb-loader-services';
 import { PipelineSecrets } from './secrets';
 import { PipelineStreams, type StreamName } from './streams';
 import { VmService } from './vm-service';
@@ -33,6 +44,27 @@ const KINESIS_WRITE = ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary'
 export const RESOURCE_ALIASES = ['raw-stream', 'enriched-stream', 'bad-stream', 'bucket', 'bucket-objects'] as const;
 
 export { activeGrants };
+
+type WarehouseId = (typeof WAREHOUSE_LOADERS_AWS)[number];
+type KinesisConsumer = { readonly input: string; readonly bad: string; readonly appName: string };
+
+/** The Snowflake or Elasticsearch loader's launch (the RDB loader has its own transformer and queue). */
+function warehouseLaunch(id: WarehouseId, place: { cloud: 'aws'; region: string }, pin: Parameters<typeof launch>[3], w: KinesisConsumer): LaunchDescription {
+  if (id === 'snowflake-streaming-loader') return launch(SNOWFLAKE_LOADER_CONTRACTS, place, id, pin, w);
+  if (id === 'elasticsearch-loader') return launch(ELASTICSEARCH_LOADER_CONTRACTS, place, id, pin, w);
+  throw new Error(`${id} is not a Kinesis consumer of the enriched stream; it has its own wiring`);
+}
+
+/** The Elasticsearch cluster port the loader must reach (default 443). */
+function esPort(settings: Readonly<Record<string, string | number | boolean>>): number[] {
+  const port = typeof settings.port === 'number' ? settings.port : 443;
+  return port === 443 ? [] : [port];
+}
+
+/** Customer enrichments, when the customer file has any. */
+function enrichmentsOf(pin: object): Readonly<Record<string, import('../apps/contract').ConfigObject>> | undefined {
+  return (pin as { enrichments?: Readonly<Record<string, import('../apps/contract').ConfigObject>> }).enrichments;
+}
 
 /**
  * A customer's whole AWS pipeline: collector behind an HTTPS load balancer -> raw stream ->
@@ -74,6 +106,7 @@ export class AwsPipeline extends Construct {
     ];
     const secrets = new PipelineSecrets(shared, 'secrets', { namePrefix: prefix, kmsKeyArn: key.arn, secrets: secretOwners });
 
+    const place = { cloud: 'aws', region } as const;
     const vmDefaults = {
       namePrefix: prefix,
       vpcId: spec.network.vpcId,
@@ -85,7 +118,7 @@ export class AwsPipeline extends Construct {
       logRetentionDays: prod ? 90 : 30,
     };
     const kclStatements = (table: LeaseTable): PolicyStatement[] => [
-      { sid: 'KeepLeases', actions: [...LeaseTable.ACTIONS], resources: [table.table.arn] },
+      ...table.workerStatements(),
       {
         sid: 'PublishConsumerMetrics',
         // PutMetricData has no resource-level permissions; the namespace condition scopes it.
@@ -98,12 +131,16 @@ export class AwsPipeline extends Construct {
     // Collector
     const collectorScope = new Construct(this, 'collector');
     const ssl = spec.collector.ssl;
-    const managedCert = ssl.certificate === 'managed' ? new ManagedCertificate(collectorScope, 'certificate', { domain: spec.collector.domain, hostedZoneId: ssl.hostedZoneId }) : undefined;
+    const managedCert = ssl.certificate === 'managed'
+        ? new ManagedCertificate(collectorScope, 'certificate', { domain: spec.collector.domain, hostedZoneId: ssl.hostedZoneId, validationRecordCreated: ssl.validationRecordCreated })
+        : undefined;
+    // Undefined only while a managed certificate waits for its DNS record: no HTTPS yet.
+    const certificateArn = ssl.certificate === 'managed' ? managedCert!.arn : ssl.certificateArn;
     const lb = new CollectorLoadBalancer(collectorScope, 'load-balancer', {
       namePrefix: prefix,
       vpcId: spec.network.vpcId,
       publicSubnetIds: spec.network.publicSubnetIds,
-      certificateArn: managedCert ? managedCert.arn : (ssl as { certificateArn: string }).certificateArn,
+      certificateArn,
       additionalCertificateArns: ssl.additionalCertificateArns,
       sslPolicy: ssl.policy,
       deletionProtection: prod,
@@ -111,36 +148,41 @@ export class AwsPipeline extends Construct {
     const collector = new VmService(collectorScope, 'service', {
       ...vmDefaults,
       component: 'collector',
-      image: awsImage('collector', c.collector.version),
+      launch: launch(COLLECTOR_CONTRACTS, place, 'collector', c.collector, {
+        good: streams.names.raw,
+        bad: streams.names.bad,
+        port: lb.targetPort,
+        cookieDomain: spec.collector.domain,
+      }),
       sizing: c.collector.sizing,
       port: lb.targetPort,
       allowFrom: [lb.securityGroup.id],
-      targetGroupArns: [lb.targetGroup.arn],
+      // Registered only once the load balancer forwards to the group, so ELB health checks apply.
+      targetGroupArns: certificateArn !== undefined ? [lb.targetGroup.arn] : [],
       secrets: secrets.forComponent('collector'),
-      config: collectorConfig({ version: c.collector.version, region, good: streams.names.raw, bad: streams.names.bad, port: lb.targetPort, domain: spec.collector.domain }),
       statements: [{ sid: 'WriteRawAndBad', actions: KINESIS_WRITE, resources: [streamArn('raw'), streamArn('bad')] }],
     });
     lb.forwardTo(collector.securityGroup.id);
 
     // Enrich
     const enrichScope = new Construct(this, 'enrich');
-    const enrichLeases = new LeaseTable(enrichScope, 'leases', { name: `${prefix}-enrich`, kmsKeyArn: key.arn });
+    const enrichLeases = new LeaseTable(enrichScope, 'leases', { name: `${prefix}-enrich`, kmsKeyArn: key.arn, region });
     const igluScope = c['iglu-server'] ? new Construct(this, 'iglu-server') : undefined;
-    const enrichSettings = hoconSettings(c.enrich.settings, '  ');
+    const igluBoot = c['iglu-server'] ? { igluUrlParameter: igluUrlParameter(prefix) } : undefined;
     const enrich = new VmService(enrichScope, 'service', {
       ...vmDefaults,
       component: 'enrich',
-      image: awsImage('enrich', c.enrich.version),
+      launch: launch(ENRICH_CONTRACTS, place, 'enrich', c.enrich, {
+        input: streams.names.raw,
+        good: streams.names.enriched,
+        bad: streams.names.bad,
+        appName: enrichLeases.name,
+        igluServer: igluBoot !== undefined,
+        enrichments: enrichmentsOf(c.enrich),
+      }),
+      boot: igluBoot,
       sizing: c.enrich.sizing,
       secrets: secrets.forComponent('enrich'),
-      config: consumerConfig({
-        region,
-        appName: enrichLeases.name,
-        input: streams.names.raw,
-        output: { good: streams.names.enriched, bad: streams.names.bad },
-        licenseAccepted: enrichNeedsLicense(c.enrich.version),
-        extra: enrichSettings,
-      }),
       statements: [
         { sid: 'ReadRaw', actions: KINESIS_READ, resources: [streamArn('raw')] },
         { sid: 'WriteEnrichedAndBad', actions: KINESIS_WRITE, resources: [streamArn('enriched'), streamArn('bad')] },
@@ -159,57 +201,88 @@ export class AwsPipeline extends Construct {
       transitionToInfrequentAccessDays: loaderSpec.lifecycle.transitionToInfrequentAccessDays,
       expireDays: loaderSpec.lifecycle.expireDays,
     });
+    const s3Leases: LeaseTable[] = [];
     const s3Services = (['enriched', 'bad'] as const).map((input) => {
-      const leases = new LeaseTable(s3Scope, `leases-${input}`, { name: `${prefix}-s3-loader-${input}`, kmsKeyArn: key.arn });
+      const leases = new LeaseTable(s3Scope, `leases-${input}`, { name: `${prefix}-s3-loader-${input}`, kmsKeyArn: key.arn, region });
+      s3Leases.push(leases);
       return new VmService(s3Scope, `service-${input}`, {
         ...vmDefaults,
         component: `s3-loader-${input}`,
-        image: awsImage('s3-loader', loaderSpec.version),
+        launch: launch(S3_LOADER_CONTRACTS, place, `s3-loader-${input}`, loaderSpec, {
+          input: streams.names[input],
+          bad: streams.names.bad,
+          appName: leases.name,
+          path: `s3://${archiveName}/${input}/`,
+          purpose: input === 'enriched' ? 'ENRICHED_EVENTS' : 'SELF_DESCRIBING',
+        }),
         sizing: loaderSpec.sizing,
         secrets: secrets.forComponent('s3-loader'),
-        config: consumerConfig({
-          region,
-          appName: leases.name,
-          input: streams.names[input],
-          licenseAccepted: false,
-          extra: [`  output { s3 { path = "s3://${archiveName}/${input}/", compression = "GZIP" } }`, ...hoconSettings(loaderSpec.settings, '  ')],
-        }),
+        // The health probe (3.x) answers on 8000 to nothing outside the instance.
         statements: [
           { sid: 'ReadInput', actions: KINESIS_READ, resources: [streamArn(input)] },
           { sid: 'WriteArchive', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [`${archive.bucket.arn}/${input}/*`] },
           { sid: 'EncryptArchive', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.arn], conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } },
-          ...(input === 'enriched' ? [{ sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] }] : []),
+          // Both loaders send rows they fail to write to the bad stream (a required setting of the app).
+          { sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] },
           ...kclStatements(leases),
         ],
       });
     });
 
-    // Warehouse loader
+    // Warehouse loader: a KCL consumer of enriched, or the RDB loader's transformer, queue and loader.
     const warehouseScope = new Construct(this, warehouseId);
-    const warehouseLeases = new LeaseTable(warehouseScope, 'leases', { name: `${prefix}-${warehouseId}`, kmsKeyArn: key.arn });
-    const warehouseService = new VmService(warehouseScope, 'service', {
-      ...vmDefaults,
-      component: warehouseId,
-      image: awsImage(warehouseId, warehouse.version),
-      sizing: warehouse.sizing,
-      secrets: secrets.forComponent(warehouseId),
-      egressPorts: warehouseId === 'rdb-loader' ? [5439] : [],
-      config: consumerConfig({
+    const consumers = [
+      { component: 'enrich', leases: enrichLeases },
+      ...s3Leases.map((leases, i) => ({ component: s3Services[i].component, leases })),
+    ];
+    const queueConsumers: { component: string; queueName: string }[] = [];
+    let warehouseService: VmService;
+    let transformer: VmService | undefined;
+    if (warehouseId === 'rdb-loader') {
+      const rdb = new RdbLoaderResources(warehouseScope, 'resources', {
+        namePrefix: prefix,
         region,
-        appName: warehouseLeases.name,
-        input: streams.names.enriched,
-        output: { bad: streams.names.bad },
-        licenseAccepted: true,
-        extra: ['  destination {', ...hoconSettings(warehouse.settings), '  }'],
-      }),
-      statements: [
-        { sid: 'ReadEnriched', actions: KINESIS_READ, resources: [streamArn('enriched')] },
-        { sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] },
-        ...kclStatements(warehouseLeases),
-      ],
-    });
+        accountId,
+        kmsKeyArn: key.arn,
+        enriched: { name: streams.names.enriched, arn: streamArn('enriched') },
+        bad: { name: streams.names.bad, arn: streamArn('bad') },
+        permissionsBoundaryArn: boundary,
+      });
+      const rdbServices = rdbLoaderServices(warehouseScope, {
+        resources: rdb,
+        vm: vmDefaults,
+        version: warehouse.version,
+        sizing: warehouse.sizing,
+        settings: warehouse.settings,
+        secrets: secrets.forComponent(warehouseId),
+        enrichedStream: streams.names.enriched,
+        badStream: streams.names.bad,
+        igluBoot,
+      });
+      transformer = rdbServices.transformer;
+      warehouseService = rdbServices.loader;
+      consumers.push({ component: 'transformer-kinesis', leases: rdb.transformerLeases });
+      queueConsumers.push({ component: 'rdb-loader', queueName: rdb.queueName });
+    } else {
+      const warehouseLeases = new LeaseTable(warehouseScope, 'leases', { name: `${prefix}-${warehouseId}`, kmsKeyArn: key.arn, region });
+      warehouseService = new VmService(warehouseScope, 'service', {
+        ...vmDefaults,
+        component: warehouseId,
+        launch: warehouseLaunch(warehouseId, place, warehouse, { input: streams.names.enriched, bad: streams.names.bad, appName: warehouseLeases.name }),
+        sizing: warehouse.sizing,
+        secrets: secrets.forComponent(warehouseId),
+        egressPorts: warehouseId === 'elasticsearch-loader' ? esPort(warehouse.settings) : [],
+        statements: [
+          { sid: 'ReadEnriched', actions: KINESIS_READ, resources: [streamArn('enriched')] },
+          { sid: 'WriteFailures', actions: KINESIS_WRITE, resources: [streamArn('bad')] },
+          ...kclStatements(warehouseLeases),
+        ],
+      });
+      consumers.push({ component: warehouseId, leases: warehouseLeases });
+    }
 
-    const services: VmService[] = [collector, enrich, ...s3Services, warehouseService];
+    const services: VmService[] = [collector, enrich, ...s3Services, ...(transformer ? [transformer] : []), warehouseService];
+    let igluHealth: IgluServer['health'] | undefined;
     if (igluScope && c['iglu-server']) {
       const iglu = new IgluServer(igluScope, 'server', {
         namePrefix: prefix,
@@ -221,13 +294,19 @@ export class AwsPipeline extends Construct {
         accountId,
         kmsKeyArn: key.arn,
         secrets: secrets.forComponent('iglu-server'),
-        clientSecurityGroupIds: [enrich.securityGroup.id, warehouseService.securityGroup.id],
+        clientSecurityGroupIds: [enrich.securityGroup.id, ...(transformer ? [transformer.securityGroup.id] : []), warehouseService.securityGroup.id],
         databaseInstanceClass: c['iglu-server'].database.instanceClass,
         databaseStorageGb: c['iglu-server'].database.allocatedStorageGb,
         permissionsBoundaryArn: boundary,
         deletionProtection: prod,
       });
       services.push(iglu.service);
+      // Clients read the URL parameter at boot, so it must exist before their instances start.
+      for (const client of [enrich, ...(transformer ? [transformer] : []), warehouseService]) {
+        // dependable() renders the bare address depends_on needs; a plain `.fqn` renders "${...}", which terraform refuses.
+        client.autoScalingGroup.dependsOn = [...(client.autoScalingGroup.dependsOn ?? []), dependable(iglu.urlParameter)];
+      }
+      igluHealth = iglu.health;
       new TerraformOutput(igluScope, 'iglu-url', { value: iglu.url, description: 'Iglu Server URL inside the VPC' });
     }
 
@@ -291,72 +370,22 @@ export class AwsPipeline extends Construct {
     }
 
     // Alerts to the nominated contacts.
-    const t = spec.alerts.thresholds;
     const alerting = new Alerting(new Construct(this, 'monitoring'), 'alerting', { namePrefix: prefix, kmsKeyArn: key.arn, contacts: spec.alerts.contacts });
-    for (const [id, metric, source] of [
-      ['collector-lb-5xx', 'HTTPCode_ELB_5XX_Count', 'the load balancer'],
-      ['collector-target-5xx', 'HTTPCode_Target_5XX_Count', 'collector instances'],
-    ] as const) {
-      alerting.alarm(id, {
-        description: `More than ${t.http5xxPer5Min} HTTP 5xx responses from ${source} in 5 minutes at ${spec.collector.domain}`,
-        namespace: 'AWS/ApplicationELB',
-        metricName: metric,
-        dimensions: { LoadBalancer: lb.loadBalancer.arnSuffix },
-        statistic: 'Sum',
-        comparison: 'GreaterThanThreshold',
-        threshold: t.http5xxPer5Min,
-      });
-    }
-    alerting.alarm('collector-healthy-hosts', {
-      description: `Fewer than ${t.minHealthyCollectors} healthy collector instance(s) behind ${spec.collector.domain}`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'HealthyHostCount',
-      dimensions: { LoadBalancer: lb.loadBalancer.arnSuffix, TargetGroup: lb.targetGroup.arnSuffix },
-      statistic: 'Minimum',
-      comparison: 'LessThanThreshold',
-      threshold: t.minHealthyCollectors,
-      periodSeconds: 60,
-      evaluationPeriods: 3,
-      treatMissingData: 'breaching',
+    addPipelineAlarms(alerting, {
+      thresholds: spec.alerts.thresholds,
+      domain: spec.collector.domain,
+      collector: certificateArn !== undefined ? { loadBalancerArnSuffix: lb.loadBalancer.arnSuffix, targetGroupArnSuffix: lb.targetGroup.arnSuffix } : undefined,
+      streamNames: streams.names,
+      consumers,
+      queueConsumers,
+      groups: services.map((s) => ({ component: s.component, name: s.autoScalingGroup.name, minSize: s.autoScalingGroup.minSize })),
+      iglu: igluHealth,
+      certificates: [
+        ...(managedCert ? [{ id: 'collector-certificate', arn: managedCert.certificate.arn }] : [{ id: 'collector-certificate', arn: (ssl as { certificateArn: string }).certificateArn }]),
+        ...ssl.additionalCertificateArns.map((arn, i) => ({ id: `collector-extra-certificate-${i}`, arn })),
+      ],
     });
-    for (const stream of ['raw', 'enriched', 'bad'] as const) {
-      alerting.alarm(`${stream}-stream-lag`, {
-        description: `Records on the ${stream} stream wait more than ${t.maxConsumerLagSeconds} s to be read: a consumer is behind or down`,
-        namespace: 'AWS/Kinesis',
-        metricName: 'GetRecords.IteratorAgeMilliseconds',
-        dimensions: { StreamName: streams.names[stream] },
-        statistic: 'Maximum',
-        comparison: 'GreaterThanThreshold',
-        threshold: t.maxConsumerLagSeconds * 1000,
-        evaluationPeriods: 2,
-      });
-    }
-    for (const service of services) {
-      alerting.alarm(`${service.component}-in-service`, {
-        description: `${service.component} has fewer in-service instances than its minimum of ${service.autoScalingGroup.minSize}`,
-        namespace: 'AWS/AutoScaling',
-        metricName: 'GroupInServiceInstances',
-        dimensions: { AutoScalingGroupName: service.autoScalingGroup.name },
-        statistic: 'Minimum',
-        comparison: 'LessThanThreshold',
-        threshold: service.autoScalingGroup.minSize,
-        periodSeconds: 60,
-        evaluationPeriods: 5,
-        treatMissingData: 'breaching',
-      });
-    }
-    if (managedCert) {
-      alerting.alarm('collector-certificate-expiry', {
-        description: `The collector certificate for ${spec.collector.domain} expires within ${t.certificateExpiryDays} days: check its DNS validation record`,
-        namespace: 'AWS/CertificateManager',
-        metricName: 'DaysToExpiry',
-        dimensions: { CertificateArn: managedCert.certificate.arn },
-        statistic: 'Minimum',
-        comparison: 'LessThanThreshold',
-        threshold: t.certificateExpiryDays,
-        periodSeconds: 86400,
-      });
-    }
+    addNetworkPrerequisites(this, { region, vpcId: spec.network.vpcId, privateSubnetIds: privateSubnets });
 
     this.collectorUrl = `https://${spec.collector.domain}`;
     new TerraformOutput(this, 'collector-endpoint', { value: lb.loadBalancer.dnsName, description: `Point ${spec.collector.domain} (CNAME or alias) here` });

@@ -26,8 +26,11 @@ export interface CollectorLoadBalancerProps {
   readonly namePrefix: string;
   readonly vpcId: string;
   readonly publicSubnetIds: readonly string[];
-  /** Certificate served by default on :443. */
-  readonly certificateArn: string;
+  /**
+   * Certificate served by default on :443; it must be issued. Default: none, while a managed
+   * certificate waits for validation: then there is no :443 listener and :80 answers 503.
+   */
+  readonly certificateArn?: string;
   /** Further certificates served by SNI, e.g. the new one during a rotation. Default: none. */
   readonly additionalCertificateArns?: readonly string[];
   /** Default: ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.3 and 1.2). */
@@ -47,7 +50,8 @@ export class CollectorLoadBalancer extends Construct {
   public readonly loadBalancer: Lb;
   public readonly securityGroup: SecurityGroup;
   public readonly targetGroup: LbTargetGroup;
-  public readonly httpsListener: LbListener;
+  /** Undefined while no certificate is issued. */
+  public readonly httpsListener?: LbListener;
   public readonly httpListener: LbListener;
   public readonly targetPort: number;
 
@@ -112,23 +116,31 @@ export class CollectorLoadBalancer extends Construct {
       },
     });
 
-    this.httpsListener = new LbListener(this, 'https', {
-      loadBalancerArn: this.loadBalancer.arn,
-      port: 443,
-      protocol: 'HTTPS',
-      sslPolicy,
-      certificateArn: props.certificateArn,
-      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
-    });
-    (props.additionalCertificateArns ?? []).forEach((arn, i) => {
-      new LbListenerCertificate(this, `extra-certificate-${i}`, { listenerArn: this.httpsListener.arn, certificateArn: arn });
-    });
+    if (props.certificateArn !== undefined) {
+      const https = new LbListener(this, 'https', {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy,
+        certificateArn: props.certificateArn,
+        defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+      });
+      (props.additionalCertificateArns ?? []).forEach((arn, i) => {
+        new LbListenerCertificate(this, `extra-certificate-${i}`, { listenerArn: https.arn, certificateArn: arn });
+      });
+      this.httpsListener = https;
+    }
 
     this.httpListener = new LbListener(this, 'http', {
       loadBalancerArn: this.loadBalancer.arn,
       port: 80,
       protocol: 'HTTP',
-      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+      defaultAction: [
+        props.certificateArn !== undefined
+          ? { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }
+          : // Trackers must never send events over plain HTTP, so nothing is forwarded before HTTPS exists.
+            { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '503', messageBody: 'collector certificate pending DNS validation' } },
+      ],
     });
   }
 

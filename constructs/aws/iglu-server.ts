@@ -8,7 +8,10 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { physicalName } from '../naming';
-import { awsImage } from './app-config';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { IGLU_SERVER_CONTRACTS } from '../apps/components/iglu-server';
+import { launch } from '../apps/launch';
+import { igluUrlParameter } from './app-config';
 import { VmService, type VmSizing } from './vm-service';
 
 export interface IgluServerProps {
@@ -37,16 +40,27 @@ export interface IgluServerProps {
 /**
  * The schema registry: Iglu Server on the VM pattern behind an internal load balancer that only
  * the pipeline's apps can reach, with an encrypted RDS Postgres database whose master password
- * RDS generates and keeps in Secrets Manager (no password passes through Terraform).
+ * RDS generates and keeps in Secrets Manager (no password passes through Terraform). RDS rotates
+ * that password (every 7 days by default); the server's boot script re-reads it every 5 minutes
+ * and restarts the server when it changed, so only new connections fail, for at most that long.
  */
 export class IgluServer extends Construct {
   public readonly service: VmService;
   public readonly database: DbInstance;
   /** Base URL the pipeline apps resolve schemas from. */
   public readonly url: string;
+  /** SSM parameter holding `${url}/api` for the apps' boot scripts. */
+  public readonly urlParameter: SsmParameter;
+  /** The internal load balancer and target group, for the healthy-host alarm. */
+  public readonly health: { readonly loadBalancerArnSuffix: string; readonly targetGroupArnSuffix: string };
 
   constructor(scope: Construct, id: string, props: IgluServerProps) {
     super(scope, id);
+    if (new Set(props.privateSubnetIds).size < 2) {
+      throw new Error(
+        `IgluServer ${props.namePrefix}: privateSubnetIds has ${new Set(props.privateSubnetIds).size} subnet(s); its load balancer and DB subnet group need private subnets in two availability zones, so add a second one`,
+      );
+    }
     const name = (max: number, ...parts: string[]) => physicalName([props.namePrefix, ...parts], max);
 
     const lbSg = new SecurityGroup(this, 'lb-sg', {
@@ -63,6 +77,17 @@ export class IgluServer extends Construct {
         fromPort: 80,
         toPort: 80,
         description: 'Schema lookups from pipeline apps',
+      });
+      // Plain HTTP inside the VPC: the apps only read schemas, which are not secret, and an
+      // internal listener would need a certificate for a name the customer does not own. The
+      // clients may send on 80 to this load balancer only, not to the internet.
+      new VpcSecurityGroupEgressRule(this, `client-egress-${i}`, {
+        securityGroupId: sg,
+        referencedSecurityGroupId: lbSg.id,
+        ipProtocol: 'tcp',
+        fromPort: 80,
+        toPort: 80,
+        description: 'Schema lookups at the internal Iglu load balancer',
       });
     });
     const dbSg = new SecurityGroup(this, 'db-sg', {
@@ -86,6 +111,7 @@ export class IgluServer extends Construct {
       subnets: [...props.privateSubnetIds],
       dropInvalidHeaderFields: true,
     });
+    this.health = { loadBalancerArnSuffix: lb.arnSuffix, targetGroupArnSuffix: targetGroup.arnSuffix };
     new LbListener(this, 'listener', {
       loadBalancerArn: lb.arn,
       port: 80,
@@ -123,7 +149,15 @@ export class IgluServer extends Construct {
     this.service = new VmService(this, 'service', {
       component: 'iglu-server',
       namePrefix: props.namePrefix,
-      image: awsImage('iglu-server', props.version),
+      launch: launch(
+        IGLU_SERVER_CONTRACTS,
+        { cloud: 'aws', region: props.region },
+        'iglu-server',
+        { version: props.version, secrets: props.secrets.map((s) => s.name.slice(s.name.lastIndexOf('/') + 1)), sizing: props.sizing },
+        { port: 8080, dbName: 'iglu', dbUser: 'iglu' },
+      ),
+      // RDS names its managed secret itself, so the boot script finds it (and the host) through the instance.
+      boot: { igluDatabaseIdentifier: dbIdentifier },
       sizing: props.sizing,
       vpcId: props.vpcId,
       subnetIds: props.privateSubnetIds,
@@ -150,25 +184,6 @@ export class IgluServer extends Construct {
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${props.region}.amazonaws.com` } },
         },
       ],
-      // RDS names its managed secret itself, so the boot script finds it through the instance.
-      bootScript: [
-        `read -r IGLU_DB_HOST DB_SECRET_ARN < <(aws rds describe-db-instances --region ${props.region} --db-instance-identifier ${dbIdentifier} --query 'DBInstances[0].[Endpoint.Address,MasterUserSecret.SecretArn]' --output text)`,
-        `printf 'IGLU_DB_HOST=%s\\n' "$IGLU_DB_HOST" >> /run/pipeline/app.env`,
-        `printf 'IGLU_DB_PASSWORD=%s\\n' "$(aws secretsmanager get-secret-value --region ${props.region} --secret-id "$DB_SECRET_ARN" --query SecretString --output text | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')" >> /run/pipeline/app.env`,
-      ],
-      config: [
-        '{',
-        '  repoServer { interface = "0.0.0.0", port = 8080 }',
-        '  database {',
-        '    type = "postgres"',
-        '    host = ${?IGLU_DB_HOST}',
-        '    port = 5432',
-        '    dbname = "iglu"',
-        '    username = "iglu"',
-        '    password = ${?IGLU_DB_PASSWORD}',
-        '  }',
-        '}',
-      ].join('\n'),
     });
     new VpcSecurityGroupIngressRule(this, 'db-ingress', {
       securityGroupId: dbSg.id,
@@ -187,5 +202,12 @@ export class IgluServer extends Construct {
       description: 'Forward to Iglu Server instances',
     });
     this.url = `http://${lb.dnsName}`;
+    // The apps' boot scripts are literal text: they read the URL here, with their own roles.
+    this.urlParameter = new SsmParameter(this, 'url-parameter', {
+      name: igluUrlParameter(props.namePrefix),
+      type: 'String',
+      value: `${this.url}/api`,
+      description: `Iglu Server API URL of ${props.namePrefix}, read by the pipeline apps at boot`,
+    });
   }
 }

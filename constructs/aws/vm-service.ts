@@ -10,7 +10,8 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { physicalName } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from './policy-document';
-import { renderUserData, secretEnvVar } from './user-data';
+import type { LaunchDescription } from '../apps/contract';
+import { encodeUserData, renderUserDataScript, type AwsBootProps } from './user-data';
 
 /** Amazon Linux 2023, resolved by EC2 at launch so new instances get the patched AMI. */
 export const AL2023_IMAGE = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
@@ -26,20 +27,18 @@ export interface VmServiceProps {
   readonly component: string;
   /** Stack-level name prefix (<customer>-<environment>). */
   readonly namePrefix: string;
-  /** Docker image including the pinned tag. */
-  readonly image: string;
+  /** What runs on the VMs, from the component's app contract. */
+  readonly launch: LaunchDescription;
+  /** Where the boot values come from beyond the component's own secrets (Iglu URL parameter, Iglu database). Default: none. */
+  readonly boot?: Pick<AwsBootProps, 'igluUrlParameter' | 'igluDatabaseIdentifier'>;
   readonly sizing: VmSizing;
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
   readonly region: string;
   readonly accountId: string;
-  /** HOCON configuration of the app. */
-  readonly config: string;
-  /** Container arguments. Default: ["--config", "/etc/pipeline/config.hocon"]. */
-  readonly args?: readonly string[];
   /** Permissions beyond writing its own logs. Every statement must name exact resources. */
   readonly statements: readonly PolicyStatement[];
-  /** Secrets the app reads at boot (names and ARNs); read access is granted to this role only. */
+  /** Secrets the app reads at boot (full Secrets Manager names ending in /<secret>, and ARNs); read access is granted to this role only. */
   readonly secrets?: readonly { readonly name: string; readonly arn: string }[];
   /** Key that encrypts the secrets and the log group. */
   readonly kmsKeyArn: string;
@@ -51,8 +50,6 @@ export interface VmServiceProps {
   readonly targetGroupArns?: readonly string[];
   /** Extra outbound TCP ports beyond 443 (e.g. 5439 for Redshift). Default: none. */
   readonly egressPorts?: readonly number[];
-  /** Shell lines run at boot before the container starts. Default: none. */
-  readonly bootScript?: readonly string[];
   /** Permissions boundary for the role. Default: none. */
   readonly permissionsBoundaryArn?: string;
   /** Default: 30 days. */
@@ -71,11 +68,16 @@ export class VmService extends Construct {
   public readonly autoScalingGroup: AutoscalingGroup;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly launchTemplate: LaunchTemplate;
+  /** The boot script in the launch template (decoded), for tests and reviews. */
+  public readonly bootScript: string;
+  public readonly launch: LaunchDescription;
 
   constructor(scope: Construct, id: string, props: VmServiceProps) {
     super(scope, id);
     this.component = props.component;
+    this.launch = props.launch;
     const { sizing } = props;
+    const images = [...new Set([...props.launch.setup, ...props.launch.containers].map((c) => c.image))].join(' ');
     if (sizing.maxSize < sizing.minSize) {
       throw new Error(`VmService ${props.component}: maxSize ${sizing.maxSize} is below minSize ${sizing.minSize}; raise maxSize`);
     }
@@ -101,6 +103,9 @@ export class VmService extends Construct {
         resources: [this.logGroup.arn, `${this.logGroup.arn}:log-stream:*`],
       },
       ...props.statements,
+      ...(props.boot?.igluUrlParameter
+        ? [{ sid: 'ReadIgluUrl', actions: ['ssm:GetParameter'], resources: [`arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.boot.igluUrlParameter}`] }]
+        : []),
       ...(secrets.length > 0
         ? [
             { sid: 'ReadOwnSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets.map((s) => s.arn) },
@@ -151,24 +156,17 @@ export class VmService extends Construct {
         ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,
-        description: port === 443 ? 'AWS APIs and the image registry over HTTPS' : `${props.component} destination`,
+        description: port === 443 ? 'AWS APIs, the image registry and Iglu Central over HTTPS' : `${props.component} destination`,
       });
     }
 
-    const userData = renderUserData({
-      component: props.component,
-      image: props.image,
-      region: props.region,
-      logGroupName,
-      config: props.config,
-      args: props.args ?? ['--config', '/etc/pipeline/config.hocon'],
-      secrets: secrets.map((s) => ({ secretName: s.name, envVar: secretEnvVar(s.name) })),
-      bootScript: props.bootScript,
-    });
+    // Secrets Manager names end in /<short secret name>, the name the contract knows.
+    const secretIds = Object.fromEntries(secrets.map((s) => [s.name.slice(s.name.lastIndexOf('/') + 1), s.name]));
+    this.bootScript = renderUserDataScript(props.launch, { region: props.region, logGroupName, secretIds, ...props.boot });
 
     this.launchTemplate = new LaunchTemplate(this, 'template', {
       name: name(128),
-      description: `${props.component} ${props.image}`,
+      description: `${props.component} ${images}`.slice(0, 255),
       imageId: AL2023_IMAGE,
       instanceType: sizing.instanceType,
       iamInstanceProfile: { arn: profile.arn },
@@ -180,9 +178,9 @@ export class VmService extends Construct {
         { deviceName: '/dev/xvda', ebs: { volumeSize: 30, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
       ],
       monitoring: { enabled: true },
-      userData: Buffer.from(userData, 'utf8').toString('base64'),
+      userData: encodeUserData(this.bootScript),
       tagSpecifications: [
-        { resourceType: 'instance', tags: { Name: name(255), component: props.component, image: props.image } },
+        { resourceType: 'instance', tags: { Name: name(255), component: props.component, image: images.slice(0, 255) } },
         { resourceType: 'volume', tags: { Name: name(255), component: props.component } },
       ],
     });

@@ -91,6 +91,25 @@ export class GcpAlerting extends Construct {
     });
   }
 
+  /**
+   * An alert on matching log entries, for signals Cloud Monitoring has no metric for (e.g. a
+   * load-balancer health check probe turning unhealthy). Notifies at most every `rateLimitSeconds`
+   * (default 1800 s), and the incident closes on its own after a day without new matches.
+   */
+  public logAlert(id: string, spec: { readonly description: string; readonly filter: string; readonly rateLimitSeconds?: number; readonly severity?: 'CRITICAL' | 'ERROR' | 'WARNING' }): MonitoringAlertPolicy {
+    return new MonitoringAlertPolicy(this, id, {
+      project: this.props.projectId,
+      displayName: `${this.props.namePrefix} ${id}`,
+      combiner: 'OR',
+      severity: spec.severity ?? 'ERROR',
+      notificationChannels: this.channels.map((c) => c.id),
+      alertStrategy: { autoClose: '86400s', notificationRateLimit: { period: `${spec.rateLimitSeconds ?? 1800}s` } },
+      documentation: { content: spec.description, mimeType: 'text/markdown', subject: `[${this.props.namePrefix}] ${id}` },
+      userLabels: { pipeline: this.props.namePrefix },
+      conditions: [{ displayName: spec.description.slice(0, 100), conditionMatchedLog: { filter: spec.filter } }],
+    });
+  }
+
   /** An HTTPS uptime check of `https://<host><path>` from Google's checkers, with certificate validation. */
   public uptimeCheck(id: string, host: string, path: string): MonitoringUptimeCheckConfig {
     return new MonitoringUptimeCheckConfig(this, id, {

@@ -7,11 +7,17 @@ import { activeGrants } from '../access-grants';
 import { physicalName } from '../naming';
 import { GcpAccessGrant } from './access-grant';
 import { GcpAlerting } from './alerting';
-import { BIGQUERY_LOADER_1X_IMAGES, bigqueryLoaderConfig, collectorConfig, enrichConfig, gcpImage, igluResolver, isBigqueryLoader1x } from './app-config';
+import { BIGQUERY_LOADER_CONTRACTS } from '../apps/components/bigquery-loader';
+import { COLLECTOR_CONTRACTS } from '../apps/components/collector';
+import { ENRICH_CONTRACTS } from '../apps/components/enrich';
+import type { ConfigObject } from '../apps/contract';
+import { launch } from '../apps/launch';
+import { isBigqueryLoader1x } from './app-config';
 import { GcpCollectorLoadBalancer } from './collector-load-balancer';
 import { GcpCustomerRole } from './customer-role';
 import { grantRole, type IamTarget } from './iam';
 import { GcpIgluServer, IGLU_DB_PASSWORD_SECRET } from './iglu-server';
+import { GcpNetworkPrerequisites } from './network-prerequisites';
 import { GcpOperatorAccess } from './operator-access';
 import { PrivateBucket } from './private-bucket';
 import { PipelineTopics } from './pubsub';
@@ -63,6 +69,8 @@ export class GcpPipeline extends Construct {
     const loaderV1 = isBigqueryLoader1x(loaderSpec.version);
     const igluSpec = c['iglu-server'];
     const vmDefaults = { namePrefix: prefix, projectId, region, network };
+    const place = { cloud: 'gcp', projectId } as const;
+    const secretIds = (component: string) => Object.fromEntries(secrets.forComponent(component).map((s) => [s.name, s.secretId]));
     const topicTarget = (t: string): IamTarget => ({ kind: 'topic', topic: topics.topic(t).id });
 
     // Shared: topics and secrets.
@@ -94,18 +102,13 @@ export class GcpPipeline extends Construct {
       ...vmDefaults,
       component: 'collector',
       sizing: c.collector.sizing,
-      containers: [{ name: 'collector', image: gcpImage('collector', c.collector.version), args: ['--config', '/etc/pipeline/config.hocon'] }],
-      files: {
-        'config.hocon': collectorConfig({
-          version: c.collector.version,
-          projectId,
-          good: topics.topicName('raw'),
-          bad: topics.topicName('bad'),
-          port: COLLECTOR_PORT,
-          domain: spec.collector.domain,
-        }),
-      },
-      secrets: secrets.forComponent('collector'),
+      launch: launch(COLLECTOR_CONTRACTS, place, 'collector', c.collector, {
+        good: topics.topicName('raw'),
+        bad: topics.topicName('bad'),
+        port: COLLECTOR_PORT,
+        cookieDomain: spec.collector.domain,
+      }),
+      secretIds: secretIds('collector'),
       health: { port: COLLECTOR_PORT, path: '/health' },
     });
     secrets.grantRead(collector, 'collector', collector.member);
@@ -139,7 +142,7 @@ export class GcpPipeline extends Construct {
         })
       : undefined;
     if (iglu) secrets.grantRead(iglu.service, 'iglu-server', iglu.service.member);
-    const resolver = igluResolver(iglu?.apiUrl);
+    const igluBoot = iglu ? { igluUrl: iglu.apiUrl } : undefined;
 
     // Enrich
     const enrichScope = new Construct(this, 'enrich');
@@ -148,24 +151,15 @@ export class GcpPipeline extends Construct {
       ...vmDefaults,
       component: 'enrich',
       sizing: c.enrich.sizing,
-      containers: [
-        {
-          name: 'enrich',
-          image: gcpImage('enrich', c.enrich.version),
-          args: ['--config', '/etc/pipeline/config.hocon', '--iglu-config', '/etc/pipeline/resolver.json'],
-        },
-      ],
-      files: {
-        'config.hocon': enrichConfig({
-          version: c.enrich.version,
-          subscription: topics.subscriptionPath('raw', 'enrich'),
-          good: topics.topicPath('enriched'),
-          bad: topics.topicPath('bad'),
-          settings: c.enrich.settings,
-        }),
-        'resolver.json': resolver,
-      },
-      secrets: secrets.forComponent('enrich'),
+      launch: launch(ENRICH_CONTRACTS, place, 'enrich', c.enrich, {
+        input: topics.subscriptionName('raw', 'enrich'),
+        good: topics.topicName('enriched'),
+        bad: topics.topicName('bad'),
+        igluServer: iglu !== undefined,
+        enrichments: (c.enrich as { enrichments?: Readonly<Record<string, ConfigObject>> }).enrichments,
+      }),
+      secretIds: secretIds('enrich'),
+      boot: igluBoot,
     });
     secrets.grantRead(enrich, 'enrich', enrich.member);
     const consume = (service: GcpVmService, id: string, subscription: string) => {
@@ -195,7 +189,13 @@ export class GcpPipeline extends Construct {
       { name: topics.subscriptionName('raw', 'enrich'), id: rawSubscription.id, consumer: 'enrich' },
       { name: topics.subscriptionName('enriched', 'bigquery-loader'), id: enrichedSubscription.id, consumer: 'bigquery-loader' },
     ];
-    const common = { version: loaderSpec.version, projectId, datasetId: loaderSpec.dataset.datasetId, tableId: loaderSpec.dataset.tableId, settings: loaderSpec.settings };
+    const loaderWiring = {
+      subscription: topics.subscriptionName('enriched', 'bigquery-loader'),
+      bad: topics.topicName('bad'),
+      datasetId: loaderSpec.dataset.datasetId,
+      tableId: loaderSpec.dataset.tableId,
+      igluServer: iglu !== undefined,
+    };
     let loader: GcpVmService;
     if (loaderV1) {
       const typesSubscription = topics.subscribe(loaderScope, 'types-subscription', 'bq-types', 'mutator');
@@ -209,35 +209,22 @@ export class GcpPipeline extends Construct {
         name: physicalName([projectId, spec.environment, 'bq-dead-letters'], 63),
         location: datasetLocation,
       });
-      const args = ['--config=/etc/pipeline/config.hocon', '--resolver=/etc/pipeline/resolver.json'];
-      const version = loaderSpec.version;
       loader = new GcpVmService(loaderScope, 'service', {
         ...vmDefaults,
         component: 'bigquery-loader',
         sizing: loaderSpec.sizing,
-        // The 1.x mutator creates the events table; it fails harmlessly when the table exists.
-        setup: [{ name: 'mutator-create', image: `${BIGQUERY_LOADER_1X_IMAGES.mutator}:${version}`, args: ['create', ...args, '--partitionColumn=load_tstamp'] }],
-        containers: [
-          { name: 'streamloader', image: `${BIGQUERY_LOADER_1X_IMAGES.streamloader}:${version}`, args },
-          { name: 'mutator', image: `${BIGQUERY_LOADER_1X_IMAGES.mutator}:${version}`, args: ['listen', ...args] },
-          { name: 'repeater', image: `${BIGQUERY_LOADER_1X_IMAGES.repeater}:${version}`, args },
-        ],
-        files: {
-          'config.hocon': bigqueryLoaderConfig({
-            ...common,
-            subscription: topics.subscriptionName('enriched', 'bigquery-loader'),
-            bad: topics.topicName('bad'),
-            v1: {
-              typesTopic: topics.topicName('bq-types'),
-              typesSubscription: topics.subscriptionName('bq-types', 'mutator'),
-              failedInsertsTopic: topics.topicName('bq-failed-inserts'),
-              failedInsertsSubscription: topics.subscriptionName('bq-failed-inserts', 'repeater'),
-              deadLetterBucket: physicalName([projectId, spec.environment, 'bq-dead-letters'], 63),
-            },
-          }),
-          'resolver.json': resolver,
-        },
-        secrets: secrets.forComponent('bigquery-loader'),
+        launch: launch(BIGQUERY_LOADER_CONTRACTS, place, 'bigquery-loader', loaderSpec, {
+          ...loaderWiring,
+          v1: {
+            typesTopic: topics.topicName('bq-types'),
+            typesSubscription: topics.subscriptionName('bq-types', 'mutator'),
+            failedInsertsTopic: topics.topicName('bq-failed-inserts'),
+            failedInsertsSubscription: topics.subscriptionName('bq-failed-inserts', 'repeater'),
+            deadLetterBucket: physicalName([projectId, spec.environment, 'bq-dead-letters'], 63),
+          },
+        }),
+        secretIds: secretIds('bigquery-loader'),
+        boot: igluBoot,
       });
       consume(loader, 'types', typesSubscription.id);
       consume(loader, 'failed-inserts', failedSubscription.id);
@@ -248,18 +235,9 @@ export class GcpPipeline extends Construct {
         ...vmDefaults,
         component: 'bigquery-loader',
         sizing: loaderSpec.sizing,
-        containers: [
-          {
-            name: 'bigquery-loader',
-            image: gcpImage('bigquery-loader', loaderSpec.version),
-            args: ['--config', '/etc/pipeline/config.hocon', '--iglu-config', '/etc/pipeline/resolver.json'],
-          },
-        ],
-        files: {
-          'config.hocon': bigqueryLoaderConfig({ ...common, subscription: topics.subscriptionPath('enriched', 'bigquery-loader'), bad: topics.topicPath('bad') }),
-          'resolver.json': resolver,
-        },
-        secrets: secrets.forComponent('bigquery-loader'),
+        launch: launch(BIGQUERY_LOADER_CONTRACTS, place, 'bigquery-loader', loaderSpec, loaderWiring),
+        secretIds: secretIds('bigquery-loader'),
+        boot: igluBoot,
       });
     }
     secrets.grantRead(loader, 'bigquery-loader', loader.member);
@@ -270,6 +248,12 @@ export class GcpPipeline extends Construct {
 
     const services: GcpVmService[] = [collector, enrich, loader, ...(iglu ? [iglu.service] : [])];
     iglu?.allowClients([enrich.serviceAccount.email, loader.serviceAccount.email]);
+    new GcpNetworkPrerequisites(new Construct(this, 'network'), 'prerequisites', {
+      namePrefix: prefix,
+      network,
+      serviceAccountEmails: services.map((s) => s.serviceAccount.email),
+      iglu: iglu ? { serviceAccountEmail: iglu.service.serviceAccount.email, databaseIp: iglu.database.privateIpAddress } : undefined,
+    });
 
     // Access: operators, customer-defined roles, time-bound grants.
     const access = new Construct(this, 'access');
@@ -333,7 +317,7 @@ export class GcpPipeline extends Construct {
         'stream-read': ['raw', 'enriched', 'bad'],
         'logs-read': [],
       };
-      new GcpAccessGrant(access, `grant-${grant.id}`, { grant, bindings: scopeBindings[grant.scope], readTopics: readTopics[grant.scope], topics });
+      new GcpAccessGrant(access, `grant-${grant.id}`, { grant, projectId, bindings: scopeBindings[grant.scope], readTopics: readTopics[grant.scope], topics });
     }
 
     // Alerts to the nominated contacts.
@@ -383,6 +367,18 @@ export class GcpPipeline extends Construct {
         comparison: 'COMPARISON_GT',
         threshold: t.maxConsumerLagSeconds,
         durationSeconds: 300,
+      });
+    }
+    if (iglu) {
+      // An internal load balancer has no health metric and uptime checks of private addresses need
+      // Service Directory (beta provider only): the health check's own probe log is the signal.
+      alerting.logAlert('iglu-server-unhealthy', {
+        description: 'An Iglu Server instance fails its load balancer health check (/api/meta/health): enrich and the loader cannot resolve custom schemas from it',
+        filter: [
+          `logName = "projects/${projectId}/logs/compute.googleapis.com%2Fhealthchecks"`,
+          `resource.labels.instance_group_name = "${iglu.service.groupName}"`,
+          'jsonPayload.healthCheckProbeResult.healthState = "UNHEALTHY"',
+        ].join(' AND '),
       });
     }
     for (const service of services) {

@@ -51,6 +51,11 @@ export function grantRole(scope: Construct, id: string, target: IamTarget, role:
   if (PUBLIC_IAM_MEMBERS.includes(member)) {
     throw new Error(`grantRole ${id}: ${member} is public; name a user, group or service account`);
   }
+  if (condition !== undefined && !acceptsConditions(target)) {
+    throw new Error(
+      `grantRole ${id}: a ${target.kind} binding takes no IAM condition (GCP refuses it); bind at project level with a resource.name condition, or through a service account the member impersonates under the condition`,
+    );
+  }
   const common = { role, member, condition };
   switch (target.kind) {
     case 'project':
@@ -68,6 +73,24 @@ export function grantRole(scope: Construct, id: string, target: IamTarget, role:
     case 'log-view':
       return new LoggingLogViewIamMember(scope, id, { parent: target.parent, location: target.location, bucket: target.bucket, name: target.name, ...common });
   }
+}
+
+/**
+ * Whether GCP accepts a conditional binding on the target. BigQuery refuses conditions on dataset
+ * bindings (they live in the dataset's ACL) and Pub/Sub topics and subscriptions take no
+ * conditional bindings at all.
+ */
+export function acceptsConditions(target: IamTarget): boolean {
+  return target.kind !== 'dataset' && target.kind !== 'topic' && target.kind !== 'subscription';
+}
+
+/**
+ * A condition limiting a project-level binding to one BigQuery dataset and its tables, views and
+ * routines (names projects/<p>/datasets/<d>[/...]), not datasets whose name merely starts alike.
+ */
+export function datasetCondition(project: string, datasetId: string): string {
+  const name = `projects/${project}/datasets/${datasetId}`;
+  return `(resource.name == "${name}" || resource.name.startsWith("${name}/"))`;
 }
 
 /** The IAM condition that ends an access grant at the end of its last day (UTC). */

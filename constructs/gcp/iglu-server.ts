@@ -7,7 +7,8 @@ import { ComputeRegionBackendService } from '@cdktf/provider-google/lib/compute-
 import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { physicalName } from '../naming';
-import { gcpImage, igluServerConfig } from './app-config';
+import { IGLU_SERVER_CONTRACTS } from '../apps/components/iglu-server';
+import { launch } from '../apps/launch';
 import { secretEnvVar } from './startup-script';
 import { GcpVmService, type GcpNetwork, type GcpVmSizing } from './vm-service';
 
@@ -22,7 +23,7 @@ export interface GcpIgluServerProps {
   readonly version: string;
   readonly sizing: GcpVmSizing;
   /** Secrets the server reads; must include IGLU_DB_PASSWORD_SECRET. */
-  readonly secrets: readonly { readonly secretId: string; readonly envVar: string }[];
+  readonly secrets: readonly { readonly secretId: string; readonly envVar: string; readonly name: string }[];
   /** Cloud SQL tier. Default: db-custom-1-3840. */
   readonly databaseTier?: string;
   /** Default: 10. */
@@ -46,6 +47,8 @@ export class GcpIgluServer extends Construct {
   public readonly database: SqlDatabaseInstance;
   /** API base URL the pipeline apps resolve schemas from. */
   public readonly apiUrl: string;
+  /** The load balancer's health check, whose probe results are logged. */
+  public readonly healthCheckName: string;
   private readonly props: GcpIgluServerProps;
 
   constructor(scope: Construct, id: string, props: GcpIgluServerProps) {
@@ -82,7 +85,7 @@ export class GcpIgluServer extends Construct {
     });
     new SqlDatabase(this, 'database', { project, instance: this.database.name, name: 'iglu' });
 
-    const superApiKey = props.secrets.find((s) => s.envVar === secretEnvVar('iglu-super-api-key'));
+    const customerSecrets = props.secrets.filter((s) => s.name !== IGLU_DB_PASSWORD_SECRET);
     this.service = new GcpVmService(this, 'service', {
       component: 'iglu-server',
       namePrefix: props.namePrefix,
@@ -90,11 +93,15 @@ export class GcpIgluServer extends Construct {
       region: props.region,
       network: props.network,
       sizing: props.sizing,
-      containers: [{ name: 'iglu-server', image: gcpImage('iglu-server', props.version), args: ['--config', '/etc/pipeline/config.hocon'] }],
-      files: { 'config.hocon': igluServerConfig({ port: PORT, superApiKeyEnvVar: superApiKey?.envVar }) },
-      secrets: props.secrets,
-      env: { IGLU_DB_HOST: this.database.privateIpAddress },
-      health: { port: PORT, path: '/api/meta/health' },
+      launch: launch(
+        IGLU_SERVER_CONTRACTS,
+        { cloud: 'gcp', projectId: project },
+        'iglu-server',
+        { version: props.version, secrets: customerSecrets.map((s) => s.name), sizing: props.sizing },
+        { port: PORT, dbName: 'iglu', dbUser: 'iglu' },
+      ),
+      secretIds: Object.fromEntries(customerSecrets.map((s) => [s.name, s.secretId])),
+      boot: { igluDatabase: { host: this.database.privateIpAddress, passwordSecretId: props.secrets.find((s) => s.name === IGLU_DB_PASSWORD_SECRET)!.secretId } },
     });
 
     const healthCheck = new ComputeHealthCheck(this, 'lb-health', {
@@ -104,7 +111,10 @@ export class GcpIgluServer extends Construct {
       checkIntervalSec: 10,
       timeoutSec: 5,
       httpHealthCheck: { port: PORT, requestPath: '/api/meta/health' },
+      // Probe results turning unhealthy are logged; the Iglu health alert matches them.
+      logConfig: { enable: true },
     });
+    this.healthCheckName = healthCheck.name;
     const backend = new ComputeRegionBackendService(this, 'backend', {
       project,
       region: props.region,

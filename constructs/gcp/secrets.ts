@@ -51,8 +51,8 @@ export class GcpPipelineSecrets extends Construct {
   }
 
   /** The secrets one component reads at boot, as the startup script wants them. */
-  public forComponent(component: string): { readonly secretId: string; readonly envVar: string }[] {
-    return [...this.entries.values()].filter((e) => e.component === component).map((e) => ({ secretId: e.secretId, envVar: secretEnvVar(e.name) }));
+  public forComponent(component: string): { readonly secretId: string; readonly envVar: string; readonly name: string }[] {
+    return [...this.entries.values()].filter((e) => e.component === component).map((e) => ({ secretId: e.secretId, envVar: secretEnvVar(e.name), name: e.name }));
   }
 
   /** Lets `member` read the values of `component`'s secrets, and nothing else. */

@@ -1,46 +1,30 @@
 /**
- * The startup script of a pipeline VM (Container-Optimized OS, which ships Docker): write the
- * app's files, read the secrets it needs from Secret Manager into the environment of the docker
- * command, and run the pinned image(s). COS runs the script on every boot, so containers are
- * recreated with fresh secret values after a restart. Secret values never appear in metadata,
- * state or plans: only secret ids do.
+ * The GCP startup script of a pipeline VM (Container-Optimized OS, which ships Docker and runs
+ * the script at every boot): the one boot script (constructs/apps/boot-script.ts) with the GCP
+ * way of reading secrets (Secret Manager's REST API with the VM's own service account token;
+ * COS has curl but no gcloud), of knowing the Iglu Server and its database (addresses Terraform
+ * fills in), of shipping logs (gcplogs) and of admitting inbound traffic (COS accepts inbound
+ * SSH only, so each served port is opened with iptables at every boot).
  *
  * The script is plain text in instance metadata, and Terraform reads "${" and "%{" in strings as
  * template syntax, so literal text is escaped; cdktf tokens (references to other resources) are
  * left as they are so Terraform fills them in.
  */
+import { renderBootScript, shellQuote, type BootBackend } from '../apps/boot-script';
+import type { BootSource, LaunchDescription } from '../apps/contract';
 
-export interface ContainerSpec {
-  /** Container name; also the docker log label. */
-  readonly name: string;
-  /** Full image reference including the pinned tag. */
-  readonly image: string;
-  /** Arguments after the image name. */
-  readonly args: readonly string[];
-}
-
-export interface StartupScriptProps {
-  readonly component: string;
+export interface GcpBootProps {
   /** Project whose Secret Manager holds the secrets. */
   readonly projectId: string;
-  /** Files written under /etc/pipeline (mounted read-only into every container). */
-  readonly files: Readonly<Record<string, string>>;
-  /** Secrets exposed to the containers as environment variables. Default: none. */
-  readonly secrets?: readonly { readonly secretId: string; readonly envVar: string }[];
-  /** Plain (non-secret) environment variables; values may be cdktf tokens. Default: none. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** One-off commands run to completion before the long-running containers, e.g. idempotent setup. Default: none. */
-  readonly setup?: readonly ContainerSpec[];
-  /** Long-running containers, restarted by Docker if they exit. */
-  readonly containers: readonly ContainerSpec[];
+  /** Secret Manager secret id of each secret the launch reads, by short secret name. Default: none. */
+  readonly secretIds?: Readonly<Record<string, string>>;
+  /** Iglu Server API URL (may be a token). Required when a boot value needs it. */
+  readonly igluUrl?: string;
+  /** Iglu database private IP (may be a token) and the secret holding its password. */
+  readonly igluDatabase?: { readonly host: string; readonly passwordSecretId: string };
 }
 
-/** Environment variable a secret is exposed as: iglu-super-api-key -> IGLU_SUPER_API_KEY. */
-export function secretEnvVar(secretName: string): string {
-  return secretName.toUpperCase().replace(/-/g, '_');
-}
-
-const TOKEN = /\$\{TfToken\[[^\]]+\]\}/;
+const TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
 
 /** Escapes Terraform template syntax in literal text, leaving cdktf tokens intact. */
 export function escapeTemplate(text: string): string {
@@ -48,62 +32,71 @@ export function escapeTemplate(text: string): string {
   return text.replace(/\$\{(?!TfToken\[)/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'"'"'`)}'`;
+/** A value Terraform fills in, printed by the script; refused when its literal part could break the quoting. */
+function literal(value: string, what: string): string {
+  if (/['\n]/.test(value.replace(TOKEN, ''))) throw new Error(`GCP boot script: ${what} must not contain quotes or newlines`);
+  return `printf '%s' ${shellQuote(value)}`;
 }
 
-const FILE_MARKER = 'PIPELINE_FILE_EOF';
-
-export function renderStartupScript(props: StartupScriptProps): string {
-  if (props.containers.length === 0) throw new Error(`startup script for ${props.component}: no containers to run`);
-  const lines: string[] = ['#!/bin/bash', 'set -euo pipefail', `# ${props.component}: ${props.containers.map((c) => c.image).join(' ')}`, 'install -d -m 0755 /etc/pipeline'];
-  for (const name of Object.keys(props.files).sort()) {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) throw new Error(`startup script for ${props.component}: file name "${name}" must be a plain file name`);
-    const content = props.files[name];
-    if (content.includes(FILE_MARKER)) throw new Error(`startup script for ${props.component}: ${name} must not contain the heredoc marker ${FILE_MARKER}`);
-    lines.push(`cat > /etc/pipeline/${name} <<'${FILE_MARKER}'`, content.trimEnd(), FILE_MARKER);
-  }
-  const env = props.env ?? {};
-  for (const name of Object.keys(env).sort()) {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`startup script for ${props.component}: environment variable "${name}" must be UPPER_SNAKE_CASE`);
-    const value = env[name];
-    if (!TOKEN.test(value) && /['\n]/.test(value)) throw new Error(`startup script for ${props.component}: ${name} must not contain quotes or newlines`);
-    lines.push(`export ${name}='${value}'`);
-  }
-  const secrets = props.secrets ?? [];
-  if (secrets.length > 0) {
-    // COS has curl but no gcloud: the metadata server gives the VM's token, Secret Manager's REST API the value.
-    lines.push(
+export function gcpBootBackend(p: GcpBootProps): BootBackend {
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`GCP boot script: ${what} is not wired; pass it to the VM service`);
+    return v;
+  };
+  const secretId = (name: string) => need(p.secretIds?.[name], `the Secret Manager id of secret "${name}"`);
+  return {
+    cloud: 'gcp',
+    prelude: ['# Container-Optimized OS ships Docker.'],
+    startPrelude: [],
+    functions: [
       "metadata() { curl -sSf -H 'Metadata-Flavor: Google' \"http://metadata.google.internal/computeMetadata/v1/$1\"; }",
       'read_secret() {',
-      '  local auth',
-      '  auth="Authorization: Bearer $(metadata instance/service-accounts/default/token | sed -E \'s/.*"access_token" *: *"([^"]+)".*/\\1/\')"',
-      `  curl -sSf -H "$auth" "https://secretmanager.googleapis.com/v1/projects/${props.projectId}/secrets/$1/versions/latest:access" | sed -nE 's/.*"data" *: *"([^"]+)".*/\\1/p' | base64 -d`,
+      '  local token',
+      '  token="$(metadata instance/service-accounts/default/token | sed -E \'s/.*"access_token" *: *"([^"]+)".*/\\1/\')" || return 1',
+      '  [ -n "$token" ] || return 1',
+      // The token goes to curl on stdin, not in its arguments (visible in the process list).
+      `  printf 'Authorization: Bearer %s\\n' "$token" | curl -sSf -H @- "https://secretmanager.googleapis.com/v1/projects/${p.projectId}/secrets/$1/versions/latest:access" | sed -nE 's/.*"data" *: *"([^"]+)".*/\\1/p' | base64 -d`,
       '}',
-      // Assign, then export: `export X="$(...)"` would hide a failed read (no version yet) from set -e.
-      ...secrets.flatMap((s) => [`${s.envVar}="$(read_secret ${shellQuote(s.secretId)})"`, `export ${s.envVar}`]),
-    );
-  }
-  const envFlags = [...Object.keys(env).sort(), ...secrets.map((s) => s.envVar)].map((v) => `--env ${v}`);
-  const docker = (c: ContainerSpec, detached: boolean) =>
-    [
-      detached ? 'docker run --detach --restart always' : 'docker run --rm',
-      `--name ${c.name}`,
-      '--network host',
-      ...envFlags,
-      '--volume /etc/pipeline:/etc/pipeline:ro',
-      '--log-driver gcplogs',
-      '--log-opt gcp-log-cmd=false',
-      `--label component=${props.component}`,
-      shellQuote(c.image),
-      ...c.args.map(shellQuote),
-    ].join(' \\\n  ');
-  for (const c of props.setup ?? []) {
-    lines.push(`docker rm -f ${c.name} >/dev/null 2>&1 || true`, `${docker(c, false)} || echo "${c.name} exited non-zero; continuing (setup is idempotent)"`);
-  }
-  for (const c of props.containers) {
-    lines.push(`docker rm -f ${c.name} >/dev/null 2>&1 || true`, docker(c, true));
-  }
-  lines.push('');
-  return escapeTemplate(lines.join('\n'));
+    ],
+    command: (s: BootSource) => {
+      switch (s.kind) {
+        case 'secret':
+          return `read_secret ${shellQuote(secretId(s.secret))}`;
+        case 'iglu-url':
+          return literal(need(p.igluUrl, 'the Iglu Server URL'), 'the Iglu Server URL');
+        case 'iglu-db-host':
+          return literal(need(p.igluDatabase, 'the Iglu database').host, 'the Iglu database host');
+        case 'iglu-db-password':
+          return `read_secret ${shellQuote(need(p.igluDatabase, 'the Iglu database').passwordSecretId)}`;
+        case 'instance-id':
+          return 'hostname';
+      }
+    },
+    fixHint: (s: BootSource) => {
+      switch (s.kind) {
+        case 'secret':
+          return `add a version with gcloud secrets versions add ${secretId(s.secret)} --project ${p.projectId}, and check the VM's service account may access it`;
+        case 'iglu-db-password':
+          return `add a version with gcloud secrets versions add ${p.igluDatabase?.passwordSecretId} --project ${p.projectId}`;
+        default:
+          return 'Terraform fills this in; apply the whole stack';
+      }
+    },
+    logOptions: () => ['--log-driver gcplogs', '--log-opt gcp-log-cmd=false'],
+    hostFirewall: true,
+  };
+}
+
+export function renderStartupScript(launch: LaunchDescription, p: GcpBootProps): string {
+  return escapeTemplate(renderBootScript(launch, gcpBootBackend(p)));
+}
+
+/** The script as bash runs it, from instance metadata whose tokens Terraform has filled in (tests). */
+export function unescapeTemplate(text: string): string {
+  return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
+/** Environment variable a secret was exposed as before the app layer. Kept for callers not yet on contracts. */
+export function secretEnvVar(secretName: string): string {
+  return secretName.toUpperCase().replace(/-/g, '_');
 }

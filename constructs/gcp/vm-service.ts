@@ -7,7 +7,8 @@ import { ComputeRegionInstanceGroupManager } from '@cdktf/provider-google/lib/co
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { physicalName } from '../naming';
 import { grantRole } from './iam';
-import { renderStartupScript, type ContainerSpec } from './startup-script';
+import type { LaunchDescription } from '../apps/contract';
+import { renderStartupScript, type GcpBootProps } from './startup-script';
 
 /** Container-Optimized OS, resolved from the family when a template is created, so new templates get the patched image. */
 export const COS_IMAGE = 'projects/cos-cloud/global/images/family/cos-stable';
@@ -39,23 +40,19 @@ export interface GcpVmServiceProps {
   readonly region: string;
   readonly network: GcpNetwork;
   readonly sizing: GcpVmSizing;
-  /** Long-running containers; the first is the app itself. */
-  readonly containers: readonly ContainerSpec[];
-  /** One-off setup containers run before the app at every boot. Default: none. */
-  readonly setup?: readonly ContainerSpec[];
-  /** Files written to /etc/pipeline. */
-  readonly files: Readonly<Record<string, string>>;
-  /** Secrets read at boot (ids in Secret Manager); access is granted by the caller on each secret. Default: none. */
-  readonly secrets?: readonly { readonly secretId: string; readonly envVar: string }[];
-  /** Non-secret environment for the containers; values may be references. Default: none. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** What runs on the VMs, from the component's app contract. */
+  readonly launch: LaunchDescription;
+  /** Secrets the launch reads: Secret Manager id by short secret name (access is granted by the caller on each secret). Default: none. */
+  readonly secretIds?: Readonly<Record<string, string>>;
+  /** Iglu Server URL and database, when a boot value needs them. Default: none. */
+  readonly boot?: Pick<GcpBootProps, 'igluUrl' | 'igluDatabase'>;
   /**
    * HTTP endpoint that says the app is healthy. With it, the group heals instances that fail it,
    * a named port "http" is published and Google's health-check ranges may reach the port.
    * Default: none (a consumer with no inbound traffic; Docker restarts the app and the group
-   * recreates instances that stop).
+   * recreates instances that stop). Default: the launch's health endpoint.
    */
-  readonly health?: { readonly port: number; readonly path: string };
+  readonly health?: { readonly port: number; readonly path: string } | 'none';
   /** Average CPU utilisation the autoscaler aims for. Default: 0.6. */
   readonly cpuTarget?: number;
   /** Boot disk size. Default: 20 GB. */
@@ -79,6 +76,9 @@ export class GcpVmService extends Construct {
   public readonly groupName: string;
   public readonly minSize: number;
   public readonly healthCheck?: ComputeHealthCheck;
+  /** The startup script in the template (Terraform template syntax escaped), for tests and reviews. */
+  public readonly startupScript: string;
+  public readonly launch: LaunchDescription;
 
   constructor(scope: Construct, id: string, props: GcpVmServiceProps) {
     super(scope, id);
@@ -104,15 +104,10 @@ export class GcpVmService extends Construct {
       grantRole(this, `project-${role.split('/')[1].replace('.', '-')}`, { kind: 'project', project: props.projectId }, role, this.member);
     }
 
-    const startupScript = renderStartupScript({
-      component: props.component,
-      projectId: props.projectId,
-      files: props.files,
-      secrets: props.secrets,
-      env: props.env,
-      setup: props.setup,
-      containers: props.containers,
-    });
+    this.launch = props.launch;
+    this.startupScript = renderStartupScript(props.launch, { projectId: props.projectId, secretIds: props.secretIds, ...props.boot });
+    const health = props.health === 'none' ? undefined : (props.health ?? props.launch.health);
+    const images = [...new Set([...props.launch.setup, ...props.launch.containers].map((c) => c.image))];
 
     this.template = new ComputeInstanceTemplate(this, 'template', {
       project: props.projectId,
@@ -120,7 +115,7 @@ export class GcpVmService extends Construct {
       // A template cannot change in place: a new one is made first, then the group rolls to it.
       namePrefix: `${name(36)}-`,
       lifecycle: { createBeforeDestroy: true },
-      description: `${props.component} ${props.containers.map((c) => c.image).join(' ')}`.slice(0, 255),
+      description: `${props.component} ${images.join(' ')}`.slice(0, 255),
       machineType: sizing.machineType,
       disk: [{ boot: true, autoDelete: true, sourceImage: COS_IMAGE, diskType: 'pd-balanced', diskSizeGb: props.diskSizeGb ?? 20 }],
       // No access config: no external IP. Egress goes through the network's Cloud NAT.
@@ -129,35 +124,35 @@ export class GcpVmService extends Construct {
       shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
       scheduling: { automaticRestart: true, onHostMaintenance: 'MIGRATE' },
       metadata: {
-        'startup-script': startupScript,
+        'startup-script': this.startupScript,
         'enable-oslogin': 'TRUE',
         'block-project-ssh-keys': 'TRUE',
       },
       labels: { component: props.component },
     });
 
-    if (props.health) {
+    if (health) {
       this.healthCheck = new ComputeHealthCheck(this, 'autoheal', {
         project: props.projectId,
         name: name(63, 'autoheal'),
-        description: `Heals ${props.component} instances that stop answering ${props.health.path}`,
+        description: `Heals ${props.component} instances that stop answering ${health.path}`,
         checkIntervalSec: 10,
         timeoutSec: 5,
         healthyThreshold: 2,
         // Lenient: healing recreates the VM, so only a sustained failure should trigger it.
         unhealthyThreshold: 6,
-        httpHealthCheck: { port: props.health.port, requestPath: props.health.path },
+        httpHealthCheck: { port: health.port, requestPath: health.path },
       });
       new ComputeFirewall(this, 'allow-google-front-ends', {
         project: props.network.project,
         name: name(63, 'allow-gfe'),
-        description: `Google health checkers and load balancer proxies to ${props.component} on ${props.health.port} only`,
+        description: `Google health checkers and load balancer proxies to ${props.component} on ${health.port} only`,
         network: props.network.network,
         direction: 'INGRESS',
         priority: 1000,
         sourceRanges: [...GOOGLE_FRONT_END_RANGES],
         targetServiceAccounts: [this.serviceAccount.email],
-        allow: [{ protocol: 'tcp', ports: [String(props.health.port)] }],
+        allow: [{ protocol: 'tcp', ports: [String(health.port)] }],
         logConfig: { metadata: 'EXCLUDE_ALL_METADATA' },
       });
     }
@@ -170,7 +165,7 @@ export class GcpVmService extends Construct {
       baseInstanceName: name(54),
       description: `${props.component} of ${props.namePrefix}`,
       version: [{ name: 'primary', instanceTemplate: this.template.selfLinkUnique }],
-      namedPort: props.health ? [{ name: 'http', port: props.health.port }] : undefined,
+      namedPort: health ? [{ name: 'http', port: health.port }] : undefined,
       autoHealingPolicies: this.healthCheck ? { healthCheck: this.healthCheck.id, initialDelaySec: 300 } : undefined,
       updatePolicy: {
         type: 'PROACTIVE',

@@ -66,9 +66,10 @@ describe('synthFleet', () => {
     const outDir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
     await synthFleet(specs, { outDir, now: NOW });
     writeFileSync(join(outDir, 'marker'), 'previous run');
-    // A settings value cannot hold a secret in a valid file, so inject one past validation.
+    // A settings value cannot hold a secret in a valid file, so inject one past validation
+    // into a setting the enrich contract renders.
     const bad = awsSpec('acme-retail-staging.json');
-    (bad.components.enrich.settings as Record<string, string>).dsn = 'postgres://enrich:s3cr3tpassw0rd@db:5432/x';
+    (bad.components.enrich.settings as Record<string, string>).assetsUpdatePeriod = 'postgres://enrich:s3cr3tpassw0rd@db:5432/x';
     await expect(synthFleet([...specs, { ...bad, id: 'broken' }], { outDir, now: NOW })).rejects.toThrow(/FLEET-SEC1/);
     expect(readFileSync(join(outDir, 'marker'), 'utf8')).toBe('previous run');
     expect(existsSync(join(outDir, 'stacks', 'broken-staging'))).toBe(false);

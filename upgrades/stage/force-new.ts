@@ -77,6 +77,9 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
   aws_security_group: { forceNew: ['name', 'name_prefix', 'description', 'vpc_id'] },
   aws_sns_topic: { forceNew: ['name', 'name_prefix', 'fifo_topic'] },
   aws_sns_topic_subscription: { forceNew: ['topic_arn', 'protocol', 'endpoint'] },
+  aws_sqs_queue: { forceNew: ['name', 'name_prefix', 'fifo_queue'] },
+  aws_sqs_queue_policy: { forceNew: ['queue_url'] },
+  aws_ssm_parameter: { forceNew: ['name'] },
   aws_vpc_security_group_egress_rule: { forceNew: ['security_group_id'] },
   aws_vpc_security_group_ingress_rule: { forceNew: ['security_group_id'] },
 

@@ -6,6 +6,10 @@ import { synthesizedAttributes, type PolicyRule } from '../rule';
 const AWS_ATTACHMENTS = ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment'];
 const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding|policy)$/;
 
+/** Token Creator on one service account lets a member impersonate that account only; on a project it is every account's. */
+const ONE_ACCOUNT = /^google_service_account_iam_(member|binding)$/;
+const SCOPED_ON_ONE_ACCOUNT: readonly string[] = ['roles/iam.serviceAccountTokenCreator'];
+
 function gcpRoles(attrs: Record<string, unknown>): string[] {
   const roles = typeof attrs.role === 'string' ? [attrs.role] : [];
   if (typeof attrs.policy_data === 'string') {
@@ -36,7 +40,7 @@ export const noAdminPolicies: PolicyRule = {
     }
     if (GCP_IAM.test(type)) {
       return gcpRoles(synthesizedAttributes(node))
-        .filter((r) => ADMIN_GCP_ROLES.includes(r))
+        .filter((r) => ADMIN_GCP_ROLES.includes(r) && !(ONE_ACCOUNT.test(type) && SCOPED_ON_ONE_ACCOUNT.includes(r)))
         .map((r) => `${type} grants ${r}, an administrator role: grant a predefined role on the exact resource`);
     }
     return [];

@@ -8,13 +8,31 @@ const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding)$/;
 /** A member computed from the stack's own resources (its service accounts), not typed in a file. */
 const isReference = (member: string): boolean => member.includes('${');
 
-/** AWS services the pipeline's own roles are assumed by (instance profiles). */
-const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com'];
+/** AWS services the pipeline's own roles are assumed by: its instances, and Redshift running the RDB loader's COPY. */
+const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com', 'redshift.amazonaws.com'];
 
 interface TrustStatement {
   readonly Effect?: string;
   readonly Principal?: unknown;
   readonly NotPrincipal?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+const ACCOUNT_ROOT = /^arn:aws:iam::(\d{12}):root$/;
+
+/**
+ * IAM refuses a trust policy that names a role which does not exist yet, so a role may trust the
+ * account root and narrow it to exact principals with aws:PrincipalArn (ArnEquals/StringEquals,
+ * no wildcards). That is as narrow as naming them, provided each is allowed and in that account.
+ */
+function rootNarrowedToAllowed(root: string, statement: TrustStatement, allowed: readonly string[]): boolean {
+  const account = ACCOUNT_ROOT.exec(root)?.[1];
+  if (account === undefined) return false;
+  const exact = ['ArnEquals', 'StringEquals'].flatMap((op) => asList(statement.Condition?.[op]?.['aws:PrincipalArn']));
+  return (
+    exact.length > 0 &&
+    exact.every((arn) => typeof arn === 'string' && allowed.includes(arn) && arn.split(':')[4] === account)
+  );
 }
 
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -62,6 +80,7 @@ export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
           return principalsOf(s).flatMap(({ kind, value }) => {
             if (kind === 'Service' && typeof value === 'string' && PIPELINE_SERVICES.includes(value)) return [];
             if (kind === 'AWS' && typeof value === 'string' && value !== '*' && allowed.includes(value)) return [];
+            if (kind === 'AWS' && typeof value === 'string' && rootNarrowedToAllowed(value, s, allowed)) return [];
             const shown = typeof value === 'string' && value.length <= 120 ? value : 'a principal';
             return [
               value === '*'

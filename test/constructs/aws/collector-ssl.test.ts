@@ -37,13 +37,36 @@ describe('collector SSL on AWS', () => {
     expect(resources(json, 'aws_cloudwatch_metric_alarm').some((a) => a.metric_name === 'DaysToExpiry')).toBe(true);
   });
 
-  test('without a hosted zone the validation record is an output for the customer DNS team', () => {
+  test('without a hosted zone, phase 1: the certificate is requested, the record and the next step are outputs, nothing uses it yet', () => {
     const json = synthStack(awsSpec('globex-games-dev.json'));
     expect(resources(json, 'aws_route53_record')).toHaveLength(0);
+    expect(resources(json, 'aws_acm_certificate')).toHaveLength(1);
+    expect(resources(json, 'aws_acm_certificate_validation')).toHaveLength(0);
     const outputs = JSON.parse(json).output as Record<string, { value: unknown }>;
     expect(Object.keys(outputs).some((k) => k.includes('dns-validation-record'))).toBe(true);
+    const next = Object.entries(outputs).find(([k]) => k.includes('certificate-next-step'))![1];
+    expect(next.value).toMatch(/validationRecordCreated/);
+    const listeners = resources(json, 'aws_lb_listener');
+    expect(listeners.map((l) => l.port)).toEqual([80]);
+    // Nothing references the pending certificate, so the first apply cannot fail on it.
+    expect(JSON.stringify(listeners)).not.toMatch(/aws_acm_certificate/);
+    expect(listeners[0].default_action[0]).toMatchObject({ type: 'fixed-response', fixed_response: { status_code: '503' } });
+    const collector = resources(json, 'aws_autoscaling_group').find((g) => g.name === 'globex-games-dev-collector')!;
+    expect(collector.target_group_arns).toBeUndefined();
+    expect(collector.health_check_type).toBe('EC2');
+  });
+
+  test('without a hosted zone, phase 2: once the record exists the stack waits for issuance and serves the validated certificate', () => {
+    const json = synthStack(awsSpec('globex-games-dev.json', (raw) => (raw.collector.ssl.validationRecordCreated = true)));
+    const [validation] = resources(json, 'aws_acm_certificate_validation');
+    expect(validation.validation_record_fqdns).toBeUndefined();
     const https = resources(json, 'aws_lb_listener').find((l) => l.port === 443)!;
-    expect(https.certificate_arn).toMatch(/^\$\{aws_acm_certificate\..+\.arn\}$/);
+    expect(https.certificate_arn).toMatch(/^\$\{aws_acm_certificate_validation\..+\.certificate_arn\}$/);
+    const http = resources(json, 'aws_lb_listener').find((l) => l.port === 80)!;
+    expect(http.default_action[0].type).toBe('redirect');
+    const collector = resources(json, 'aws_autoscaling_group').find((g) => g.name === 'globex-games-dev-collector')!;
+    expect(collector.target_group_arns).toHaveLength(1);
+    expect(resources(json, 'aws_cloudwatch_metric_alarm').some((a) => a.metric_name === 'HealthyHostCount')).toBe(true);
   });
 
   test('collector instances admit traffic only from the load balancer security group', () => {

@@ -1,3 +1,4 @@
+import { decodeUserData } from '../../../constructs/aws/user-data';
 import { awsSpec, resources, synthStack } from '../../support/specs';
 
 const json = synthStack(awsSpec());
@@ -25,17 +26,18 @@ describe('AWS pipeline components', () => {
       expect(t.block_device_mappings[0].ebs).toMatchObject({ encrypted: 'true', volume_type: 'gp3' });
     }
     const collector = templates.find((t) => t.name === 'acme-retail-prod-collector')!;
-    const userData = Buffer.from(collector.user_data, 'base64').toString('utf8');
+    const userData = decodeUserData(collector.user_data);
     expect(userData).toContain("'snowplow/scala-stream-collector-kinesis:3.2.1'");
-    expect(userData).toContain('license { accept = true }');
-    expect(userData).toContain('good { name = "acme-retail-prod-raw", region = "eu-west-1" }');
+    const config = JSON.parse(/collector\.hocon" <<'PIPELINE_EOF'\n([\s\S]*?)\nPIPELINE_EOF/.exec(userData)![1]);
+    expect(config.collector.license).toEqual({ accept: true });
+    expect(config.collector.streams.good).toEqual({ name: 'acme-retail-prod-raw', region: 'eu-west-1' });
   });
 
   test('secrets are read at boot by name, never embedded', () => {
     const loader = resources(json, 'aws_launch_template').find((t) => t.name === 'acme-retail-prod-snowflake-streaming-loader')!;
-    const userData = Buffer.from(loader.user_data, 'base64').toString('utf8');
+    const userData = decodeUserData(loader.user_data);
     expect(userData).toContain("--secret-id 'acme-retail-prod/snowflake-streaming-loader/snowflake-private-key'");
-    expect(userData).toContain('SNOWFLAKE_PRIVATE_KEY');
+    expect(userData).toContain('"privateKey": "@@BOOT_SNOWFLAKE_PRIVATE_KEY@@"');
   });
 
   test('auto scaling groups use ELB health checks for the collector and a 90% rolling refresh everywhere', () => {

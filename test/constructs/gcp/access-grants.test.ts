@@ -1,3 +1,5 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { grantRole } from '../../../constructs/gcp/iam';
 import { gcpSpec, Synth } from './gcp-support';
 
 const grantBindings = (s: Synth) =>
@@ -13,21 +15,27 @@ const dayAfter = Synth.of(gcpSpec(), new Date('2027-12-19T00:00:00Z'));
 const staging = Synth.of(gcpSpec('helios-media-staging.json'), new Date('2026-12-01T00:00:00Z'));
 
 describe('time-bound access grants on GCP', () => {
-  test('an approved grant binds its roles with a condition that ends after the last day', () => {
+  test('an approved grant binds its roles with a condition that ends after the last day, at project level where the dataset refuses conditions', () => {
     const bindings = grantBindings(lastDay);
-    expect(bindings.map((b) => `${b.type} ${b.role}`).sort()).toEqual([
-      'google_bigquery_dataset_iam_member roles/bigquery.dataViewer',
-      'google_project_iam_member roles/bigquery.jobUser',
-    ]);
+    expect(bindings.map((b) => `${b.type} ${b.role}`).sort()).toEqual(['google_project_iam_member roles/bigquery.dataViewer', 'google_project_iam_member roles/bigquery.jobUser']);
     for (const b of bindings) {
       expect(b.member).toBe('user:sam.okafor@fleet.example');
-      expect(b.condition).toEqual({
-        title: 'grant-dq-investigation-7312',
-        description: 'SUP-7312, approved by lena.vogt@helios-media.com, last day 2027-12-18',
-        expression: 'request.time < timestamp("2027-12-19T00:00:00Z")',
-      });
+      expect(b.condition).toMatchObject({ title: 'grant-dq-investigation-7312', description: 'SUP-7312, approved by lena.vogt@helios-media.com, last day 2027-12-18' });
+      expect(b.condition.expression).toMatch(/^request\.time < timestamp\("2027-12-19T00:00:00Z"\)/);
     }
-    expect(bindings.find((b) => b.type === 'google_bigquery_dataset_iam_member')!.dataset_id).toBe(lastDay.ref('google_bigquery_dataset', () => true, 'dataset_id'));
+    const viewer = bindings.find((b) => b.role === 'roles/bigquery.dataViewer')!;
+    // The dataset and its tables, not a dataset whose name merely starts the same.
+    const dataset = `projects/helios-media-pipeline-prod/datasets/${lastDay.ref('google_bigquery_dataset', () => true, 'dataset_id')}`;
+    expect(viewer.condition.expression).toBe(`request.time < timestamp("2027-12-19T00:00:00Z") && (resource.name == "${dataset}" || resource.name.startsWith("${dataset}/"))`);
+    expect(viewer.project).toBe('helios-media-pipeline-prod');
+  });
+
+  test('no binding anywhere puts a condition on a dataset, topic or subscription (GCP refuses those)', () => {
+    for (const s of [lastDay, staging, Synth.of(gcpSpec('helios-media-prod.json', (raw) => (raw.accessGrants[1].status = 'approved')), new Date('2026-12-01T00:00:00Z'))]) {
+      for (const type of ['google_bigquery_dataset_iam_member', 'google_pubsub_topic_iam_member', 'google_pubsub_subscription_iam_member']) {
+        for (const r of s.all(type)) expect(r.condition).toBeUndefined();
+      }
+    }
   });
 
   test('the grant exists on its last day and vanishes the day after', () => {
@@ -44,7 +52,12 @@ describe('time-bound access grants on GCP', () => {
       }),
       new Date('2026-12-01T00:00:00Z'),
     );
-    expect(grantBindings(s).map((b) => b.condition.title)).toEqual(['grant-bad-rows-review-7290', 'grant-bad-rows-review-7290']);
+    // Pub/Sub takes no conditions: the one conditional binding is the right to impersonate the grant's reader.
+    expect(grantBindings(s).map((b) => `${b.type} ${b.role} ${b.condition.title}`)).toEqual(['google_service_account_iam_member roles/iam.serviceAccountTokenCreator grant-bad-rows-review-7290']);
+    const reader = s.one('google_service_account', (r) => String(r.account_id).startsWith('grant-bad-rows-review'));
+    expect(reader.account_id.length).toBeLessThanOrEqual(30);
+    const readerMember = s.member('grant-bad-rows-review');
+    expect(s.bindingsOf(readerMember).map((b) => b.role).sort()).toEqual(['roles/pubsub.subscriber', 'roles/pubsub.viewer']);
     const [sub] = grantSubscriptions(s);
     expect(sub.name).toBe('helios-media-prod-bad-grant-bad-rows-review-7290');
     expect(sub.topic).toBe(s.ref('google_pubsub_topic', (r) => r.name === 'helios-media-prod-bad'));
@@ -60,13 +73,15 @@ describe('time-bound access grants on GCP', () => {
       'helios-media-staging-raw-grant-stream-debug-7104',
     ]);
     for (const sub of subs) expect(sub.message_retention_duration).toBe('86400s');
-    const subscribed = grantBindings(staging).filter((b) => b.role === 'roles/pubsub.subscriber');
+    const reader = staging.member('grant-stream-debug-7104');
+    const subscribed = staging.bindingsOf(reader).filter((b) => b.role === 'roles/pubsub.subscriber');
     expect(subscribed).toHaveLength(3);
     const appSubs = ['helios-media-staging-raw-enrich', 'helios-media-staging-enriched-bigquery-loader'].map((n) => staging.ref('google_pubsub_subscription', (r) => r.name === n));
-    for (const b of subscribed) {
-      expect(appSubs).not.toContain(b.subscription);
-      expect(b.condition.expression).toBe('request.time < timestamp("2027-12-05T00:00:00Z")');
-    }
+    for (const b of subscribed) expect(appSubs).not.toContain(b.subscription);
+    // The grantee reaches them only by impersonating the reader, and only until the end of the last day.
+    const impersonate = staging.one('google_service_account_iam_member', (r) => r.member === 'group:fleet-support@fleet.example' && r.condition.title === 'grant-stream-debug-7104');
+    expect(impersonate).toMatchObject({ role: 'roles/iam.serviceAccountTokenCreator', condition: { expression: 'request.time < timestamp("2027-12-05T00:00:00Z")' } });
+    expect(impersonate.service_account_id).toBe(staging.ref('google_service_account', (r) => String(r.account_id).startsWith('grant-stream-debug-7104'), 'name'));
   });
 
   test("logs-read gets a view of the pipeline apps' logs only, with the expiring condition; both go once expired", () => {
@@ -81,5 +96,13 @@ describe('time-bound access grants on GCP', () => {
     expect(later.all('google_logging_log_view')).toEqual([]);
     expect(grantSubscriptions(later)).toEqual([]);
     expect(grantBindings(later)).toEqual([]);
+    expect(later.all('google_service_account').some((r) => String(r.account_id).startsWith('grant-'))).toBe(false);
   });
+});
+
+test('grantRole refuses a condition on a resource GCP refuses it for, naming the way out', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const condition = { title: 't', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' };
+  expect(() => grantRole(stack, 'd', { kind: 'dataset', project: 'p-123456', datasetId: 'd' }, 'roles/bigquery.dataViewer', 'user:a@b.io', condition)).toThrow(/dataset binding takes no IAM condition.*resource\.name/);
+  expect(() => grantRole(stack, 's', { kind: 'subscription', subscription: 's' }, 'roles/pubsub.subscriber', 'user:a@b.io', condition)).toThrow(/subscription binding takes no IAM condition/);
 });

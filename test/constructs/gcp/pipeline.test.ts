@@ -120,8 +120,7 @@ describe('GCP collector: TLS at a global HTTPS load balancer', () => {
           region: 'europe-west1',
           network,
           sizing: { machineType: 'e2-small', minSize: 3, maxSize: 2 },
-          containers: [{ name: 'enrich', image: 'i:1', args: [] }],
-          files: {},
+          launch: { service: 'enrich', contract: 'test', files: [], bootValues: [], setup: [], containers: [{ name: 'enrich', image: 'i:1', args: [] }], ports: [] },
         }),
     ).toThrow(/maxSize 2 is below minSize 3; raise maxSize/);
   });
@@ -263,6 +262,7 @@ describe('GCP PipelineStack', () => {
         'enrich-group-size',
         'bigquery-loader-group-size',
         'iglu-server-group-size',
+        'iglu-server-unhealthy',
       ].sort(),
     );
     const ratio = prod.one('google_monitoring_alert_policy', (p) => p.display_name.endsWith('collector-5xx-ratio')).conditions[0].condition_threshold;
@@ -273,6 +273,32 @@ describe('GCP PipelineStack', () => {
     expect(age).toMatchObject({ threshold_value: 300, comparison: 'COMPARISON_GT' });
     expect(age.filter).toContain('pubsub.googleapis.com/subscription/oldest_unacked_message_age');
     for (const p of prod.all('google_monitoring_alert_policy')) expect(p.notification_channels).toHaveLength(2);
+  });
+
+  test('an Iglu Server failing its load balancer health check alerts, from the health check probe log', () => {
+    const healthCheck = prod.one('google_compute_health_check', (h) => String(h.name).endsWith('iglu-lb-health'));
+    expect(healthCheck.log_config).toEqual({ enable: true });
+    const policy = prod.one('google_monitoring_alert_policy', (p) => p.display_name.endsWith('iglu-server-unhealthy'));
+    const filter = policy.conditions[0].condition_matched_log.filter;
+    expect(filter).toContain('logName = "projects/helios-media-pipeline-prod/logs/compute.googleapis.com%2Fhealthchecks"');
+    expect(filter).toContain('jsonPayload.healthCheckProbeResult.healthState = "UNHEALTHY"');
+    const group = prod.one('google_compute_region_instance_group_manager', (g) => g.labels?.component === 'iglu-server' || String(g.name).includes('iglu'));
+    expect(filter).toContain(`resource.labels.instance_group_name = "${group.name}"`);
+    expect(policy.alert_strategy.notification_rate_limit).toEqual({ period: '1800s' });
+  });
+
+  test('egress the apps need is allowed explicitly, and the network prerequisites are an output', () => {
+    const https = prod.one('google_compute_firewall', (f) => f.direction === 'EGRESS' && String(f.name).endsWith('allow-https-egress'));
+    expect(https).toMatchObject({ destination_ranges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['443'] }] });
+    expect(https.target_service_accounts).toHaveLength(prod.all('google_service_account').filter((a) => !String(a.account_id).startsWith('grant-')).length);
+    const db = prod.one('google_compute_firewall', (f) => f.direction === 'EGRESS' && String(f.name).endsWith('iglu-db-egress'));
+    expect(db.destination_ranges).toEqual([expect.stringMatching(/^\$\{google_sql_database_instance\..+\.private_ip_address\}\/32$/)]);
+    expect(db.allow).toEqual([{ protocol: 'tcp', ports: ['5432'] }]);
+    const outputs = JSON.parse(prod.json).output as Record<string, { value: any }>;
+    const prereq = Object.entries(outputs).find(([k]) => k.includes('network-prerequisites'))![1].value;
+    expect(prereq.enabledApis).toEqual(expect.arrayContaining(['pubsub.googleapis.com', 'sqladmin.googleapis.com', 'servicenetworking.googleapis.com', 'iamcredentials.googleapis.com']));
+    expect(prereq).toMatchObject({ privateGoogleAccess: true, privateServicesAccess: true });
+    expect(prereq.internetHostsOn443ThroughCloudNat).toEqual(expect.arrayContaining(['registry-1.docker.io', 'iglucentral.com']));
   });
 
   test('synthesis is deterministic: two synths are byte-identical and hold no absolute path or timestamp', () => {
@@ -286,9 +312,10 @@ describe('GCP PipelineStack', () => {
   test('secret values never reach the synthesized output; only secret ids do', () => {
     expect(prod.all('google_secret_manager_secret_version')).toEqual([]);
     const script = prod.one('google_compute_instance_template', (t) => t.labels.component === 'iglu-server').metadata['startup-script'];
-    expect(script).toContain('IGLU_DB_PASSWORD="$(read_secret \'helios-media-prod-iglu-server-iglu-db-password\')"\nexport IGLU_DB_PASSWORD\n');
-    // Terraform template syntax in the app config is escaped; the database address is a real reference.
-    expect(script).toContain('password = $${IGLU_DB_PASSWORD}');
-    expect(script).toMatch(/export IGLU_DB_HOST='\$\{google_sql_database_instance\.[\w-]+\.private_ip_address\}'/);
+    expect(script).toContain("read_secret 'helios-media-prod-iglu-server-iglu-db-password'");
+    // The config holds a placeholder the boot fills from tmpfs; shell syntax is escaped for Terraform; the database address is a real reference.
+    expect(script).toContain('"password": "@@BOOT_IGLU_DB_PASSWORD@@"');
+    expect(script).toContain('ROOT="$${PIPELINE_ROOT:-}"');
+    expect(script).toMatch(/printf '%s' '\$\{google_sql_database_instance\.[\w-]+\.private_ip_address\}'/);
   });
 });

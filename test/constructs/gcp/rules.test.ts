@@ -15,6 +15,8 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { grantRole } from '../../../constructs/gcp/iam';
 import { PrivateBucket } from '../../../constructs/gcp/private-bucket';
 import { renderStartupScript } from '../../../constructs/gcp/startup-script';
+import { IGLU_SERVER_CONTRACTS } from '../../../constructs/apps/components/iglu-server';
+import { launch as launchOf } from '../../../constructs/apps/launch';
 import { violations as ruleViolations } from '../../support/violations';
 import { GCP_RULES } from '../../../constructs/policy/gcp-rules';
 import { PipelineStack } from '../../../stacks/pipeline-stack';
@@ -119,12 +121,11 @@ describe('FLEET-SEC1 no secret literals, in GCP startup scripts too', () => {
   });
 
   test('passes a rendered startup script that reads its secrets from Secret Manager at boot', () => {
-    const script = renderStartupScript({
-      component: 'iglu-server',
+    const launch = launchOf(IGLU_SERVER_CONTRACTS, { cloud: 'gcp', projectId: 'p' }, 'iglu-server', { version: '0.14.0', secrets: ['iglu-super-api-key'] }, { port: 8080, dbName: 'iglu', dbUser: 'iglu' });
+    const script = renderStartupScript(launch, {
       projectId: 'p',
-      files: { 'config.hocon': '{ database { password = ${IGLU_DB_PASSWORD} } }' },
-      secrets: [{ secretId: 'x-prod-iglu-server-iglu-db-password', envVar: 'IGLU_DB_PASSWORD' }],
-      containers: [{ name: 'iglu-server', image: 'snowplow/iglu-server:0.14.0', args: ['--config', '/etc/pipeline/config.hocon'] }],
+      secretIds: { 'iglu-super-api-key': 'x-prod-iglu-server-iglu-super-api-key' },
+      igluDatabase: { host: '10.0.0.5', passwordSecretId: 'x-prod-iglu-server-iglu-db-password' },
     });
     expect(sec1(violations((s) => template(s, script)))).toEqual([]);
   });

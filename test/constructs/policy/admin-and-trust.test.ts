@@ -8,6 +8,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { CustomerRole } from '../../../constructs/aws/customer-role';
 import { trustPolicyJson } from '../../../constructs/aws/policy-document';
 import { AWS_RULES, awsRules } from '../../../constructs/policy/aws-rules';
@@ -83,6 +84,15 @@ describe('FLEET-IAM2 no administrator policies on roles', () => {
     expect(found).toContain(`[FLEET-IAM2] google_project_iam_member grants ${role}, an administrator role: grant a predefined role on the exact resource`);
   });
 
+  test('Token Creator is an administrator role on a project, not on one service account (impersonating that account only)', () => {
+    const found = violations(GCP_RULES, (s) => new GoogleProvider(s, 'google', { project: 'p-rules', region: 'europe-west1' }), (s) => {
+      const sa = new ServiceAccount(s, 'sa', { accountId: 'plan' });
+      new ServiceAccountIamMember(s, 'one', { serviceAccountId: sa.name, role: 'roles/iam.serviceAccountTokenCreator', member: 'group:ops@example.com' });
+      new ProjectIamMember(s, 'all', { project: 'p-rules', role: 'roles/iam.serviceAccountTokenCreator', member: 'group:ops@example.com' });
+    });
+    expect(found).toEqual(['[FLEET-IAM2] google_project_iam_member grants roles/iam.serviceAccountTokenCreator, an administrator role: grant a predefined role on the exact resource']);
+  });
+
   test('passes a customer role with a narrow managed policy', () => {
     const found = violations(AWS_RULES, aws, (s) => {
       new CustomerRole(s, 'customer', { roleName: 'c', description: 'd', assumedBy: [TEAM], managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'] });
@@ -120,6 +130,20 @@ describe('FLEET-IAM3 trust only principals on the allow-list', () => {
   test('flags a role that trusts "*"', () => {
     const found = violations(rules, aws, (s) => new IamRole(s, 'r', { name: 'r', assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] }) }));
     expect(found).toEqual([expect.stringMatching(/^\[FLEET-IAM3\] aws_iam_role trusts "\*" \(any AWS account\)/)]);
+  });
+
+  // IAM refuses trust in a role that does not exist yet; the account root narrowed by aws:PrincipalArn is the way round it.
+  const rootNarrowedTo = (op: string, arns: string[]) => (s: TerraformStack) =>
+    new IamRole(s, 'r', {
+      name: 'r',
+      assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: 'sts:AssumeRole', Condition: { [op]: { 'aws:PrincipalArn': arns } } }] }),
+    });
+
+  test('passes an account root narrowed with aws:PrincipalArn to listed principals of that account only', () => {
+    expect(violations(rules, aws, rootNarrowedTo('ArnEquals', [TEAM]))).toEqual([]);
+    expect(violations(rules, aws, rootNarrowedTo('ArnEquals', [TEAM, 'arn:aws:iam::210987654321:role/other']))).toHaveLength(1);
+    expect(violations(rules, aws, rootNarrowedTo('ArnLike', ['arn:aws:iam::210987654321:role/*']))).toHaveLength(1);
+    expect(violations(rules, aws, trusting({ AWS: ['arn:aws:iam::210987654321:root'] }))).toHaveLength(1);
   });
 
   test('passes listed principals and the pipeline\'s own EC2 instances', () => {

@@ -120,7 +120,8 @@ describe('fleet catalog import', () => {
     expect(readFileSync(join(catalogDir, 'enrich.json'), 'utf8')).toBe(before);
     expect((await fleet(['catalog', 'import', '--component', 'enrichh', '--changelog', 'x'])).code).toBe(1);
     expect((await fleet(['catalog', 'import', '--component', 'enrich', '--changelog', 'missing-file', '--catalog', catalogDir])).err).toMatch(/missing-file: cannot be read \(ENOENT\)/);
-    expect((await fleet([...enrichArgs(catalogDir), '--since', '2022-02-30'])).code).toBe(1);
+    const badSince = await fleet([...enrichArgs(catalogDir), '--since', '2022-02-30']);
+    expect(badSince).toMatchObject({ code: 1, err: expect.stringContaining('--since expects a real date as YYYY-MM-DD, got "2022-02-30" (that month has 28 days)') });
   });
 
   test('an import that would break the catalog is refused', async () => {

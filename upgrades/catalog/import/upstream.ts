@@ -3,6 +3,7 @@
  * changelog or release body lists under them, and problems found while reading, each naming
  * where in the source they are so a reviewer can look.
  */
+import { isoDate } from '../../../customers/schema';
 
 export interface UpstreamEntry {
   readonly text: string;
@@ -41,7 +42,5 @@ export function isExactVersion(v: string): boolean {
 
 /** True for a real calendar day written YYYY-MM-DD (2026-02-31 is not one). */
 export function isRealDate(day: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
-  const t = Date.parse(`${day}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
+  return isoDate.safeParse(day).success;
 }
