@@ -226,10 +226,14 @@ function changeValues(rc: PlanResourceChange): { before: Record<string, unknown>
   return { before: asRecord(rc.change.before) ?? {}, after: asRecord(rc.change.after) ?? {} };
 }
 
-/** In-place updates that lose data or keys: the plan says update, the values say destroy. */
+/**
+ * Updates that lose data or keys: the plan says update, the values say destroy. Replaces are
+ * judged the same way (the new object's settings against the old one's): replacing a lifecycle
+ * configuration with a shorter expiration deletes objects just as updating it does.
+ */
 function destructiveFindings(changes: readonly PlanResourceChange[]): Finding[] {
   return changes
-    .filter((rc) => actionOf(rc.change.actions) === 'update')
+    .filter((rc) => ['update', 'replace'].includes(actionOf(rc.change.actions)))
     .flatMap((rc) => destructiveUpdates({ address: rc.address, type: rc.type, ...changeValues(rc) }).map((message) => ({ kind: 'destructive' as const, address: rc.address, message })));
 }
 

@@ -95,6 +95,15 @@ describe('destructive in-place updates on data-holding and key resources are blo
     expect(r.out).toContain(message);
   });
 
+  test('a replaced lifecycle configuration with a shorter expiration is blocking too', async () => {
+    const dir = tmp();
+    const plan = asResource('aws_s3_bucket_lifecycle_configuration', cases[7][2], cases[7][3]);
+    plan.resource_changes[0].change.actions = ['delete', 'create'];
+    const r = await review([save(dir, 'acme-retail-prod.plan.json', withIdentity(plan, 'acme-retail', 'prod'))], dir);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('expiration.days 365 -> 1');
+  });
+
   test.each(cases)('%s the other way round (a guard put on, a retention raised) passes', async (_what, type, before, after) => {
     const dir = tmp();
     const r = await review([save(dir, 'acme-retail-prod.plan.json', withIdentity(asResource(type, after, before), 'acme-retail', 'prod'))], dir);
