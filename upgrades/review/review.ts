@@ -232,9 +232,20 @@ function changeValues(rc: PlanResourceChange): { before: Record<string, unknown>
  * configuration with a shorter expiration deletes objects just as updating it does.
  */
 function destructiveFindings(changes: readonly PlanResourceChange[]): Finding[] {
-  return changes
-    .filter((rc) => ['update', 'replace'].includes(actionOf(rc.change.actions)))
-    .flatMap((rc) => destructiveUpdates({ address: rc.address, type: rc.type, ...changeValues(rc) }).map((message) => ({ kind: 'destructive' as const, address: rc.address, message })));
+  const judged = changes.filter((rc) => ['update', 'replace'].includes(actionOf(rc.change.actions)) || lifecycleOnExistingBucket(rc, changes));
+  return judged.flatMap((rc) => destructiveUpdates({ address: rc.address, type: rc.type, ...changeValues(rc) }).map((message) => ({ kind: 'destructive' as const, address: rc.address, message })));
+}
+
+/**
+ * A new S3 lifecycle configuration on a bucket that already exists (its name is known and no
+ * bucket of that name is created in the plan) expires objects that were kept until now: judged
+ * as an update from no rules. On a bucket created in the same plan there is nothing to lose.
+ */
+function lifecycleOnExistingBucket(rc: PlanResourceChange, changes: readonly PlanResourceChange[]): boolean {
+  if (rc.type !== 'aws_s3_bucket_lifecycle_configuration' || actionOf(rc.change.actions) !== 'create') return false;
+  const bucket = asRecord(rc.change.after)?.bucket;
+  if (typeof bucket !== 'string') return false; // known after apply: the bucket is new
+  return !changes.some((c) => c.type === 'aws_s3_bucket' && actionOf(c.change.actions) === 'create' && asRecord(c.change.after)?.bucket === bucket);
 }
 
 /**
