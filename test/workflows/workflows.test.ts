@@ -217,7 +217,7 @@ describe('rollout.yml', () => {
     expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^[\d*,/ -]+$/) }]);
     const job = w.jobs['next-wave'];
     const script = runs(job);
-    expect(script).toMatch(/npx fleet upgrades plan --json plan\/upgrade-plan\.json/);
+    expect(script).toMatch(/npx fleet upgrades plan --json --out plan\/upgrade-plan\.json/);
     expect(script).toMatch(/npx fleet rollout apply "\$\{args\[@\]\}"/);
     expect(script).toMatch(/if \[ "\$code" -eq 2 \]; then echo "changed=false"/);
     const pr = job.steps.find((s) => s.uses?.startsWith('peter-evans/create-pull-request'))!;
