@@ -20,6 +20,8 @@ export interface InputKind<S extends z.ZodTypeAny> {
   readonly secretHint: string;
   /** Size and depth limits. Default: 4 MiB, 64 levels. */
   readonly limits?: JsonLimits;
+  /** Fields whose values are known identifiers (a git commit id looks like a 40-hex token). Default: none. */
+  readonly notSecret?: (key: string, depth: number) => boolean;
 }
 
 export interface InputResult<T> {
@@ -42,7 +44,7 @@ export function checkInput<S extends z.ZodTypeAny>(file: string, content: string
   let suspected: ReadonlySet<string> = new Set();
   let suspectedKeys: ReadonlySet<string> = new Set();
   try {
-    const scan = scanSecrets(scannable, skip);
+    const scan = scanSecrets(scannable, (key, depth) => skip(key, depth) || (kind.notSecret?.(key, depth) ?? false));
     suspected = scan.suspected;
     suspectedKeys = scan.suspectedKeys;
     // Secrets first: a credential in an input file is the worst mistake it can hold.

@@ -3,16 +3,12 @@ import { TerraformOutput } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { physicalName } from '../naming';
-import { policyJson, type PolicyStatement } from './policy-document';
+import { policyJson, trustPolicyJson, type PolicyStatement } from './policy-document';
 
 export interface PlanRoleProps {
   readonly namePrefix: string;
   readonly accountId: string;
-  /**
-   * Who may assume the role: IAM principal ARNs (CI's plan role, the managing team's roles). They
-   * are matched with aws:PrincipalArn on their accounts, so a role named here need not exist yet
-   * when this one is created (IAM refuses a trust policy naming a missing role).
-   */
+  /** Who may assume the role: IAM principal ARNs (CI's plan role, the managing team's roles). */
   readonly principalArns: readonly string[];
   /** The stack's Terraform state: bucket and object key, as in its S3 backend. */
   readonly state: {
@@ -102,8 +98,7 @@ export class PlanRole extends Construct {
   constructor(scope: Construct, id: string, props: PlanRoleProps) {
     super(scope, id);
     if (props.principalArns.length === 0) throw new Error(`PlanRole ${props.namePrefix}: principalArns is empty; name CI's plan role (arn:aws:iam::<account>:role/<name>)`);
-    const accounts = [...new Set(props.principalArns.map((arn) => arn.split(':')[4]))].sort();
-    const bad = props.principalArns.find((arn) => !/^\d{12}$/.test(arn.split(':')[4] ?? ''));
+    const bad = props.principalArns.find((arn) => !/^arn:aws:iam::\d{12}:(role|root|user)/.test(arn));
     if (bad !== undefined) throw new Error(`PlanRole ${props.namePrefix}: ${JSON.stringify(bad)} is not an IAM principal ARN; use arn:aws:iam::<12-digit account>:role/<name>`);
     const name = physicalName([props.namePrefix, 'plan'], 64);
     this.arn = `arn:aws:iam::${props.accountId}:role/${name}`;
@@ -112,17 +107,8 @@ export class PlanRole extends Construct {
       description: `Read-only plans of the ${props.namePrefix} pipeline (CI pull requests, drift checks)`,
       maxSessionDuration: 3600,
       permissionsBoundary: props.permissionsBoundaryArn,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
-            Action: 'sts:AssumeRole',
-            Condition: { ArnEquals: { 'aws:PrincipalArn': [...props.principalArns].sort() } },
-          },
-        ],
-      }),
+      // Each principal must be on the customer file's trustedPrincipals (FLEET-IAM3).
+      assumeRolePolicy: trustPolicyJson([{ principals: { AWS: [...new Set(props.principalArns)].sort() } }]),
     });
     new IamRolePolicy(this, 'policy', { name: 'plan-read-only', role: this.role.id, policy: policyJson(this.statements(props)) });
     new TerraformOutput(this, 'arn', { value: this.arn, description: 'Role that pull-request plans and drift checks assume (read-only)' }).overrideLogicalId('plan-role-arn');

@@ -53,7 +53,8 @@ export class PlanIdentity extends Construct {
       displayName: `Plans of ${props.namePrefix}`.slice(0, 100),
       description: `Read-only Terraform plans of ${props.namePrefix} (CI pull requests, drift checks)`,
     });
-    // A reference to the account, not the literal email: FLEET-IAM3 knows the stack's own accounts by it.
+    // A reference to the account (not the literal email): bindings wait for it, and FLEET-IAM3
+    // knows the member is the stack's own.
     const member = `serviceAccount:${this.serviceAccount.email}`;
     for (const role of PLAN_VIEWER_ROLES) {
       grantRole(this, `project-${role.slice('roles/'.length).replace(/\./g, '-')}`, { kind: 'project', project: props.projectId }, role, member);
@@ -66,8 +67,10 @@ export class PlanIdentity extends Construct {
       description: `Objects under ${prefix}/ only`,
       expression: `resource.name == "projects/_/buckets/${bucket}" || resource.name.startsWith("projects/_/buckets/${bucket}/objects/${prefix}/")`,
     });
+    // workloadIdentityUser holds exactly what impersonation needs (getAccessToken, getOpenIdToken);
+    // serviceAccountTokenCreator would add signBlob/signJwt and is refused as an admin role.
     [...new Set(props.impersonators)].sort().forEach((m, i) => {
-      new ServiceAccountIamMember(this, `impersonator-${i}`, { serviceAccountId: this.serviceAccount.name, role: 'roles/iam.serviceAccountTokenCreator', member: m });
+      new ServiceAccountIamMember(this, `impersonator-${i}`, { serviceAccountId: this.serviceAccount.name, role: 'roles/iam.workloadIdentityUser', member: m });
     });
     new TerraformOutput(this, 'email', { value: this.email, description: 'Service account that pull-request plans and drift checks impersonate (read-only)' }).overrideLogicalId('plan-service-account');
   }

@@ -261,4 +261,22 @@ describe('the Deploy workflow, run against a scratch repository', () => {
     expect(exitOf(run.record)).toEqual({ code: 0 });
     expect(deployments(ctx)['nordic-news-prod']).toBe(c0);
   }, 120_000);
+
+  test('a manual run deploys exactly the stacks it names (or "all"), and refuses an unknown id', () => {
+    git(ctx, 'fetch', '-q', 'origin', 'main');
+    git(ctx, 'checkout', '-q', '--detach', 'origin/main');
+    const head = git(ctx, 'rev-parse', 'HEAD');
+    const dispatch = (stacks: string) => runJob(ctx, W.jobs.affected, { 'github.event_name': 'workflow_dispatch', 'inputs.stacks': stacks, 'github.event.before': '' });
+    const two = dispatch('globex-games-dev, nordic-news-prod');
+    expect(exitOf(two)).toEqual({ code: 0 });
+    expect(JSON.parse(two.outputs.nonprod).include.map((e: { stacks: string }) => e.stacks)).toEqual(['globex-games-dev']);
+    expect(JSON.parse(two.outputs.prod).include.map((e: { stacks: string }) => e.stacks)).toEqual(['nordic-news-prod']);
+    // nordic-news-prod has an undeployed change (the blocked run above): its base is its last deploy; globex has none: HEAD.
+    expect(JSON.parse(two.outputs.bases)).toEqual({ 'globex-games-dev': head, 'nordic-news-prod': c0 });
+    const all = dispatch('all');
+    expect([...JSON.parse(all.outputs.nonprod).include, ...JSON.parse(all.outputs.prod).include].map((e: { stacks: string }) => e.stacks).sort()).toEqual(ALL);
+    const unknown = dispatch('globex-games-dev no-such-stack');
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toMatch(/unknown stack id\(s\): no-such-stack/);
+  }, 120_000);
 });

@@ -28,7 +28,7 @@ export function isCommitId(value: string): boolean {
 }
 
 export function parseDeployments(file: string, text: string): { deployments?: Deployments; issues: ValidationIssue[] } {
-  const result = parseJsonFile(file, text, deploymentsSchema, 'upgrades/rollout/deployments.ts');
+  const result = parseJsonFile(file, text, deploymentsSchema, 'upgrades/rollout/deployments.ts', (key, depth) => depth === 3 && key === 'commit');
   if (!result.data) return { issues: result.issues.map((i) => ({ ...i, hint: i.hint ?? 'the deploy record is written by `fleet rollout mark --deployed --commit`; restore it from git' })) };
   return { deployments: result.data, issues: [] };
 }

@@ -15,8 +15,10 @@ export function parseJsonFile<S extends z.ZodTypeAny>(
   text: string | Uint8Array,
   schema: S,
   schemaHint: string,
+  notSecret?: (key: string, depth: number) => boolean,
 ): { data?: z.infer<S>; raw?: unknown; issues: ValidationIssue[] } {
   const checked = checkInput(file, text, {
+    notSecret,
     schema,
     schemaHint,
     noun: 'rollout files',

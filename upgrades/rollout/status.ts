@@ -57,6 +57,31 @@ export interface StatusView {
   /** The wave `fleet rollout apply --wave next` would apply now, if any. */
   readonly next: number | null;
   readonly nextText: string;
+  /**
+   * Waves someone should look at (the drift workflow reports them): halted, applied but not
+   * deployed, or deployed but not judged over the bake, for longer than ATTENTION_MARGIN_DAYS.
+   */
+  readonly attention: string[];
+}
+
+/** How long past the expected moment a wave may wait before it is reported as stale. */
+export const ATTENTION_MARGIN_DAYS = 2;
+const DAY_MS = 86_400_000;
+
+/** Halted waves, and waves stuck for more than the margin past where they should have moved on. */
+export function attentionOf(state: RolloutState | undefined, at: Date): string[] {
+  if (!state) return [];
+  const late = (since: string | undefined) => since !== undefined && at.getTime() - Date.parse(since) > ATTENTION_MARGIN_DAYS * DAY_MS;
+  const days = (since: string) => Math.floor((at.getTime() - Date.parse(since)) / DAY_MS);
+  const out: string[] = [];
+  for (const w of sortedWaves(state)) {
+    const name = `wave ${w.number} (${w.name})`;
+    const h = waveHealth(w);
+    if (h.kind === 'halted') out.push(`${name} is halted since the gate of ${showInstant(h.gate.at)}: ${h.gate.failures.slice(0, 3).map(describeFailure).join('; ')}`);
+    else if (h.kind === 'not-deployed' && late(w.appliedAt)) out.push(`${name} was applied ${days(w.appliedAt!)} day(s) ago and is not recorded as deployed: is its pull request merged, did its deploy fail?`);
+    else if ((h.kind === 'not-gated' || h.kind === 'baking') && late(w.bakeEnds)) out.push(`${name}'s bake ended ${days(w.bakeEnds!)} day(s) ago and no gate has judged it over the bake: is the metrics exporter running?`);
+  }
+  return out;
 }
 
 /**
@@ -66,7 +91,7 @@ export interface StatusView {
 export function statusView(state: RolloutState | undefined, plan: RolloutPlan | undefined, at: Date): StatusView {
   const decision = plan ?? (state ? planOfRollout(state) : undefined);
   if (!decision) {
-    return { plan: null, waves: [], next: null, nextText: 'no rollout recorded and no plan: write one with `fleet upgrades plan --json --out plan/upgrade-plan.json`' };
+    return { plan: null, waves: [], next: null, nextText: 'no rollout recorded and no plan: write one with `fleet upgrades plan --json --out plan/upgrade-plan.json`', attention: [] };
   }
   const shown: Rollout = state && state.plan.digest === decision.digest ? state : startRollout(decision, at);
   const d = decideApply({ plan: decision, state, wave: 'next', at });
@@ -104,6 +129,7 @@ export function statusView(state: RolloutState | undefined, plan: RolloutPlan | 
     }),
     next,
     nextText,
+    attention: attentionOf(state, at),
   };
 }
 
@@ -130,5 +156,6 @@ export function renderStatus(view: StatusView, stateFile: string): string[] {
     for (const f of w.failures) out.push(`      failed: ${f}`);
   });
   out.push('', `next: ${view.nextText}`);
+  for (const a of view.attention) out.push(`attention: ${a}`);
   return out;
 }

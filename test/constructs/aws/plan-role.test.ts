@@ -3,7 +3,10 @@
  * It may read the pipeline's configuration and the stack's state and take the state lock; it may
  * read no data and change nothing.
  */
-import { awsSpec, resources, rolePolicy, synthStack } from '../../support/specs';
+import { Testing } from 'cdktf';
+import { policyViolations } from '../../../constructs/policy/rule';
+import { PipelineStack } from '../../../stacks/pipeline-stack';
+import { NOW, awsSpec, resources, rolePolicy, synthStack } from '../../support/specs';
 import { PLAN_READ_ACTIONS } from '../../../constructs/aws/plan-role';
 
 const READ = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z*]*$/;
@@ -24,11 +27,15 @@ describe('PlanRole (AWS)', () => {
     expect(JSON.parse(json).output['plan-role-arn']).toMatchObject({ value: 'arn:aws:iam::210987654321:role/acme-retail-prod-plan' });
   });
 
-  test("only CI's plan role and the managing team's roles may assume it, matched by ARN", () => {
+  test("only CI's plan role and the managing team's roles may assume it, each on the customer's allow-list", () => {
     const trust = JSON.parse(role.assume_role_policy);
     expect(trust.Statement).toHaveLength(1);
-    expect(trust.Statement[0].Principal).toEqual({ AWS: ['arn:aws:iam::100000000001:root'] });
-    expect(trust.Statement[0].Condition.ArnEquals['aws:PrincipalArn']).toEqual(['arn:aws:iam::100000000001:role/fleet-operator', 'arn:aws:iam::100000000001:role/fleet-plan']);
+    expect(trust.Statement[0].Principal).toEqual({ AWS: ['arn:aws:iam::100000000001:role/fleet-operator', 'arn:aws:iam::100000000001:role/fleet-plan'] });
+    // Without CI's plan role on trustedPrincipals, synthesis fails naming the fix (FLEET-IAM3).
+    const spec = awsSpec('acme-retail-prod.json', (raw) => (raw.trustedPrincipals = raw.trustedPrincipals.filter((t: { principal: string }) => !t.principal.endsWith(':role/fleet-plan'))));
+    const stack = new PipelineStack(Testing.app(), { spec, now: NOW });
+    Testing.synth(stack);
+    expect(policyViolations(stack)).toEqual([expect.stringMatching(/plan-role\/role\] \[FLEET-IAM3\] aws_iam_role trusts AWS arn:aws:iam::100000000001:role\/fleet-plan, which is not on the allow-list: add it to trustedPrincipals/)]);
     expect(role.permissions_boundary).toBe('arn:aws:iam::210987654321:policy/pipeline-boundary');
   });
 

@@ -40,8 +40,8 @@ describe('PlanIdentity (GCP)', () => {
   test("the managing team (CI's plan identity among them) may impersonate it, and nobody else", () => {
     const impersonators = all('google_service_account_iam_member').filter((m) => String(m.service_account_id).includes('plan-identity'));
     expect(impersonators.map((m) => [m.role, m.member])).toEqual([
-      ['roles/iam.serviceAccountTokenCreator', 'group:fleet-operators@fleet.example'],
-      ['roles/iam.serviceAccountTokenCreator', 'serviceAccount:fleet-oncall@fleet-ops-central.iam.gserviceaccount.com'],
+      ['roles/iam.workloadIdentityUser', 'group:fleet-operators@fleet.example'],
+      ['roles/iam.workloadIdentityUser', 'serviceAccount:fleet-oncall@fleet-ops-central.iam.gserviceaccount.com'],
     ]);
   });
 });

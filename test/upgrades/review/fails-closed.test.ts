@@ -95,6 +95,31 @@ describe('destructive in-place updates on data-holding and key resources are blo
     expect(r.out).toContain(message);
   });
 
+  test('a replaced lifecycle configuration with a shorter expiration is blocking too', async () => {
+    const dir = tmp();
+    const plan = asResource('aws_s3_bucket_lifecycle_configuration', cases[7][2], cases[7][3]);
+    plan.resource_changes[0].change.actions = ['delete', 'create'];
+    const r = await review([save(dir, 'acme-retail-prod.plan.json', withIdentity(plan, 'acme-retail', 'prod'))], dir);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('expiration.days 365 -> 1');
+  });
+
+  test('a new lifecycle configuration that expires objects of an existing bucket is blocking; on a bucket the plan creates it is not', async () => {
+    const dir = tmp();
+    const after = { bucket: 'acme-archive', rule: [{ id: 'expire', status: 'Enabled', expiration: [{ days: 1 }] }] };
+    const plan = asResource('aws_s3_bucket_lifecycle_configuration', {}, after);
+    plan.resource_changes[0].change.actions = ['create'];
+    plan.resource_changes[0].change.before = null;
+    const existing = await review([save(dir, 'acme-retail-prod.plan.json', withIdentity(plan, 'acme-retail', 'prod'))], dir);
+    expect(existing.code).toBe(2);
+    expect(existing.out).toContain('expiration.days none -> 1');
+    const withBucket = structuredClone(plan);
+    withBucket.resource_changes.push({ address: 'aws_s3_bucket.archive', type: 'aws_s3_bucket', name: 'archive', change: { actions: ['create'], before: null, after: { bucket: 'acme-archive' }, after_unknown: {} } });
+    const created = await review([save(dir, 'acme-retail-prod.plan.json', withIdentity(withBucket, 'acme-retail', 'prod'))], dir);
+    expect(created.out).not.toContain('DESTRUCTIVE');
+    expect(created.code).toBe(0);
+  });
+
   test.each(cases)('%s the other way round (a guard put on, a retention raised) passes', async (_what, type, before, after) => {
     const dir = tmp();
     const r = await review([save(dir, 'acme-retail-prod.plan.json', withIdentity(asResource(type, after, before), 'acme-retail', 'prod'))], dir);

@@ -217,3 +217,20 @@ describe('the gate accepts the metrics the way the README says to send them', ()
     expect(await s.run('rollout', 'gate', '--wave', '1', '--metrics', 'not-metrics.json', '--at', '2026-11-30')).toMatchObject({ code: 1, err: expect.stringContaining('not-metrics.json: window') });
   });
 });
+
+describe('stale rollouts are reported (status --json "attention", for the drift workflow)', () => {
+  test('applied but never deployed, baked but never judged, and halted', async () => {
+    const s = setup();
+    const attention = async (at: string) => JSON.parse((await s.run('rollout', 'status', '--json', '--at', at)).out).attention as string[];
+    expect((await s.run('rollout', 'apply', '--wave', '1', '--at', '2026-11-27')).code).toBe(0);
+    expect(await attention('2026-11-29')).toEqual([]);
+    expect(await attention('2026-11-30')).toEqual(['wave 1 (canary) was applied 3 day(s) ago and is not recorded as deployed: is its pull request merged, did its deploy fail?']);
+    expect((await s.run('rollout', 'mark', '--deployed', '--stacks', 'globex-games-dev', '--at', '2026-11-30')).code).toBe(0);
+    expect(await attention('2026-12-05')).toEqual([]);
+    expect(await attention('2026-12-06')).toEqual(["wave 1 (canary)'s bake ended 3 day(s) ago and no gate has judged it over the bake: is the metrics exporter running?"]);
+    writeFileSync(join(s.dir, 'bad.json'), metricsText(['globex-games-dev'], '2026-11-30T00:00:00Z', '2026-12-03T00:00:00Z', (m) => ({ ...m, maxConsumerLagSeconds: null })));
+    expect((await s.run('rollout', 'gate', '--wave', '1', '--metrics', 'bad.json', '--at', '2026-12-03')).code).toBe(2);
+    expect(await attention('2026-12-03')).toEqual([expect.stringMatching(/^wave 1 \(canary\) is halted since the gate of 2026-12-03 00:00: globex-games-dev maxConsumerLagSeconds: no data/)]);
+    expect((await s.run('rollout', 'status', '--at', '2026-12-03')).out).toMatch(/\nattention: wave 1 \(canary\) is halted since/);
+  });
+});

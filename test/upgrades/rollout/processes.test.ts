@@ -107,7 +107,7 @@ describe('gate, mark and apply at the same time', () => {
     expect(run(APPLY).status).toBe(0);
     expect(run(['rollout', 'mark', '--deployed', '--stacks', 'acme-retail-staging globex-games-dev helios-media-staging', '--at', '2026-11-27']).status).toBe(0);
     const members = WIDE[0].members.map((m) => m.stack);
-    const gates = 8;
+    const gates = 5;
     for (let i = 0; i < gates; i++) {
       // Healthy windows from the deploy; the ones that reach 11-30 cover the 3-day bake.
       writeFileSync(join(dir, `m${i}.json`), metricsText(members, '2026-11-27T00:00:00Z', `2026-11-${String(28 + (i % 3)).padStart(2, '0')}T0${i}:00:00Z`));
