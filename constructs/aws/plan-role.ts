@@ -77,6 +77,11 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   'sns:GetSubscriptionAttributes',
   'sns:GetTopicAttributes',
   'sns:ListTagsForResource',
+  // The app layer's configuration parameters (String, not SecureString: no kms:Decrypt here).
+  'ssm:DescribeParameters',
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:ListTagsForResource',
 ];
 
 /**
