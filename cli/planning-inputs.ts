@@ -38,7 +38,7 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   // Pins are not checked against the catalog here: an unknown or prerelease pin makes that one
   // environment "unknown" in the plan (fleet validate reports it as an error), and the rest of
   // the fleet is still planned.
-  const customers = loadCustomers(path('customers', 'customers'), { now, contracts: false });
+  const customers = loadCustomers(path('customers', 'customers'), { now });
   bar.tick(`${customers.customers.length} customer file(s) read`);
   // A problem with a pinned version alone (no runtime contract, say) makes that environment
   // unknown in the plan rather than stopping the fleet; every other problem stops it.

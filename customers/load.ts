@@ -28,12 +28,6 @@ export interface LoadOptions {
   readonly now: Date;
   /** Checks pins against the release catalog. Default: no catalog check. */
   readonly checkVersion?: VersionCheck;
-  /**
-   * Checks pins, settings and secrets against the app contracts (constructs/apps). Planning turns
-   * it off: a pin no contract covers makes that one environment "unknown" in the plan instead of
-   * stopping the fleet's plan, and `fleet validate` reports it. Default: true.
-   */
-  readonly contracts?: boolean;
 }
 
 export interface LoadResult {
@@ -130,10 +124,8 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
   issues.push(...trustIssues(file, spec));
   // Every pin needs a runtime contract on its cloud, and settings and secrets that contract knows.
   const components = spec.components as Record<string, { version: string; settings?: Record<string, unknown>; secrets?: string[] }>;
-  if (opts.contracts !== false) {
-    for (const { component } of componentPins(spec)) {
-      for (const issue of contractIssues(component, components[component], spec.cloud)) issues.push({ file, ...issue });
-    }
+  for (const { component } of componentPins(spec)) {
+    for (const issue of contractIssues(component, components[component], spec.cloud)) issues.push({ file, ...issue });
   }
   if (opts.checkVersion) {
     for (const { component, version } of componentPins(spec)) {

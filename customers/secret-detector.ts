@@ -92,16 +92,8 @@ function looksRandom(value: string): boolean {
   return classes >= 3 && shannonEntropy(longest) > 4.2;
 }
 
-/**
- * Git names commits by 40 lowercase hex digits, the very shape of a 40-hex key: under a field
- * that records a commit (rollout/deployments.json) it is the commit id, nothing else.
- */
-const GIT_COMMIT_KEY = /^(commit|sha|commitSha)$/;
-const GIT_COMMIT = /^[0-9a-f]{40}$/;
-
 /** Why a value looks like a secret, or undefined when it does not. */
 export function secretReason(value: string, key?: string, opts: { entropy?: boolean } = {}): string | undefined {
-  if (key !== undefined && GIT_COMMIT_KEY.test(key) && GIT_COMMIT.test(value)) return undefined;
   for (const p of PATTERNS) if (p.test(value)) return p.name;
   if (key !== undefined && SECRET_KEY.test(key) && value.length > 0) return `value of a "${key}" field`;
   if ((opts.entropy ?? true) && looksRandom(value)) return 'long high-entropy string';
@@ -165,8 +157,7 @@ function strings(value: unknown, skip?: SkipField): FoundString[] {
 function reasonCache(opts: { entropy?: boolean }): (value: string, key?: string) => string | undefined {
   const byValue = new Map<string, string | undefined>();
   return (value, key) => {
-    // The cache is by value alone; a field name that changes the verdict skips it.
-    if (key !== undefined && ((SECRET_KEY.test(key) && value.length > 0) || GIT_COMMIT_KEY.test(key))) return secretReason(value, key, opts);
+    if (key !== undefined && SECRET_KEY.test(key) && value.length > 0) return secretReason(value, key, opts);
     if (!byValue.has(value)) byValue.set(value, secretReason(value, undefined, opts));
     return byValue.get(value);
   };

@@ -41,5 +41,5 @@ export function configureAws(stack: TerraformStack, spec: AwsCustomerSpec, now: 
   });
   new AwsPipeline(stack, 'pipeline', { spec, now });
   new PlanRole(stack, 'plan-role', { namePrefix: id, accountId: spec.aws.accountId, principalArns: planPrincipals(spec), state: { ...spec.stateBackend, key: stateKey(spec) }, permissionsBoundaryArn: spec.aws.permissionsBoundaryArn });
-  Aspects.of(stack).add(new PolicyChecks(awsRules(spec, planPrincipals(spec))));
+  Aspects.of(stack).add(new PolicyChecks(awsRules(spec)));
 }

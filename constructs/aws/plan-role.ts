@@ -77,11 +77,10 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   'sns:GetSubscriptionAttributes',
   'sns:GetTopicAttributes',
   'sns:ListTagsForResource',
-  // The RDB loader's queue; the Iglu URL parameter is a plain String (no decryption).
+  // The RDB loader's queue; reading parameter values is limited to the pipeline's own (below).
   'sqs:GetQueueAttributes',
   'sqs:ListQueueTags',
   'ssm:DescribeParameters',
-  'ssm:GetParameter',
   'ssm:ListTagsForResource',
 ];
 

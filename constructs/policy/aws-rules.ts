@@ -12,10 +12,9 @@ import type { AwsCustomerSpec } from '../../customers/schema';
 export const AWS_RULES: readonly PolicyRule[] = [noAdminWildcard, noAdminPolicies, bucketEncryptedPrivate, httpsListenerTls, imdsv2Required, noSecretLiterals];
 
 /**
- * AWS_RULES plus the rules that read the customer file (the trust allow-list). `fleetPrincipals`
- * are the fleet's own roles a stack derives from the file (CI's plan role in the operators'
- * accounts), trusted like the listed ones. Default: none.
+ * AWS_RULES plus the rules that read the customer file: the trust allow-list. CI's plan role is
+ * trusted only when the file lists it, like every other principal.
  */
-export function awsRules(spec: Pick<AwsCustomerSpec, 'trustedPrincipals'>, fleetPrincipals: readonly string[] = []): PolicyRule[] {
-  return [...AWS_RULES, trustedPrincipalsOnly([...spec.trustedPrincipals.map((t) => t.principal), ...fleetPrincipals])];
+export function awsRules(spec: Pick<AwsCustomerSpec, 'trustedPrincipals'>): PolicyRule[] {
+  return [...AWS_RULES, trustedPrincipalsOnly(spec.trustedPrincipals.map((t) => t.principal))];
 }

@@ -146,9 +146,9 @@ describe('FLEET-IAM3 trust only principals on the allow-list', () => {
     expect(violations(rules, aws, trusting({ AWS: ['arn:aws:iam::210987654321:root'] }))).toHaveLength(1);
   });
 
-  test('trusts the fleet\'s own derived roles passed by the stack (CI\'s plan role), as listed ones', () => {
+  test('CI\'s plan role is trusted only when the customer file lists it', () => {
     const ci = 'arn:aws:iam::100000000001:role/fleet-plan';
-    expect(violations(awsRules({ trustedPrincipals: [] }, [ci]), aws, trusting({ AWS: [ci] }))).toEqual([]);
+    expect(violations(awsRules({ trustedPrincipals: [{ principal: ci, reason: 'CI plans' }] }), aws, trusting({ AWS: [ci] }))).toEqual([]);
     expect(violations(awsRules({ trustedPrincipals: [] }), aws, trusting({ AWS: [ci] }))).toHaveLength(1);
   });
 
