@@ -5,6 +5,7 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { denyInsecureTransportJson } from './policy-document';
 
 export interface ArchiveBucketProps {
   /** Globally unique bucket name. */
@@ -44,19 +45,7 @@ export class ArchiveBucket extends Construct {
     });
     new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
+      policy: denyInsecureTransportJson('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`]),
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,

@@ -46,6 +46,23 @@ export function trustPolicyJson(statements: readonly TrustStatement[]): string {
   });
 }
 
+/** A resource policy that refuses every request not made over TLS (buckets, queues). */
+export function denyInsecureTransportJson(action: string, resources: string | readonly string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: action,
+        Resource: resources,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  });
+}
+
 /** Shape of a parsed policy document, for the policy rules. */
 export interface ParsedStatement {
   readonly Effect?: string;

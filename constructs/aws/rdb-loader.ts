@@ -7,7 +7,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { physicalName } from '../naming';
 import { ArchiveBucket } from './archive-bucket';
 import { LeaseTable } from './lease-table';
-import { policyJson, trustPolicyJson, type PolicyStatement } from './policy-document';
+import { denyInsecureTransportJson, policyJson, trustPolicyJson, type PolicyStatement } from './policy-document';
 
 /** The Kinesis stream an app reads or writes: the literal name (for configs) and the ARN (for IAM). */
 export interface StreamRef {
@@ -95,19 +95,7 @@ export class RdbLoaderResources extends Construct {
 
     new SqsQueuePolicy(this, 'queue-policy', {
       queueUrl: this.queue.url,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 'sqs:*',
-            Resource: this.queue.arn,
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
+      policy: denyInsecureTransportJson('sqs:*', this.queue.arn),
     });
 
     this.transformerLeases = new LeaseTable(this, 'transformer-leases', { name: `${namePrefix}-transformer`, kmsKeyArn: props.kmsKeyArn, region });
