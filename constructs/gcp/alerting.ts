@@ -57,6 +57,19 @@ export class GcpAlerting extends Construct {
     );
   }
 
+  /** What every alert policy of the pipeline shares: project, name, channels, documentation, labels. */
+  private policyBase(id: string, description: string, severity: string | undefined) {
+    return {
+      project: this.props.projectId,
+      displayName: `${this.props.namePrefix} ${id}`,
+      combiner: 'OR',
+      severity: severity ?? 'ERROR',
+      notificationChannels: this.channels.map((c) => c.id),
+      documentation: { content: description, mimeType: 'text/markdown', subject: `[${this.props.namePrefix}] ${id}` },
+      userLabels: { pipeline: this.props.namePrefix },
+    };
+  }
+
   public alert(id: string, spec: ThresholdAlert): MonitoringAlertPolicy {
     const alignment = `${spec.alignmentSeconds ?? 60}s`;
     const aggregation = {
@@ -65,14 +78,8 @@ export class GcpAlerting extends Construct {
       ...(spec.reducer ? { crossSeriesReducer: spec.reducer.reducer, groupByFields: [...spec.reducer.groupBy] } : {}),
     };
     return new MonitoringAlertPolicy(this, id, {
-      project: this.props.projectId,
-      displayName: `${this.props.namePrefix} ${id}`,
-      combiner: 'OR',
-      severity: spec.severity ?? 'ERROR',
-      notificationChannels: this.channels.map((c) => c.id),
+      ...this.policyBase(id, spec.description, spec.severity),
       alertStrategy: { autoClose: '86400s', notificationPrompts: ['OPENED', 'CLOSED'] },
-      documentation: { content: spec.description, mimeType: 'text/markdown', subject: `[${this.props.namePrefix}] ${id}` },
-      userLabels: { pipeline: this.props.namePrefix },
       conditions: [
         {
           displayName: spec.description.slice(0, 100),
@@ -98,14 +105,8 @@ export class GcpAlerting extends Construct {
    */
   public logAlert(id: string, spec: { readonly description: string; readonly filter: string; readonly rateLimitSeconds?: number; readonly severity?: 'CRITICAL' | 'ERROR' | 'WARNING' }): MonitoringAlertPolicy {
     return new MonitoringAlertPolicy(this, id, {
-      project: this.props.projectId,
-      displayName: `${this.props.namePrefix} ${id}`,
-      combiner: 'OR',
-      severity: spec.severity ?? 'ERROR',
-      notificationChannels: this.channels.map((c) => c.id),
+      ...this.policyBase(id, spec.description, spec.severity),
       alertStrategy: { autoClose: '86400s', notificationRateLimit: { period: `${spec.rateLimitSeconds ?? 1800}s` } },
-      documentation: { content: spec.description, mimeType: 'text/markdown', subject: `[${this.props.namePrefix}] ${id}` },
-      userLabels: { pipeline: this.props.namePrefix },
       conditions: [{ displayName: spec.description.slice(0, 100), conditionMatchedLog: { filter: spec.filter } }],
     });
   }
