@@ -9,6 +9,7 @@ import { formatIssue, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
 import { checkInput, type InputKind } from './read-input';
 import { contractIssues } from '../constructs/apps/validate';
+import { jsonStrings, prescanSecretlint } from './secretlint-scan';
 
 export { formatIssue, type ValidationIssue };
 
@@ -173,6 +174,13 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
   const warnings: ValidationIssue[] = [];
   if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
+  }
+  // One secretlint pass over every file's strings; the per-file scans below then find them known.
+  // If it fails, those scans run secretlint themselves and fail closed with an issue per file.
+  try {
+    prescanSecretlint(jsonStrings(inputs.map((i) => i.text)));
+  } catch {
+    // reported by the per-file scans
   }
   for (const { file, text } of inputs) {
     const checked = checkInput(file, text, CUSTOMER_FILE);

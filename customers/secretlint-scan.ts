@@ -77,11 +77,16 @@ function start(): Bridge {
 const SEPARATOR = '\n\n\u0000\n\n';
 
 /**
- * Runs secretlint's recommended rules over `values` and returns which ones it reports. Throws
- * when the scanner cannot run, so callers can fail closed.
+ * What secretlint said of each value already scanned in this process: the rule that fired, or
+ * null for clean. Each value is judged on its own (the separator keeps patterns apart), so the
+ * answer never changes; a fleet's files are scanned in one worker call (`prescanSecretlint`)
+ * instead of one call per file, whose fixed cost dominated validating thousands of files.
  */
-export function secretlintHits(values: readonly string[]): SecretlintHit[] {
-  if (values.length === 0) return [];
+const verdicts = new Map<string, string | null>();
+const VERDICT_LIMIT = 2_000_000;
+
+function scanInWorker(values: readonly string[]): void {
+  if (values.length === 0) return;
   const starts: number[] = [];
   let offset = 0;
   for (const v of values) {
@@ -98,7 +103,9 @@ export function secretlintHits(values: readonly string[]): SecretlintHit[] {
   }
   const message = receiveMessageOnPort(b.port)?.message as { hits?: { ruleId: string; start: number }[]; error?: string } | undefined;
   if (!message || message.error !== undefined || !message.hits) throw new Error(`secretlint failed: ${message?.error ?? 'no answer'}`);
-  return message.hits.map((h) => {
+  if (verdicts.size + values.length > VERDICT_LIMIT) verdicts.clear();
+  const fired = new Map<number, string>();
+  for (const h of message.hits) {
     // The value whose span holds the hit's first character: binary search over the starts.
     let lo = 0;
     let hi = starts.length - 1;
@@ -107,6 +114,57 @@ export function secretlintHits(values: readonly string[]): SecretlintHit[] {
       if (starts[mid] <= h.start) lo = mid;
       else hi = mid - 1;
     }
-    return { index: lo, ruleId: h.ruleId };
+    if (!fired.has(lo)) fired.set(lo, h.ruleId);
+  }
+  values.forEach((v, i) => verdicts.set(v, fired.get(i) ?? null));
+}
+
+/** Scans many values in one worker call, so later `secretlintHits` calls on them cost nothing. */
+export function prescanSecretlint(values: Iterable<string>): void {
+  const fresh = [...new Set(values)].filter((v) => !verdicts.has(v));
+  if (fresh.length <= VERDICT_LIMIT) scanInWorker(fresh);
+}
+
+/** Every string (keys and values) of JSON texts that parse; the rest are left to the strict reader. */
+export function jsonStrings(texts: Iterable<string | Uint8Array>): Set<string> {
+  const out = new Set<string>();
+  const decoder = new TextDecoder();
+  for (const text of texts) {
+    let root: unknown;
+    try {
+      root = JSON.parse(typeof text === 'string' ? text : decoder.decode(text));
+    } catch {
+      continue;
+    }
+    const todo: unknown[] = [root];
+    while (todo.length > 0) {
+      const v = todo.pop();
+      if (typeof v === 'string') out.add(v);
+      else if (Array.isArray(v)) todo.push(...v);
+      else if (v !== null && typeof v === 'object') {
+        for (const [k, child] of Object.entries(v)) {
+          out.add(k);
+          todo.push(child);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs secretlint's recommended rules over `values` and returns which ones it reports. Throws
+ * when the scanner cannot run, so callers can fail closed.
+ */
+export function secretlintHits(values: readonly string[]): SecretlintHit[] {
+  scanInWorker([...new Set(values.filter((v) => !verdicts.has(v)))]);
+  // A full cache is cleared before new answers go in; what that dropped is scanned again, never taken as clean.
+  const dropped = [...new Set(values.filter((v) => !verdicts.has(v)))];
+  if (dropped.length > 0) scanInWorker(dropped);
+  const hits: SecretlintHit[] = [];
+  values.forEach((v, index) => {
+    const ruleId = verdicts.get(v);
+    if (ruleId) hits.push({ index, ruleId });
   });
+  return hits;
 }
