@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadCustomers, type LoadedCustomer, type ValidationIssue } from '../customers/load';
+import { startSecretlint } from '../customers/secretlint-scan';
 import { stackId } from '../customers/schema';
 import { loadCatalog } from '../upgrades/catalog/load';
 import type { Catalog } from '../upgrades/catalog/schema';
@@ -32,14 +33,16 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   const path = (name: string, fallback: string) => resolve(ctx.cwd, (options[name] as string | undefined) ?? fallback);
   const now = parseAt(options.at as Date | undefined);
   const bar = ctx.progress('plan', 3);
-  const catalog = loadCatalog(path('catalog', 'upgrades/catalog'));
-  const policy = loadPolicy(path('policy', 'upgrades/policy.json'));
-  bar.tick('catalog and policy read');
+  // The secret scanner loads while the customer files are read; the catalog would wait for it.
+  startSecretlint();
   // Pins are not checked against the catalog here: an unknown or prerelease pin makes that one
   // environment "unknown" in the plan (fleet validate reports it as an error), and the rest of
   // the fleet is still planned.
   const customers = loadCustomers(path('customers', 'customers'), { now });
   bar.tick(`${customers.customers.length} customer file(s) read`);
+  const catalog = loadCatalog(path('catalog', 'upgrades/catalog'));
+  const policy = loadPolicy(path('policy', 'upgrades/policy.json'));
+  bar.tick('catalog and policy read');
   // A problem with a pinned version alone (no runtime contract, say) makes that environment
   // unknown in the plan rather than stopping the fleet; every other problem stops it.
   const stackOf = new Map(customers.customers.map((c) => [c.file, stackId(c.spec)]));

@@ -7,7 +7,8 @@ import { basename, join } from 'node:path';
 import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
 import { formatIssue, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
-import { checkInput, type InputKind } from './read-input';
+import { checkParsed, type InputKind } from './read-input';
+import { parseStrictJson } from './strict-json';
 import { contractIssues } from '../constructs/apps/validate';
 import { jsonStrings, prescanSecretlint } from './secretlint-scan';
 
@@ -175,15 +176,16 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
   if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
+  const parsed = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
   // One secretlint pass over every file's strings; the per-file scans below then find them known.
   // If it fails, those scans run secretlint themselves and fail closed with an issue per file.
   try {
-    prescanSecretlint(jsonStrings(inputs.map((i) => i.text)));
+    prescanSecretlint(jsonStrings(parsed.map((p) => p.raw ?? p.scannable)));
   } catch {
     // reported by the per-file scans
   }
-  for (const { file, text } of inputs) {
-    const checked = checkInput(file, text, CUSTOMER_FILE);
+  for (const [n, { file, text }] of inputs.entries()) {
+    const checked = checkParsed(file, parsed[n], CUSTOMER_FILE);
     issues.push(...checked.issues);
     if (checked.data === undefined) continue;
     // A file with a suspected secret gets no further checks: their messages quote field names and values.

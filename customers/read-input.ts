@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { zodIssues, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
 import { scanSecrets } from './secret-detector';
-import { parseStrictJson, type JsonLimits } from './strict-json';
+import { parseStrictJson, type JsonLimits, type StrictJsonResult } from './strict-json';
 
 export interface InputKind<S extends z.ZodTypeAny> {
   readonly schema: S;
@@ -37,7 +37,11 @@ const skip = (key: string, depth: number): boolean => depth === 1 && key === '$s
 
 /** Checks an input's content (text or, better, the raw bytes so UTF-8 is checked too). */
 export function checkInput<S extends z.ZodTypeAny>(file: string, content: string | Uint8Array, kind: InputKind<S>): InputResult<z.infer<S>> {
-  const parsed = parseStrictJson(file, content, kind.limits);
+  return checkParsed(file, parseStrictJson(file, content, kind.limits), kind);
+}
+
+/** The secret scan and the schema over what the strict reader made of a file (`parseStrictJson` with `kind.limits`). */
+export function checkParsed<S extends z.ZodTypeAny>(file: string, parsed: StrictJsonResult, kind: InputKind<S>): InputResult<z.infer<S>> {
   const scannable = parsed.raw ?? parsed.scannable;
   if (scannable === undefined) return { issues: parsed.issues };
   const issues: ValidationIssue[] = [...parsed.issues];

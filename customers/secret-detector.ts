@@ -153,13 +153,25 @@ function strings(value: unknown, skip?: SkipField): FoundString[] {
   return out;
 }
 
-/** The value patterns (not the field name) of each distinct string, computed once per string. */
+/**
+ * The value patterns' verdict (not the field name's) of each distinct string, kept for the
+ * process: a value is judged on its own, so the answer never changes, and a fleet's files repeat
+ * the same values thousands of times. Cleared when full, so a hostile input cannot grow it without
+ * bound; what is dropped is judged again, never taken as clean.
+ */
+const VERDICT_LIMIT = 1_000_000;
+const verdicts = { entropy: new Map<string, string | undefined>(), plain: new Map<string, string | undefined>() };
+
 function reasonCache(opts: { entropy?: boolean }): (value: string, key?: string) => string | undefined {
-  const byValue = new Map<string, string | undefined>();
+  const byValue = (opts.entropy ?? true) ? verdicts.entropy : verdicts.plain;
   return (value, key) => {
     if (key !== undefined && SECRET_KEY.test(key) && value.length > 0) return secretReason(value, key, opts);
-    if (!byValue.has(value)) byValue.set(value, secretReason(value, undefined, opts));
-    return byValue.get(value);
+    const known = byValue.get(value);
+    if (known !== undefined || byValue.has(value)) return known;
+    if (byValue.size >= VERDICT_LIMIT) byValue.clear();
+    const reason = secretReason(value, undefined, opts);
+    byValue.set(value, reason);
+    return reason;
   };
 }
 
@@ -197,14 +209,7 @@ export function scanSecrets(value: unknown, skip?: SkipField): SecretScan {
     const reason = reasonOf(s.value, s.key);
     if (reason) flag(s, reason);
   }
-  // Each distinct string once: large inputs (a fleet's plan) repeat the same values many times.
-  const distinct = [...new Set(found.map((s) => s.value))];
-  const ruleOf = new Map(secretlintHits(distinct).map((hit) => [distinct[hit.index], hit.ruleId.replace('@secretlint/secretlint-rule-', '')]));
-  if (ruleOf.size > 0) {
-    for (const s of found) {
-      const rule = ruleOf.get(s.value);
-      if (rule !== undefined) flag(s, `secretlint ${rule}`);
-    }
-  }
+  // secretlint judges each distinct string once: large inputs (a fleet's plan) repeat the same values many times.
+  for (const hit of secretlintHits(found.map((s) => s.value))) flag(found[hit.index], `secretlint ${hit.ruleId.replace('@secretlint/secretlint-rule-', '')}`);
   return { findings: [...byPath].map(([path, reason]) => ({ path, reason })), suspected, suspectedKeys };
 }

@@ -73,6 +73,14 @@ function start(): Bridge {
   return { port: port1, signal };
 }
 
+/**
+ * Starts the scanner ahead of its first use, so that it loads on another core while the caller
+ * reads files; a no-op when it is running.
+ */
+export function startSecretlint(): void {
+  bridge ??= start();
+}
+
 /** Separates values so that no secretlint pattern spans two of them. */
 const SEPARATOR = '\n\n\u0000\n\n';
 
@@ -125,27 +133,18 @@ export function prescanSecretlint(values: Iterable<string>): void {
   if (fresh.length <= VERDICT_LIMIT) scanInWorker(fresh);
 }
 
-/** Every string (keys and values) of JSON texts that parse; the rest are left to the strict reader. */
-export function jsonStrings(texts: Iterable<string | Uint8Array>): Set<string> {
+/** Every string (keys and values) of parsed JSON values. */
+export function jsonStrings(values: Iterable<unknown>): Set<string> {
   const out = new Set<string>();
-  const decoder = new TextDecoder();
-  for (const text of texts) {
-    let root: unknown;
-    try {
-      root = JSON.parse(typeof text === 'string' ? text : decoder.decode(text));
-    } catch {
-      continue;
-    }
-    const todo: unknown[] = [root];
-    while (todo.length > 0) {
-      const v = todo.pop();
-      if (typeof v === 'string') out.add(v);
-      else if (Array.isArray(v)) todo.push(...v);
-      else if (v !== null && typeof v === 'object') {
-        for (const [k, child] of Object.entries(v)) {
-          out.add(k);
-          todo.push(child);
-        }
+  const todo: unknown[] = [...values];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v === 'string') out.add(v);
+    else if (Array.isArray(v)) for (const item of v) todo.push(item);
+    else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        out.add(k);
+        todo.push((v as Record<string, unknown>)[k]);
       }
     }
   }
@@ -157,10 +156,14 @@ export function jsonStrings(texts: Iterable<string | Uint8Array>): Set<string> {
  * when the scanner cannot run, so callers can fail closed.
  */
 export function secretlintHits(values: readonly string[]): SecretlintHit[] {
-  scanInWorker([...new Set(values.filter((v) => !verdicts.has(v)))]);
-  // A full cache is cleared before new answers go in; what that dropped is scanned again, never taken as clean.
-  const dropped = [...new Set(values.filter((v) => !verdicts.has(v)))];
-  if (dropped.length > 0) scanInWorker(dropped);
+  const fresh = new Set<string>();
+  for (const v of values) if (!verdicts.has(v)) fresh.add(v);
+  if (fresh.size > 0) {
+    scanInWorker([...fresh]);
+    // A full cache is cleared before new answers go in; what that dropped is scanned again, never taken as clean.
+    const dropped = [...fresh].filter((v) => !verdicts.has(v));
+    if (dropped.length > 0) scanInWorker(dropped);
+  }
   const hits: SecretlintHit[] = [];
   values.forEach((v, index) => {
     const ruleId = verdicts.get(v);

@@ -67,7 +67,11 @@ function bomIssue(file: string): ValidationIssue {
   return { file, path: '', expected: 'UTF-8 text without a byte-order mark', got: 'a byte-order mark (BOM) at the start', hint: 'save the file as UTF-8 without BOM' };
 }
 
-/** Nesting depth, found without recursion so that deep input cannot exhaust the stack. */
+function depthIssue(file: string, maxDepth: number, line: number): ValidationIssue {
+  return { file, path: '', expected: `objects and arrays nested at most ${maxDepth} deep`, got: `deeper nesting on line ${line}`, hint: 'flatten the structure; no fleet file needs this depth' };
+}
+
+/** Nesting depth of text JSON.parse refused, found without recursion so that deep input cannot exhaust the stack. */
 function tooDeep(file: string, text: string, maxDepth: number): ValidationIssue | undefined {
   let depth = 0;
   let inString = false;
@@ -78,9 +82,7 @@ function tooDeep(file: string, text: string, maxDepth: number): ValidationIssue 
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) {
-        return { file, path: '', expected: `objects and arrays nested at most ${maxDepth} deep`, got: `deeper nesting on line ${lineOf(text, i)}`, hint: 'flatten the structure; no fleet file needs this depth' };
-      }
+      if (++depth > maxDepth) return depthIssue(file, maxDepth, lineOf(text, i));
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return undefined;
@@ -121,10 +123,11 @@ interface Scope {
 }
 
 /**
- * Duplicate and forbidden keys, found in one pass over text that JSON.parse has accepted (so it
- * is valid JSON: newlines occur only between tokens, and strings end at an unescaped quote).
+ * Nesting beyond the limit, then duplicate and forbidden keys, found in one pass over text that
+ * JSON.parse has accepted (so it is valid JSON: newlines occur only between tokens, and strings
+ * end at an unescaped quote). Too deep a file gets that one issue: nothing else may walk it.
  */
-function keyIssues(file: string, text: string): ValidationIssue[] {
+function structureIssues(file: string, text: string, maxDepth: number): { deep?: ValidationIssue; keys: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const scopes: Scope[] = [];
   let expectKey = false;
@@ -158,11 +161,10 @@ function keyIssues(file: string, text: string): ValidationIssue[] {
         expectKey = false;
       }
       i = j;
-    } else if (c === 0x7b) {
-      scopes.push({ keys: new Set(), at: '' });
-      expectKey = true;
-    } else if (c === 0x5b) {
-      scopes.push({ at: 0 });
+    } else if (c === 0x7b || c === 0x5b) {
+      if (scopes.length === maxDepth) return { deep: depthIssue(file, maxDepth, line), keys: [] };
+      scopes.push(c === 0x7b ? { keys: new Set(), at: '' } : { at: 0 });
+      expectKey = c === 0x7b;
     } else if (c === 0x7d || c === 0x5d) {
       scopes.pop();
     } else if (c === 0x2c) {
@@ -174,7 +176,7 @@ function keyIssues(file: string, text: string): ValidationIssue[] {
       lineStart = i + 1;
     }
   }
-  return issues;
+  return { keys: issues };
 }
 
 /**
@@ -196,15 +198,17 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
     if (decoded.issue) return { issues: [decoded.issue] };
     text = decoded.text!;
   }
-  const deep = tooDeep(file, text, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
-  if (deep) return { issues: [deep] };
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (text.trim() === '') return { issues: [{ file, path: '', expected: 'valid JSON', got: 'an empty file', hint: 'write the JSON object this file holds' }] };
   let root: unknown;
   try {
+    // V8's JSON.parse is iterative, so any depth is safe here; the walkers after it are not.
     root = JSON.parse(text);
   } catch {
-    return { issues: [syntaxIssue(file, text)] };
+    // The syntax error's position comes from jsonc-parser, which recurses: check the depth first.
+    return { issues: [tooDeep(file, text, maxDepth) ?? syntaxIssue(file, text)] };
   }
-  const issues = keyIssues(file, text);
-  return issues.length > 0 ? { issues, scannable: root } : { raw: root, issues: [] };
+  const { deep, keys } = structureIssues(file, text, maxDepth);
+  if (deep) return { issues: [deep] };
+  return keys.length > 0 ? { issues: keys, scannable: root } : { raw: root, issues: [] };
 }

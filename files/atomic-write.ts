@@ -63,8 +63,9 @@ export function writeFilesAtomically(files: readonly FileToWrite[]): void {
   }
   const done: { real: string; previous: string | undefined }[] = [];
   try {
-    for (const t of targets) {
-      const previous = readIfExists(t.real);
+    for (const [i, t] of targets.entries()) {
+      // The last file's old content is never needed: when its write fails, it was not replaced.
+      const previous = i < targets.length - 1 ? readIfExists(t.real) : undefined;
       try {
         makeFolders(dirname(t.real));
         writeFileAtomic.sync(t.real, t.text);

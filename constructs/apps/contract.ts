@@ -174,11 +174,22 @@ export interface AppContract<W = unknown> {
 
 /** A maintenance backport (enrich 3.6.0.2) runs its base release's contract, a release candidate that of its release. */
 export function covers(contract: Pick<AppContract, 'range'>, version: string): boolean {
-  // A release candidate (6.11.0-rc1) has the contract of the release it leads to; a backport
-  // (3.6.0.1-3.6.0.3, a fourth number) that of its base: both match on x.y.z.
-  const release = /^(\d+\.\d+\.\d+)-[0-9A-Za-z.-]+$/.exec(version)?.[1] ?? version;
-  return CATALOG_VERSION.test(release) && satisfies(semverOf(release), contract.range, { includePrerelease: false });
+  const key = `${contract.range}\u0000${version}`;
+  let answer = coverage.get(key);
+  if (answer === undefined) {
+    // A release candidate (6.11.0-rc1) has the contract of the release it leads to; a backport
+    // (3.6.0.1-3.6.0.3, a fourth number) that of its base: both match on x.y.z.
+    const release = /^(\d+\.\d+\.\d+)-[0-9A-Za-z.-]+$/.exec(version)?.[1] ?? version;
+    answer = CATALOG_VERSION.test(release) && satisfies(semverOf(release), contract.range, { includePrerelease: false });
+    if (coverage.size >= COVERAGE_LIMIT) coverage.clear();
+    coverage.set(key, answer);
+  }
+  return answer;
 }
+
+/** Range checks already answered: a fleet's files ask the same few hundred thousands of times. */
+const coverage = new Map<string, boolean>();
+const COVERAGE_LIMIT = 100_000;
 
 /** Full image reference for a cloud, or a clear error naming component, version and cloud. */
 export function imageFor(contract: Pick<AppContract, 'images' | 'component' | 'label'>, cloud: Cloud, version: string, index = 0): string {

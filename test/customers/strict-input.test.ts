@@ -130,6 +130,21 @@ describe('strict input: what JSON.parse would let through', () => {
     expect(issues).toEqual([expect.objectContaining({ expected: 'objects and arrays nested at most 64 deep', hint: expect.stringMatching(/flatten/) })]);
   });
 
+  test('deep nesting that is also broken JSON is the depth issue, not a stack overflow in the syntax report', () => {
+    const text = acme().replace('"ring": 2', `"ring": 2, "deep": ${'[{"a":'.repeat(10000)} oops`);
+    expect(check(text)).toEqual([expect.objectContaining({ expected: 'objects and arrays nested at most 64 deep', got: expect.stringMatching(/^deeper nesting on line \d+$/) })]);
+  });
+
+  test('nesting one level past the limit names the line it starts on; at the limit it is accepted', () => {
+    const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    // "ring" sits in the rollout object, level 2: n arrays inside it reach level 2 + n.
+    const at = (n: number) => acme().replace('"ring": 2', `"ring": 2,\n"deep": ${nest(n)}`);
+    const line = at(1).split('\n').findIndex((l) => l.startsWith('"deep"')) + 1;
+    const deeper = check(at(63));
+    expect(deeper).toEqual([expect.objectContaining({ got: `deeper nesting on line ${line}` })]);
+    expect(check(at(62)).some((i) => i.expected.includes('nested at most'))).toBe(false);
+  });
+
   test('a file above the size limit is refused before it is parsed', () => {
     const text = acme().replace('"Acme Retail"', JSON.stringify('x'.repeat(5 * 1024 * 1024)));
     expect(check(text)).toEqual([expect.objectContaining({ expected: 'a file of at most 4 MiB', hint: expect.stringMatching(/split the file/) })]);
