@@ -10,7 +10,8 @@ import { readInputFile } from './input-file';
 import { checkParsed, type InputKind } from './read-input';
 import { parseStrictJson } from './strict-json';
 import { contractIssues } from '../constructs/apps/validate';
-import { jsonStrings, prescanSecretlint } from './secretlint-scan';
+import { jsonStrings } from './secret-detector';
+import { prescanSecretlint } from './secretlint-scan';
 
 export { formatIssue, type ValidationIssue };
 

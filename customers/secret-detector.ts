@@ -108,22 +108,14 @@ export interface SecretFinding {
 /** A path as a chain of links to the parent, so that only flagged strings pay for their path. */
 interface PathLink {
   readonly parent?: PathLink;
-  readonly key: string;
+  /** A field name, or an array index (made a string only when a path is printed). */
+  readonly key: string | number;
 }
 
-function pathParts(link: PathLink | undefined): string[] {
-  const parts: string[] = [];
+function pathOf(link: PathLink | undefined): string {
+  const parts: (string | number)[] = [];
   for (let l = link; l !== undefined; l = l.parent) parts.push(l.key);
-  return parts.reverse();
-}
-
-interface FoundString {
-  readonly at?: PathLink;
-  readonly value: string;
-  /** The field name the value sits under (undefined for keys themselves). */
-  readonly key?: string;
-  /** The string is a field name, not a value. */
-  readonly isKey?: boolean;
+  return parts.reverse().join('.');
 }
 
 /**
@@ -132,24 +124,45 @@ interface FoundString {
  */
 export type SkipField = (key: string, depth: number) => boolean;
 
-/** Every string in a JSON value (values and keys), iteratively: input depth is not trusted here. */
-function strings(value: unknown, skip?: SkipField): FoundString[] {
-  const out: FoundString[] = [];
-  const todo: { v: unknown; at?: PathLink; depth: number }[] = [{ v: value, depth: 0 }];
-  while (todo.length > 0) {
-    const { v, at, depth } = todo.pop()!;
-    if (typeof v === 'string') out.push({ at, value: v, key: at?.key });
-    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) todo.push({ v: v[i], at: { parent: at, key: String(i) }, depth: depth + 1 });
-    else if (v !== null && typeof v === 'object') {
+/**
+ * Calls `visit` for every string in a JSON value, field names included (an object's names before
+ * its values), with the path to it. Iterative, with the pending values in plain arrays: input
+ * depth is not trusted here, and a fleet's files hold millions of strings.
+ */
+function eachString(value: unknown, skip: SkipField | undefined, visit: (value: string, at: PathLink | undefined, isKey: boolean) => void): void {
+  const values: unknown[] = [value];
+  const links: (PathLink | undefined)[] = [undefined];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const at = links.pop();
+    const depth = depths.pop()!;
+    if (typeof v === 'string') visit(v, at, false);
+    else if (typeof v !== 'object' || v === null) continue;
+    else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        values.push(v[i]);
+        links.push({ parent: at, key: i });
+        depths.push(depth + 1);
+      }
+    } else {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
         if (skip?.(keys[i], depth + 1)) continue;
         const child: PathLink = { parent: at, key: keys[i] };
-        out.push({ at: child, value: keys[i], isKey: true });
-        todo.push({ v: (v as Record<string, unknown>)[keys[i]], at: child, depth: depth + 1 });
+        visit(keys[i], child, true);
+        values.push((v as Record<string, unknown>)[keys[i]]);
+        links.push(child);
+        depths.push(depth + 1);
       }
     }
   }
+}
+
+/** Every string (field names and values) of parsed JSON values, for one secretlint pass over many files. */
+export function jsonStrings(values: Iterable<unknown>): Set<string> {
+  const out = new Set<string>();
+  for (const value of values) eachString(value, undefined, (s) => out.add(s));
   return out;
 }
 
@@ -160,28 +173,45 @@ function strings(value: unknown, skip?: SkipField): FoundString[] {
  * bound; what is dropped is judged again, never taken as clean.
  */
 const VERDICT_LIMIT = 1_000_000;
-const verdicts = { entropy: new Map<string, string | undefined>(), plain: new Map<string, string | undefined>() };
+const verdicts = { entropy: new Map<string, string | null>(), plain: new Map<string, string | null>() };
+/** Field names already matched against SECRET_KEY (they repeat even more than values). */
+const secretKeys = new Map<string, boolean>();
 
-function reasonCache(opts: { entropy?: boolean }): (value: string, key?: string) => string | undefined {
+const isSecretKey = (key: string | number | undefined): key is string => {
+  if (typeof key !== 'string') return false;
+  let known = secretKeys.get(key);
+  if (known === undefined) {
+    if (secretKeys.size >= VERDICT_LIMIT) secretKeys.clear();
+    known = SECRET_KEY.test(key);
+    secretKeys.set(key, known);
+  }
+  return known;
+};
+
+/** Why a string looks like a secret by the project's own patterns; `at` is where it sits, `isKey` that it is a field name. */
+function reasonCache(opts: { entropy?: boolean }): (value: string, at: PathLink | undefined, isKey: boolean) => string | undefined {
   const byValue = (opts.entropy ?? true) ? verdicts.entropy : verdicts.plain;
-  return (value, key) => {
-    if (key !== undefined && SECRET_KEY.test(key) && value.length > 0) return secretReason(value, key, opts);
-    const known = byValue.get(value);
-    if (known !== undefined || byValue.has(value)) return known;
-    if (byValue.size >= VERDICT_LIMIT) byValue.clear();
-    const reason = secretReason(value, undefined, opts);
-    byValue.set(value, reason);
-    return reason;
+  return (value, at, isKey) => {
+    if (!isKey && value.length > 0 && isSecretKey(at?.key)) return secretReason(value, at!.key as string, opts);
+    let reason = byValue.get(value);
+    if (reason === undefined) {
+      if (byValue.size >= VERDICT_LIMIT) byValue.clear();
+      reason = secretReason(value, undefined, opts) ?? null;
+      byValue.set(value, reason);
+    }
+    return reason ?? undefined;
   };
 }
 
 /** Walks a JSON value and reports every string that looks like a secret by the project's own patterns. */
 export function findSecrets(value: unknown, opts: { entropy?: boolean; skip?: SkipField } = {}): SecretFinding[] {
   const reasonOf = reasonCache(opts);
-  return strings(value, opts.skip).flatMap((s) => {
-    const reason = reasonOf(s.value, s.key);
-    return reason ? [{ path: pathParts(s.at).join('.'), reason: s.isKey ? `a field name: ${reason}` : reason }] : [];
+  const findings: SecretFinding[] = [];
+  eachString(value, opts.skip, (s, at, isKey) => {
+    const reason = reasonOf(s, at, isKey);
+    if (reason) findings.push({ path: pathOf(at), reason: isKey ? `a field name: ${reason}` : reason });
   });
+  return findings;
 }
 
 export interface SecretScan {
@@ -194,22 +224,27 @@ export interface SecretScan {
 
 /** The project's patterns and secretlint's recommended preset over every string (and key) of an input. */
 export function scanSecrets(value: unknown, skip?: SkipField): SecretScan {
-  const found = strings(value, skip);
   const byPath = new Map<string, string>();
   const suspected = new Set<string>();
   const suspectedKeys = new Set<string>();
-  const flag = (s: FoundString, reason: string): void => {
-    const path = pathParts(s.at).join('.');
-    if (!byPath.has(path)) byPath.set(path, s.isKey ? `a field name: ${reason}` : reason);
-    suspected.add(s.value);
-    if (s.isKey) suspectedKeys.add(s.value);
+  const flag = (s: string, at: PathLink | undefined, isKey: boolean, reason: string): void => {
+    const path = pathOf(at);
+    if (!byPath.has(path)) byPath.set(path, isKey ? `a field name: ${reason}` : reason);
+    suspected.add(s);
+    if (isKey) suspectedKeys.add(s);
   };
   const reasonOf = reasonCache({});
-  for (const s of found) {
-    const reason = reasonOf(s.value, s.key);
-    if (reason) flag(s, reason);
-  }
+  const found: string[] = [];
+  const links: (PathLink | undefined)[] = [];
+  const keys: boolean[] = [];
+  eachString(value, skip, (s, at, isKey) => {
+    const reason = reasonOf(s, at, isKey);
+    if (reason) flag(s, at, isKey, reason);
+    found.push(s);
+    links.push(at);
+    keys.push(isKey);
+  });
   // secretlint judges each distinct string once: large inputs (a fleet's plan) repeat the same values many times.
-  for (const hit of secretlintHits(found.map((s) => s.value))) flag(found[hit.index], `secretlint ${hit.ruleId.replace('@secretlint/secretlint-rule-', '')}`);
+  for (const hit of secretlintHits(found)) flag(found[hit.index], links[hit.index], keys[hit.index], `secretlint ${hit.ruleId.replace('@secretlint/secretlint-rule-', '')}`);
   return { findings: [...byPath].map(([path, reason]) => ({ path, reason })), suspected, suspectedKeys };
 }

@@ -133,41 +133,29 @@ export function prescanSecretlint(values: Iterable<string>): void {
   if (fresh.length <= VERDICT_LIMIT) scanInWorker(fresh);
 }
 
-/** Every string (keys and values) of parsed JSON values. */
-export function jsonStrings(values: Iterable<unknown>): Set<string> {
-  const out = new Set<string>();
-  const todo: unknown[] = [...values];
-  while (todo.length > 0) {
-    const v = todo.pop();
-    if (typeof v === 'string') out.add(v);
-    else if (Array.isArray(v)) for (const item of v) todo.push(item);
-    else if (v !== null && typeof v === 'object') {
-      for (const k of Object.keys(v)) {
-        out.add(k);
-        todo.push((v as Record<string, unknown>)[k]);
-      }
-    }
-  }
-  return out;
-}
-
 /**
  * Runs secretlint's recommended rules over `values` and returns which ones it reports. Throws
  * when the scanner cannot run, so callers can fail closed.
  */
 export function secretlintHits(values: readonly string[]): SecretlintHit[] {
-  const fresh = new Set<string>();
-  for (const v of values) if (!verdicts.has(v)) fresh.add(v);
-  if (fresh.size > 0) {
-    scanInWorker([...fresh]);
-    // A full cache is cleared before new answers go in; what that dropped is scanned again, never taken as clean.
-    const dropped = [...fresh].filter((v) => !verdicts.has(v));
-    if (dropped.length > 0) scanInWorker(dropped);
-  }
-  const hits: SecretlintHit[] = [];
-  values.forEach((v, index) => {
-    const ruleId = verdicts.get(v);
-    if (ruleId) hits.push({ index, ruleId });
-  });
-  return hits;
+  const known = (): { hits: SecretlintHit[]; fresh: Set<string> } => {
+    const hits: SecretlintHit[] = [];
+    const fresh = new Set<string>();
+    values.forEach((v, index) => {
+      const ruleId = verdicts.get(v);
+      if (ruleId === undefined) fresh.add(v);
+      else if (ruleId !== null) hits.push({ index, ruleId });
+    });
+    return { hits, fresh };
+  };
+  const first = known();
+  if (first.fresh.size === 0) return first.hits;
+  scanInWorker([...first.fresh]);
+  // A full cache is cleared before new answers go in; what that dropped is scanned again, never taken as clean.
+  const again = known();
+  if (again.fresh.size === 0) return again.hits;
+  scanInWorker([...again.fresh]);
+  const last = known();
+  if (last.fresh.size > 0) throw new Error('secretlint verdicts were dropped twice; the input holds too many distinct strings to scan');
+  return last.hits;
 }

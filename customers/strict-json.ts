@@ -150,11 +150,11 @@ function structureIssues(file: string, text: string, maxDepth: number): { deep?:
       const top = scopes[scopes.length - 1];
       if (expectKey && top?.keys) {
         const name = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
-        const where = `line ${line}, column ${i - lineStart + 1}`;
+        const where = () => `line ${line}, column ${i - lineStart + 1}`;
         if (FORBIDDEN_KEYS.has(name)) {
-          issues.push({ file, path: pathTo(name), expected: 'plain field names', got: `a "${name}" key on ${where}`, hint: 'remove it; it is not a field of this file' });
+          issues.push({ file, path: pathTo(name), expected: 'plain field names', got: `a "${name}" key on ${where()}`, hint: 'remove it; it is not a field of this file' });
         } else if (top.keys.has(name)) {
-          issues.push({ file, path: pathTo(name), expected: 'each field once per object', got: `a second copy of the field on ${where}`, hint: 'remove one of the two: readers disagree on which one counts' });
+          issues.push({ file, path: pathTo(name), expected: 'each field once per object', got: `a second copy of the field on ${where()}`, hint: 'remove one of the two: readers disagree on which one counts' });
         }
         top.keys.add(name);
         top.at = name;
