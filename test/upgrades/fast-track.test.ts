@@ -68,4 +68,39 @@ describe('fast track', () => {
     expect(slotOf(alone, 'late-prod').env.notes).toContain('canary: no earlier stage runs or gets collector 3.0.1; late-prod is its first stage');
     expect(changesOf(alone, 'late-prod').length).toBe(2);
   });
+  test('a held component let in by a slot after its hold still waits for its version to bake in an earlier stage', () => {
+    const heldCatalog = catalogOf({
+      collector: { releases: [rel('3.5.0@2025-01-01'), rel('3.5.1@2026-11-20:sec-high')] },
+      enrich: { releases: [rel('6.0.0@2025-01-01'), rel('6.1.0@2026-10-01:sec-high')] },
+    });
+    // The canary gets enrich 6.1.0 on Monday 2026-11-30 and bakes it for 3 days.
+    const canaryEnv = envOf({ customer: 'early', environment: 'dev', ring: 0, windows: [{ days: ['mon'], start: '02:00', durationHours: 4 }], pins: [{ component: 'enrich', version: '6.0.0' }] });
+    // The collector fix is due 2026-12-04, so prod is expedited to its Tuesday window, 2026-12-01:
+    // after its enrich hold, so enrich comes along, but before the canary has baked enrich 6.1.0.
+    const prodEnv = envOf({
+      customer: 'late',
+      environment: 'prod',
+      ring: 1,
+      windows: [{ days: ['tue'], start: '02:00', durationHours: 4 }],
+      holds: [{ component: 'enrich', reason: 'cluster resize', until: '2026-11-28' }],
+      pins: [
+        { component: 'collector', version: '3.5.0' },
+        { component: 'enrich', version: '6.0.0' },
+      ],
+    });
+    const p = plan([canaryEnv, prodEnv], heldCatalog);
+    const c = slotOf(p, 'early-dev');
+    const q = slotOf(p, 'late-prod');
+    expect(q.env.changes.map((x) => `${x.component} ${x.to}`)).toEqual(expect.arrayContaining(['collector 3.5.1', 'enrich 6.1.0']));
+    expect(Date.parse(q.env.window.start)).toBeGreaterThanOrEqual(Date.parse(c.env.window.end) + c.wave.bakeDays * 86_400_000);
+    expect(q.env.notes).toContain('waits for enrich 6.1.0 to bake in early-dev (canary)');
+    expect(q.env.notes).toContain('hold on enrich ends 2026-11-28, before this window: enrich is included');
+  });
+  test('a hold that ends before a fast-track slot lets nothing else ride along', () => {
+    // The critical collector fix goes on the fast track; enrich's hold ends today, before that slot.
+    const env = envOf({ holds: [{ component: 'enrich', reason: 'cluster resize', until: '2026-11-27' }], approvedMajors: approvals, pins });
+    const p = plan([env], catalog);
+    expect(changesOf(p, 'test-co-prod').map((c) => `${c.component} ${c.to}`)).toEqual(['enrich 6.1.0', 'collector 3.0.1']);
+    expect(deferredOf(p, 'test-co-prod', 'enrich').map((d) => d.reason)).toEqual([expect.stringMatching(/^after the fast track: .*enrich 7\.0\.0/)]);
+  });
 });

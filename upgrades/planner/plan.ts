@@ -84,7 +84,7 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     }
     const ending = endingHolds(d.env, today, lastDay);
     if (ending.length === 0) continue;
-    const lifted = planEnvironment(withoutHolds(d.env, ending), index, lines, policy, today, cache);
+    const lifted = minimalFastTrack(planEnvironment(withoutHolds(d.env, ending), index, lines, policy, today, cache), index, lines, policy, today, cache);
     if (lifted.changes.length === 0) continue;
     const cal = calendarOf(d.env);
     const lastUntil = ending.reduce((m, h) => (h.until! > m ? h.until! : m), '');
@@ -95,22 +95,25 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     candidates.push({ ...candidateOf(lifted, policy), earliest });
   }
   const schedule = scheduleWaves(candidates, policy, now);
-  enforceStageOrder(schedule, { changesOf: (stack) => byStack.get(stack)!.changes, environments: envs }, policy, now.getTime());
 
-  // A slot after a hold's last day takes the held component too.
+  // A slot after a hold's last day takes the held component too, before the canary pass, so that
+  // its version, like every other, reaches a stage only after it baked in an earlier one.
   for (const w of schedule.waves) {
     for (const m of w.members) {
       const env = m.candidate.env;
       m.notes.push(...(liftedNotes.get(env.stack) ?? []));
       const ending = endingHolds(env, today, lastDay).filter((h) => h.until! < isoOf(m.slot.day));
       if (ending.length === 0 || byStack.get(env.stack)!.env !== env) continue;
-      const lifted = planEnvironment(withoutHolds(env, ending), index, lines, policy, today, cache);
+      // Minimal on the fast track like every other draft: a lifted hold lets its component in, nothing more.
+      const lifted = minimalFastTrack(planEnvironment(withoutHolds(env, ending), index, lines, policy, today, cache), index, lines, policy, today, cache);
       byStack.set(env.stack, lifted);
       for (const h of ending) m.notes.push(`hold on ${h.component} ends ${h.until}, before this window: ${h.component} is included`);
       liftedHolds.set(env.stack, ending);
       lateAfterHold(lifted, ending, m.slot.start, m.notes);
     }
   }
+  // Moving a member later never un-ends a hold, so what was let in above stays right.
+  enforceStageOrder(schedule, { changesOf: (stack) => byStack.get(stack)!.changes, environments: envs }, policy, now.getTime());
 
   const finalDrafts = envs.map((e) => byStack.get(e.stack)!);
   const deferred: DeferredItem[] = finalDrafts.flatMap((d) => d.deferred);
