@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TerraformResource } from 'cdktf';
 import { loadCustomers } from '../../customers/load';
 import { fixedClock, clockFromEnv } from '../../stacks/clock';
 import { synthFleet } from '../../stacks/synth-fleet';
@@ -41,6 +42,20 @@ describe('PipelineStack', () => {
 
   test('synthesis is byte-identical across runs', () => {
     expect(synthStack(awsSpec())).toBe(synthStack(awsSpec()));
+  });
+
+  test('resolves each resource twice: before the aspects (the policy rules read that) and for cdk.tf.json', async () => {
+    // GIVEN
+    const toTerraform = jest.spyOn(TerraformResource.prototype, 'toTerraform');
+    const outDir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    // WHEN
+    await synthFleet([awsSpec()], { outDir, now: NOW, workers: 1 });
+    const calls = toTerraform.mock.calls.length;
+    toTerraform.mockRestore();
+    // THEN
+    const written = JSON.parse(readFileSync(join(outDir, 'stacks', 'acme-retail-prod', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
+    const count = Object.values(written.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(calls).toBe(2 * count);
   });
 });
 
