@@ -153,21 +153,40 @@ function strings(value: unknown, skip?: SkipField): FoundString[] {
   return out;
 }
 
-/** The value patterns (not the field name) of each distinct string, computed once per string. */
-function reasonCache(opts: { entropy?: boolean }): (value: string, key?: string) => string | undefined {
-  const byValue = new Map<string, string | undefined>();
+/**
+ * Verdicts on values by the value alone, kept across calls: the policy rule scans every element of
+ * every stack a process synthesizes, and those repeat the same field names and values (attribute
+ * names, ARNs, boot-script lines) thousands of times. Bounded, so memory stays flat over a fleet:
+ * long values are not kept, and a full table starts over.
+ */
+const KEPT_VERDICTS = 50_000;
+const KEPT_LENGTH = 1_024;
+const verdicts = { entropy: new Map<string, string | undefined>(), noEntropy: new Map<string, string | undefined>() };
+
+function valueReason(value: string, entropy: boolean): string | undefined {
+  const kept = entropy ? verdicts.entropy : verdicts.noEntropy;
+  if (kept.has(value)) return kept.get(value);
+  const reason = secretReason(value, undefined, { entropy });
+  if (value.length <= KEPT_LENGTH) {
+    if (kept.size >= KEPT_VERDICTS) kept.clear();
+    kept.set(value, reason);
+  }
+  return reason;
+}
+
+/** The value patterns of a string, plus its field name's when that name is a credential's. */
+function reasonOf(opts: { entropy?: boolean }): (value: string, key?: string) => string | undefined {
   return (value, key) => {
     if (key !== undefined && SECRET_KEY.test(key) && value.length > 0) return secretReason(value, key, opts);
-    if (!byValue.has(value)) byValue.set(value, secretReason(value, undefined, opts));
-    return byValue.get(value);
+    return valueReason(value, opts.entropy ?? true);
   };
 }
 
 /** Walks a JSON value and reports every string that looks like a secret by the project's own patterns. */
 export function findSecrets(value: unknown, opts: { entropy?: boolean; skip?: SkipField } = {}): SecretFinding[] {
-  const reasonOf = reasonCache(opts);
+  const reasonFor = reasonOf(opts);
   return strings(value, opts.skip).flatMap((s) => {
-    const reason = reasonOf(s.value, s.key);
+    const reason = reasonFor(s.value, s.key);
     return reason ? [{ path: pathParts(s.at).join('.'), reason: s.isKey ? `a field name: ${reason}` : reason }] : [];
   });
 }
@@ -192,9 +211,9 @@ export function scanSecrets(value: unknown, skip?: SkipField): SecretScan {
     suspected.add(s.value);
     if (s.isKey) suspectedKeys.add(s.value);
   };
-  const reasonOf = reasonCache({});
+  const reasonFor = reasonOf({});
   for (const s of found) {
-    const reason = reasonOf(s.value, s.key);
+    const reason = reasonFor(s.value, s.key);
     if (reason) flag(s, reason);
   }
   // Each distinct string once: large inputs (a fleet's plan) repeat the same values many times.
