@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { stackId, type CustomerSpec } from '../customers/schema';
@@ -48,42 +48,118 @@ function sortByStack(specs: readonly CustomerSpec[]): CustomerSpec[] {
 }
 
 /**
- * Synthesizes stacks into `dir` (stacks/<id>/cdk.tf.json) and returns their manifest entries.
- * One short-lived App per stack: memory stays flat however large the fleet, and the garbage
- * collector never walks every stack's construct tree at once.
+ * Synthesizes stacks one at a time into `dir` (stacks/<id>/cdk.tf.json) and collects their
+ * manifest entries. One short-lived App per stack: memory stays flat however large the fleet,
+ * and the garbage collector never walks every stack's construct tree at once.
  */
-export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void = () => {}): { version: string; stacks: ManifestStacks } {
-  disableTokenStackTraces();
-  const manifest = { version: '', stacks: {} as ManifestStacks };
-  for (const spec of specs) {
-    const app = new App({ outdir: dir, skipValidation: true, stackTraces: false });
-    new PipelineStack(app, { spec, now });
-    app.synth();
-    const written = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
-    manifest.version = written.version;
-    Object.assign(manifest.stacks, written.stacks);
-    onStack(stackId(spec));
+export class StackWriter {
+  private readonly manifest = { version: '', stacks: {} as ManifestStacks };
+
+  constructor(
+    private readonly dir: string,
+    private readonly now: Date,
+  ) {
+    disableTokenStackTraces();
   }
-  rmSync(join(dir, 'manifest.json'), { force: true });
-  return manifest;
+
+  /** Synthesizes one stack and returns its id. */
+  synth(spec: CustomerSpec): string {
+    const app = new App({ outdir: this.dir, skipValidation: true, stackTraces: false });
+    new PipelineStack(app, { spec, now: this.now });
+    app.synth();
+    const written = JSON.parse(readFileSync(join(this.dir, 'manifest.json'), 'utf8')) as { version: string; stacks: ManifestStacks };
+    this.manifest.version = written.version;
+    Object.assign(this.manifest.stacks, written.stacks);
+    return stackId(spec);
+  }
+
+  /** The manifest entries of every stack written; the per-App manifest.json is removed. */
+  finish(): { version: string; stacks: ManifestStacks } {
+    rmSync(join(this.dir, 'manifest.json'), { force: true });
+    return this.manifest;
+  }
 }
 
-/** Runs synthStacksInto in a child process (compiled JavaScript only). */
-function synthInWorker(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void): Promise<WorkerResult> {
+/** Synthesizes stacks into `dir` in-process and returns their manifest entries. */
+export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void = () => {}): { version: string; stacks: ManifestStacks } {
+  const writer = new StackWriter(dir, now);
+  for (const spec of specs) onStack(writer.synth(spec));
+  return writer.finish();
+}
+
+/** What synthFleet sends a worker: where to write, then stacks one at a time, then the end. */
+export type ToWorker = { start: { dir: string; now: string } } | { spec: CustomerSpec } | { done: true };
+/** What a worker answers: each stack written, then its manifest entries (or why it stopped). */
+export type FromWorker = { synthesized: string } | { ok: true; manifest: { version: string; stacks: ManifestStacks }; maxRssKb: number } | { ok: false; error: string };
+
+/**
+ * Stacks a worker holds beyond the one it is synthesizing, so it never waits for the next.
+ * Handing them out a few at a time, rather than a fixed share each up front, keeps the workers
+ * busy until the end whatever each stack costs and however the cores are shared.
+ */
+const AHEAD = 2;
+
+/** Runs a StackWriter in a child process (compiled JavaScript only), fed by `next` until it returns undefined. */
+function synthInWorker(dir: string, now: Date, next: () => CustomerSpec | undefined, onStack: (stack: string) => void): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
     const child = fork(join(__dirname, 'synth-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const send = (msg: ToWorker): void => void child.send(msg);
+    let held = 0;
     let answered = false;
-    child.on('message', (msg: { ok: boolean; manifest?: WorkerResult; maxRssKb?: number; error?: string; synthesized?: string }) => {
-      if (msg.synthesized !== undefined) return onStack(msg.synthesized);
+    const feed = (): void => {
+      while (held <= AHEAD) {
+        const spec = next();
+        if (spec === undefined) break;
+        send({ spec });
+        held++;
+      }
+      if (held === 0) send({ done: true });
+    };
+    child.on('message', (msg: FromWorker) => {
+      if ('synthesized' in msg) {
+        held--;
+        onStack(msg.synthesized);
+        return feed();
+      }
       answered = true;
-      if (msg.ok && msg.manifest) resolvePromise({ ...msg.manifest, maxRssKb: msg.maxRssKb });
-      else reject(new Error(msg.error ?? 'synth worker failed'));
+      if (msg.ok) resolvePromise({ ...msg.manifest, maxRssKb: msg.maxRssKb });
+      else reject(new Error(msg.error));
     });
+    child.on('error', reject);
     child.on('exit', (code) => {
       if (!answered) reject(new Error(`synth worker exited with code ${code} before reporting`));
     });
-    child.send({ specs, dir, now: now.toISOString() });
+    send({ start: { dir, now: now.toISOString() } });
+    feed();
   });
+}
+
+/** Synthesizes `specs` over `workers` processes into `staging`/stacks; every worker runs to its end before a failure is reported. */
+async function synthOverWorkers(specs: readonly CustomerSpec[], staging: string, now: Date, workers: number, onStack: (stack: string) => void): Promise<WorkerResult[]> {
+  let index = 0;
+  let failed = false;
+  const next = (): CustomerSpec | undefined => (failed || index >= specs.length ? undefined : specs[index++]);
+  const dirs = Array.from({ length: workers }, (_, w) => join(staging, `.worker-${w}`));
+  const settled = await Promise.allSettled(
+    dirs.map((dir) => {
+      mkdirSync(dir, { recursive: true });
+      return synthInWorker(dir, now, next, onStack).catch((e: unknown) => {
+        // The others finish the stacks they hold and get no more.
+        failed = true;
+        throw e;
+      });
+    }),
+  );
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  mkdirSync(join(staging, 'stacks'), { recursive: true });
+  for (const dir of dirs) {
+    // A worker that got no stack wrote no folder.
+    const written = join(dir, 'stacks');
+    for (const stack of existsSync(written) ? readdirSync(written) : []) renameSync(join(written, stack), join(staging, 'stacks', stack));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return settled.map((r) => (r as PromiseFulfilledResult<WorkerResult>).value);
 }
 
 /**
@@ -103,26 +179,12 @@ export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOpti
     if (!compiled || workers <= 1) {
       parts = [synthStacksInto(sorted, staging, opts.now, onStack)];
     } else {
-      // Round-robin keeps the chunks equal in size and in their mix of clouds.
-      const assigned = Array.from({ length: workers }, (_, w) => sorted.filter((_, i) => i % workers === w));
-      parts = await Promise.all(
-        assigned.map((chunk, w) => {
-          const dir = join(staging, `.worker-${w}`);
-          mkdirSync(dir, { recursive: true });
-          return synthInWorker(chunk, dir, opts.now, onStack);
-        }),
-      );
-      mkdirSync(join(staging, 'stacks'), { recursive: true });
-      for (let w = 0; w < workers; w++) {
-        const dir = join(staging, `.worker-${w}`);
-        for (const stack of readdirSync(join(dir, 'stacks'))) renameSync(join(dir, 'stacks', stack), join(staging, 'stacks', stack));
-        rmSync(dir, { recursive: true, force: true });
-      }
+      parts = await synthOverWorkers(sorted, staging, opts.now, workers, onStack);
     }
     const stacks: ManifestStacks = {};
     for (const part of parts) Object.assign(stacks, part.stacks);
     const ordered = Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]]));
-    writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ stacks: ordered, version: parts[0]?.version ?? '' }, null, 2)}\n`);
+    writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ stacks: ordered, version: parts.find((p) => p.version !== '')?.version ?? '' }, null, 2)}\n`);
     return { stacks: sorted.map(stackId), outDir, workerPeakRssMb: parts.flatMap((p) => (p.maxRssKb ? [p.maxRssKb / 1024] : [])) };
   }, opts.output);
 }

@@ -120,4 +120,19 @@ describe('fleet synth across worker processes', () => {
     }
     expect(readFileSync(join(parallel, 'manifest.json'), 'utf8')).toBe(readFileSync(join(inProcess, 'manifest.json'), 'utf8'));
   }, 180_000); // a 2-core machine shared by other runs: wall time, not a speed target
+  test('a policy violation in a worker fails the whole run once every worker has stopped, and writes nothing', async () => {
+    // GIVEN 26 environments (two workers) of which the last one, handed out last, breaks FLEET-SEC1
+    const compiled = (await import(join(__dirname, '..', '..', 'dist', 'stacks', 'synth-fleet.js'))) as typeof import('../../stacks/synth-fleet');
+    const { generateFleet } = await import('../../bench/synth');
+    const specs = loadCustomers(generateFleet(25), { now: NOW }).customers.map((c) => c.spec);
+    const bad = awsSpec('acme-retail-staging.json');
+    (bad.components.enrich.settings as Record<string, string>).assetsUpdatePeriod = 'postgres://enrich:s3cr3tpassw0rd@db:5432/x';
+    const outDir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    // WHEN / THEN
+    const synthesized: string[] = [];
+    await expect(compiled.synthFleet([...specs, { ...bad, id: 'zz-broken' }], { outDir, now: NOW, workers: 2, onStack: (s) => synthesized.push(s) })).rejects.toThrow(/\[FLEET-SEC1\]/);
+    expect(synthesized).toHaveLength(25);
+    expect(existsSync(outDir)).toBe(false);
+    expect(readdirSync(join(outDir, '..'))).toEqual([]);
+  }, 180_000);
 });
