@@ -1,12 +1,10 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { App } from 'cdktf';
 import { stackId, type CustomerSpec } from '../customers/schema';
 import { replaceFolder, type OutputFolderOptions } from '../files/output-folder';
-import { PipelineStack } from './pipeline-stack';
-import { disableTokenStackTraces } from './token-stack-traces';
+import type { ManifestStacks } from './stack-writer';
 
 export interface SynthOptions {
   /** Folder that will hold manifest.json and stacks/<stack>/cdk.tf.json. */
@@ -36,55 +34,9 @@ interface WorkerResult {
 /** Below this many stacks, starting worker processes costs more than it saves. */
 const PARALLEL_THRESHOLD = 12;
 
-type ManifestStacks = Record<string, unknown>;
-
-/** Adds one stack per customer environment to an app, in stack-id order. */
-export function addStacks(app: App, specs: readonly CustomerSpec[], now: Date): PipelineStack[] {
-  return sortByStack(specs).map((spec) => new PipelineStack(app, { spec, now }));
-}
-
-function sortByStack(specs: readonly CustomerSpec[]): CustomerSpec[] {
+/** Customer environments in stack-id order, the order stacks are synthesized and listed in. */
+export function sortByStack(specs: readonly CustomerSpec[]): CustomerSpec[] {
   return [...specs].sort((a, b) => stackId(a).localeCompare(stackId(b)));
-}
-
-/**
- * Synthesizes stacks one at a time into `dir` (stacks/<id>/cdk.tf.json) and collects their
- * manifest entries. One short-lived App per stack: memory stays flat however large the fleet,
- * and the garbage collector never walks every stack's construct tree at once.
- */
-export class StackWriter {
-  private readonly manifest = { version: '', stacks: {} as ManifestStacks };
-
-  constructor(
-    private readonly dir: string,
-    private readonly now: Date,
-  ) {
-    disableTokenStackTraces();
-  }
-
-  /** Synthesizes one stack and returns its id. */
-  synth(spec: CustomerSpec): string {
-    const app = new App({ outdir: this.dir, skipValidation: true, stackTraces: false });
-    new PipelineStack(app, { spec, now: this.now });
-    app.synth();
-    const written = JSON.parse(readFileSync(join(this.dir, 'manifest.json'), 'utf8')) as { version: string; stacks: ManifestStacks };
-    this.manifest.version = written.version;
-    Object.assign(this.manifest.stacks, written.stacks);
-    return stackId(spec);
-  }
-
-  /** The manifest entries of every stack written; the per-App manifest.json is removed. */
-  finish(): { version: string; stacks: ManifestStacks } {
-    rmSync(join(this.dir, 'manifest.json'), { force: true });
-    return this.manifest;
-  }
-}
-
-/** Synthesizes stacks into `dir` in-process and returns their manifest entries. */
-export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void = () => {}): { version: string; stacks: ManifestStacks } {
-  const writer = new StackWriter(dir, now);
-  for (const spec of specs) onStack(writer.synth(spec));
-  return writer.finish();
 }
 
 /** What synthFleet sends a worker: where to write, then stacks one at a time, then the end. */
@@ -177,7 +129,8 @@ export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOpti
     const workers = Math.min(opts.workers ?? Math.min(availableParallelism(), 4), Math.ceil(sorted.length / PARALLEL_THRESHOLD));
     let parts: WorkerResult[];
     if (!compiled || workers <= 1) {
-      parts = [synthStacksInto(sorted, staging, opts.now, onStack)];
+      // Loaded here: a process that only hands stacks to workers never loads cdktf and the constructs.
+      parts = [(require('./stack-writer') as typeof import('./stack-writer')).synthStacksInto(sorted, staging, opts.now, onStack)];
     } else {
       parts = await synthOverWorkers(sorted, staging, opts.now, workers, onStack);
     }

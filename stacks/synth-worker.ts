@@ -1,5 +1,6 @@
 /** A worker process of synthFleet: synthesizes the stacks it is sent, one at a time, and reports their manifest. */
-import { StackWriter, type FromWorker, type ToWorker } from './synth-fleet';
+import type { FromWorker, ToWorker } from './synth-fleet';
+import { StackWriter } from './stack-writer';
 
 let writer: StackWriter | undefined;
 let stopped = false;
