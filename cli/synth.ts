@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadCustomers } from '../customers/load';
 import { stackId, type CustomerSpec } from '../customers/schema';
 import { OutputFolderError } from '../files/output-folder';
+import { synthFleet } from '../stacks/synth-fleet';
 import { inputFolders, issueLine, parseAt, showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
 import { atOption, customersOption, jsonOption, outDirOption, repeatable } from './options';
@@ -50,8 +51,6 @@ export const synthCommand: FleetCommand = {
     const bar = ctx.progress('synth', specs.length);
     let result;
     try {
-      // cdktf and the providers load only when something is synthesized: every other command starts faster.
-      const { synthFleet } = await import('../stacks/synth-fleet');
       result = await synthFleet(specs, { outDir, now, onStack: (s) => bar.tick(s), output: { cwd: ctx.cwd, protect: inputFolders(ctx.cwd, options), label: options.out as string | undefined } });
     } catch (e) {
       bar.stop();

@@ -171,11 +171,13 @@ export function jsonStrings(values: Iterable<unknown>): Set<string> {
 
 /**
  * The value patterns' verdict (not the field name's) of each distinct string, kept for the
- * process: a value is judged on its own, so the answer never changes, and a fleet's files repeat
- * the same values thousands of times. Cleared when full, so a hostile input cannot grow it without
- * bound; what is dropped is judged again, never taken as clean.
+ * process: a value is judged on its own, so the answer never changes, and a fleet's files (and
+ * the stacks synthesized from them) repeat the same names and values thousands of times. Bounded,
+ * so memory stays flat over a fleet: long values are not kept, and a full table starts over; what
+ * is dropped is judged again, never taken as clean.
  */
-const VERDICT_LIMIT = 1_000_000;
+const VERDICT_LIMIT = 200_000;
+const KEPT_LENGTH = 1_024;
 const verdicts = { entropy: new Map<string, string | null>(), plain: new Map<string, string | null>() };
 /** Field names already matched against SECRET_KEY (they repeat even more than values). */
 const secretKeys = new Map<string, boolean>();
@@ -198,9 +200,11 @@ function reasonCache(opts: { entropy?: boolean }): (value: string, at: PathLink 
     if (!isKey && value.length > 0 && isSecretKey(at?.key)) return secretReason(value, at!.key as string, opts);
     let reason = byValue.get(value);
     if (reason === undefined) {
-      if (byValue.size >= VERDICT_LIMIT) byValue.clear();
       reason = secretReason(value, undefined, opts) ?? null;
-      byValue.set(value, reason);
+      if (value.length <= KEPT_LENGTH) {
+        if (byValue.size >= VERDICT_LIMIT) byValue.clear();
+        byValue.set(value, reason);
+      }
     }
     return reason ?? undefined;
   };

@@ -6,7 +6,8 @@ import { App } from 'cdktf';
 import { formatIssue, loadCustomers } from '../customers/load';
 import { markOwned } from '../files/output-folder';
 import { clockFromEnv } from './clock';
-import { addStacks } from './synth-fleet';
+import { PipelineStack } from './pipeline-stack';
+import { sortByStack } from './synth-fleet';
 
 const now = clockFromEnv().now();
 const dir = process.env.FLEET_CUSTOMERS ?? 'customers';
@@ -17,11 +18,7 @@ if (issues.length > 0) {
   process.exit(1);
 }
 const app = new App({ skipValidation: true });
-addStacks(
-  app,
-  customers.map((c) => c.spec),
-  now,
-);
+for (const spec of sortByStack(customers.map((c) => c.spec))) new PipelineStack(app, { spec, now });
 app.synth();
 // `fleet synth` may then replace this folder: it is fleet's output, whichever command wrote it.
 markOwned(app.outdir);

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Aspects, TerraformStack } from 'cdktf';
+import { keepPreparedJson } from '../constructs/policy/synthesized';
 import { stackId, type CustomerSpec } from '../customers/schema';
 import { ComponentTags } from './component-tags';
 
@@ -38,5 +39,16 @@ export class PipelineStack extends TerraformStack {
         break;
     }
     Aspects.of(this).add(new ComponentTags('pipeline'));
+  }
+
+  /**
+   * TerraformStack.prepareStack ensures a backend, then resolves every element once (to find
+   * references to other stacks) and drops the result. Here the same resolve keeps it, and the
+   * policy rules (the stack's first aspect, so nothing has changed since) read it instead of
+   * resolving every element a second time (resolving is most of a stack's synth time).
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+    keepPreparedJson(this);
   }
 }

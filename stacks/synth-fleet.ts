@@ -1,12 +1,10 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { App } from 'cdktf';
 import { stackId, type CustomerSpec } from '../customers/schema';
 import { replaceFolder, type OutputFolderOptions } from '../files/output-folder';
-import { PipelineStack } from './pipeline-stack';
-import { disableTokenStackTraces } from './token-stack-traces';
+import type { ManifestStacks } from './stack-writer';
 
 export interface SynthOptions {
   /** Folder that will hold manifest.json and stacks/<stack>/cdk.tf.json. */
@@ -36,54 +34,84 @@ interface WorkerResult {
 /** Below this many stacks, starting worker processes costs more than it saves. */
 const PARALLEL_THRESHOLD = 12;
 
-type ManifestStacks = Record<string, unknown>;
-
-/** Adds one stack per customer environment to an app, in stack-id order. */
-export function addStacks(app: App, specs: readonly CustomerSpec[], now: Date): PipelineStack[] {
-  return sortByStack(specs).map((spec) => new PipelineStack(app, { spec, now }));
-}
-
-function sortByStack(specs: readonly CustomerSpec[]): CustomerSpec[] {
+/** Customer environments in stack-id order, the order stacks are synthesized and listed in. */
+export function sortByStack(specs: readonly CustomerSpec[]): CustomerSpec[] {
   return [...specs].sort((a, b) => stackId(a).localeCompare(stackId(b)));
 }
 
-/**
- * Synthesizes stacks into `dir` (stacks/<id>/cdk.tf.json) and returns their manifest entries.
- * One short-lived App per stack: memory stays flat however large the fleet, and the garbage
- * collector never walks every stack's construct tree at once.
- */
-export function synthStacksInto(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void = () => {}): { version: string; stacks: ManifestStacks } {
-  disableTokenStackTraces();
-  const manifest = { version: '', stacks: {} as ManifestStacks };
-  for (const spec of specs) {
-    const app = new App({ outdir: dir, skipValidation: true, stackTraces: false });
-    new PipelineStack(app, { spec, now });
-    app.synth();
-    const written = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
-    manifest.version = written.version;
-    Object.assign(manifest.stacks, written.stacks);
-    onStack(stackId(spec));
-  }
-  rmSync(join(dir, 'manifest.json'), { force: true });
-  return manifest;
-}
+/** What synthFleet sends a worker: where to write, then stacks one at a time, then the end. */
+export type ToWorker = { start: { dir: string; now: string } } | { spec: CustomerSpec } | { done: true };
+/** What a worker answers: each stack written, then its manifest entries (or why it stopped). */
+export type FromWorker = { synthesized: string } | { ok: true; manifest: { version: string; stacks: ManifestStacks }; maxRssKb: number } | { ok: false; error: string };
 
-/** Runs synthStacksInto in a child process (compiled JavaScript only). */
-function synthInWorker(specs: readonly CustomerSpec[], dir: string, now: Date, onStack: (stack: string) => void): Promise<WorkerResult> {
+/**
+ * Stacks a worker holds beyond the one it is synthesizing, so it never waits for the next.
+ * Handing them out a few at a time, rather than a fixed share each up front, keeps the workers
+ * busy until the end whatever each stack costs and however the cores are shared.
+ */
+const AHEAD = 2;
+
+/** Runs a StackWriter in a child process (compiled JavaScript only), fed by `next` until it returns undefined. */
+function synthInWorker(dir: string, now: Date, next: () => CustomerSpec | undefined, onStack: (stack: string) => void): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
     const child = fork(join(__dirname, 'synth-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const send = (msg: ToWorker): void => void child.send(msg);
+    let held = 0;
     let answered = false;
-    child.on('message', (msg: { ok: boolean; manifest?: WorkerResult; maxRssKb?: number; error?: string; synthesized?: string }) => {
-      if (msg.synthesized !== undefined) return onStack(msg.synthesized);
+    const feed = (): void => {
+      while (held <= AHEAD) {
+        const spec = next();
+        if (spec === undefined) break;
+        send({ spec });
+        held++;
+      }
+      if (held === 0) send({ done: true });
+    };
+    child.on('message', (msg: FromWorker) => {
+      if ('synthesized' in msg) {
+        held--;
+        onStack(msg.synthesized);
+        return feed();
+      }
       answered = true;
-      if (msg.ok && msg.manifest) resolvePromise({ ...msg.manifest, maxRssKb: msg.maxRssKb });
-      else reject(new Error(msg.error ?? 'synth worker failed'));
+      if (msg.ok) resolvePromise({ ...msg.manifest, maxRssKb: msg.maxRssKb });
+      else reject(new Error(msg.error));
     });
+    child.on('error', reject);
     child.on('exit', (code) => {
       if (!answered) reject(new Error(`synth worker exited with code ${code} before reporting`));
     });
-    child.send({ specs, dir, now: now.toISOString() });
+    send({ start: { dir, now: now.toISOString() } });
+    feed();
   });
+}
+
+/** Synthesizes `specs` over `workers` processes into `staging`/stacks; every worker runs to its end before a failure is reported. */
+async function synthOverWorkers(specs: readonly CustomerSpec[], staging: string, now: Date, workers: number, onStack: (stack: string) => void): Promise<WorkerResult[]> {
+  let index = 0;
+  let failed = false;
+  const next = (): CustomerSpec | undefined => (failed || index >= specs.length ? undefined : specs[index++]);
+  const dirs = Array.from({ length: workers }, (_, w) => join(staging, `.worker-${w}`));
+  const settled = await Promise.allSettled(
+    dirs.map((dir) => {
+      mkdirSync(dir, { recursive: true });
+      return synthInWorker(dir, now, next, onStack).catch((e: unknown) => {
+        // The others finish the stacks they hold and get no more.
+        failed = true;
+        throw e;
+      });
+    }),
+  );
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  mkdirSync(join(staging, 'stacks'), { recursive: true });
+  for (const dir of dirs) {
+    // A worker that got no stack wrote no folder.
+    const written = join(dir, 'stacks');
+    for (const stack of existsSync(written) ? readdirSync(written) : []) renameSync(join(written, stack), join(staging, 'stacks', stack));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return settled.map((r) => (r as PromiseFulfilledResult<WorkerResult>).value);
 }
 
 /**
@@ -101,28 +129,15 @@ export async function synthFleet(specs: readonly CustomerSpec[], opts: SynthOpti
     const workers = Math.min(opts.workers ?? Math.min(availableParallelism(), 4), Math.ceil(sorted.length / PARALLEL_THRESHOLD));
     let parts: WorkerResult[];
     if (!compiled || workers <= 1) {
-      parts = [synthStacksInto(sorted, staging, opts.now, onStack)];
+      // Loaded here: a process that only hands stacks to workers never loads cdktf and the constructs.
+      parts = [(require('./stack-writer') as typeof import('./stack-writer')).synthStacksInto(sorted, staging, opts.now, onStack)];
     } else {
-      // Round-robin keeps the chunks equal in size and in their mix of clouds.
-      const assigned = Array.from({ length: workers }, (_, w) => sorted.filter((_, i) => i % workers === w));
-      parts = await Promise.all(
-        assigned.map((chunk, w) => {
-          const dir = join(staging, `.worker-${w}`);
-          mkdirSync(dir, { recursive: true });
-          return synthInWorker(chunk, dir, opts.now, onStack);
-        }),
-      );
-      mkdirSync(join(staging, 'stacks'), { recursive: true });
-      for (let w = 0; w < workers; w++) {
-        const dir = join(staging, `.worker-${w}`);
-        for (const stack of readdirSync(join(dir, 'stacks'))) renameSync(join(dir, 'stacks', stack), join(staging, 'stacks', stack));
-        rmSync(dir, { recursive: true, force: true });
-      }
+      parts = await synthOverWorkers(sorted, staging, opts.now, workers, onStack);
     }
     const stacks: ManifestStacks = {};
     for (const part of parts) Object.assign(stacks, part.stacks);
     const ordered = Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]]));
-    writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ stacks: ordered, version: parts[0]?.version ?? '' }, null, 2)}\n`);
+    writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ stacks: ordered, version: parts.find((p) => p.version !== '')?.version ?? '' }, null, 2)}\n`);
     return { stacks: sorted.map(stackId), outDir, workerPeakRssMb: parts.flatMap((p) => (p.maxRssKb ? [p.maxRssKb / 1024] : [])) };
   }, opts.output);
 }

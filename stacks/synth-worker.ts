@@ -1,15 +1,27 @@
-/** A worker process of synthFleet: synthesizes the stacks it is sent and reports their manifest. */
-import type { CustomerSpec } from '../customers/schema';
-import { synthStacksInto } from './synth-fleet';
+/** A worker process of synthFleet: synthesizes the stacks it is sent, one at a time, and reports their manifest. */
+import type { FromWorker, ToWorker } from './synth-fleet';
+import { StackWriter } from './stack-writer';
 
-process.once('message', (msg: { specs: CustomerSpec[]; dir: string; now: string }) => {
-  let reply: { ok: boolean; manifest?: unknown; maxRssKb?: number; error?: string };
-  try {
-    reply = { ok: true, manifest: synthStacksInto(msg.specs, msg.dir, new Date(msg.now), (stack) => process.send!({ synthesized: stack })), maxRssKb: process.resourceUsage().maxRSS };
-  } catch (e) {
-    reply = { ok: false, error: (e as Error).message };
-    process.exitCode = 1;
-  }
+let writer: StackWriter | undefined;
+let stopped = false;
+
+function reply(msg: FromWorker): void {
   // Disconnecting after the send lets the process end once the message is flushed.
-  process.send!(reply, undefined, {}, () => process.disconnect());
+  process.send!(msg, undefined, {}, () => process.disconnect());
+}
+
+process.on('message', (msg: ToWorker) => {
+  if (stopped) return;
+  try {
+    if ('start' in msg) writer = new StackWriter(msg.start.dir, new Date(msg.start.now));
+    else if ('spec' in msg) process.send!({ synthesized: writer!.synth(msg.spec) } satisfies FromWorker);
+    else {
+      stopped = true;
+      reply({ ok: true, manifest: writer!.finish(), maxRssKb: process.resourceUsage().maxRSS });
+    }
+  } catch (e) {
+    stopped = true;
+    process.exitCode = 1;
+    reply({ ok: false, error: (e as Error).message });
+  }
 });

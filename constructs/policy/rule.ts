@@ -1,17 +1,10 @@
-import {
-  AnnotationMetadataEntryType,
-  Annotations,
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformElement,
-  TerraformResource,
-  TerraformStack,
-  Tokenization,
-  type IAspect,
-} from 'cdktf';
+import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 // Not re-exported by the package index; cdktf's own assets use it. cdktf 0.21 is the final release.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { SynthesizedElements, takePreparedJson } from './synthesized';
+
+export { SynthesizedElements } from './synthesized';
 
 /**
  * A policy rule in the cdk-nag style: one rule a file, each looking at one construct at a time
@@ -22,8 +15,11 @@ export interface PolicyRule {
   /** Short stable id, e.g. "FLEET-IAM1". */
   readonly id: string;
   readonly description: string;
-  /** Messages for each violation found on this construct; empty when compliant. */
-  check(node: IConstruct): string[];
+  /**
+   * Messages for each violation found on this construct; empty when compliant. `synthesized`
+   * gives any element's synthesized JSON, resolved once for all rules.
+   */
+  check(node: IConstruct, synthesized: SynthesizedElements): string[];
 }
 
 /** Thrown when a policy rule fails; the message lists every violation with its fix. */
@@ -36,14 +32,22 @@ export class PolicyViolationError extends Error {}
  * aspects and before anything is written.
  */
 export class PolicyChecks implements IAspect {
+  /** One view per stack and pass: aspects visit the stack before anything in it. */
+  private readonly views = new WeakMap<TerraformStack, SynthesizedElements>();
+
   constructor(private readonly rules: readonly PolicyRule[]) {}
 
   visit(node: IConstruct): void {
-    if (node instanceof TerraformStack) guard(node);
+    if (node instanceof TerraformStack) {
+      guard(node);
+      const prepared = takePreparedJson(node);
+      this.views.set(node, new SynthesizedElements(prepared && isFirstAspect(node, this) ? prepared : undefined));
+    }
+    const synthesized = this.viewOf(node);
     for (const rule of this.rules) {
       let messages: string[];
       try {
-        messages = rule.check(node);
+        messages = rule.check(node, synthesized);
       } catch (e) {
         // A rule that cannot read a resource fails closed, naming itself (cdk-nag does the same).
         messages = [`could not check this resource: ${(e as Error).message}`];
@@ -51,6 +55,19 @@ export class PolicyChecks implements IAspect {
       for (const message of messages) Annotations.of(node).addError(`[${rule.id}] ${message}`);
     }
   }
+
+  private viewOf(node: IConstruct): SynthesizedElements {
+    const stack = TerraformStack.of(node);
+    let view = this.views.get(stack);
+    if (!view) this.views.set(stack, (view = new SynthesizedElements()));
+    return view;
+  }
+}
+
+/** No other aspect (on the stack or above it) has visited, so no element has changed since the stack was prepared. */
+function isFirstAspect(stack: TerraformStack, aspect: IAspect): boolean {
+  const above = stack.node.scopes.slice(0, -1);
+  return Aspects.of(stack).all[0] === aspect && above.every((scope) => Aspects.of(scope).all.length === 0);
 }
 
 
@@ -79,24 +96,6 @@ function guard(stack: TerraformStack): void {
       );
     },
   });
-}
-
-/**
- * The attributes of a resource as they are synthesized (snake_case keys, references resolved to
- * "${type.name.attr}"), so rules read what a reviewer sees in cdk.tf.json.
- */
-export function synthesizedJson(element: TerraformElement): unknown {
-  return Tokenization.resolve(element.toTerraform(), { scope: element, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
-}
-
-export function synthesizedAttributes(resource: TerraformElement): Record<string, unknown> {
-  const json = synthesizedJson(resource) as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
-  for (const block of Object.values(json)) {
-    for (const byType of Object.values(block)) {
-      for (const attrs of Object.values(byType)) return attrs;
-    }
-  }
-  return {};
 }
 
 export function isResourceOfType(node: IConstruct, type: string): node is TerraformResource {

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TerraformResource } from 'cdktf';
 import { loadCustomers } from '../../customers/load';
 import { fixedClock, clockFromEnv } from '../../stacks/clock';
 import { synthFleet } from '../../stacks/synth-fleet';
@@ -41,6 +42,20 @@ describe('PipelineStack', () => {
 
   test('synthesis is byte-identical across runs', () => {
     expect(synthStack(awsSpec())).toBe(synthStack(awsSpec()));
+  });
+
+  test('resolves each resource twice: before the aspects (the policy rules read that) and for cdk.tf.json', async () => {
+    // GIVEN
+    const toTerraform = jest.spyOn(TerraformResource.prototype, 'toTerraform');
+    const outDir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    // WHEN
+    await synthFleet([awsSpec()], { outDir, now: NOW, workers: 1 });
+    const calls = toTerraform.mock.calls.length;
+    toTerraform.mockRestore();
+    // THEN
+    const written = JSON.parse(readFileSync(join(outDir, 'stacks', 'acme-retail-prod', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
+    const count = Object.values(written.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(calls).toBe(2 * count);
   });
 });
 
@@ -105,4 +120,19 @@ describe('fleet synth across worker processes', () => {
     }
     expect(readFileSync(join(parallel, 'manifest.json'), 'utf8')).toBe(readFileSync(join(inProcess, 'manifest.json'), 'utf8'));
   }, 180_000); // a 2-core machine shared by other runs: wall time, not a speed target
+  test('a policy violation in a worker fails the whole run once every worker has stopped, and writes nothing', async () => {
+    // GIVEN 26 environments (two workers) of which the last one, handed out last, breaks FLEET-SEC1
+    const compiled = (await import(join(__dirname, '..', '..', 'dist', 'stacks', 'synth-fleet.js'))) as typeof import('../../stacks/synth-fleet');
+    const { generateFleet } = await import('../../bench/synth');
+    const specs = loadCustomers(generateFleet(25), { now: NOW }).customers.map((c) => c.spec);
+    const bad = awsSpec('acme-retail-staging.json');
+    (bad.components.enrich.settings as Record<string, string>).assetsUpdatePeriod = 'postgres://enrich:s3cr3tpassw0rd@db:5432/x';
+    const outDir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+    // WHEN / THEN
+    const synthesized: string[] = [];
+    await expect(compiled.synthFleet([...specs, { ...bad, id: 'zz-broken' }], { outDir, now: NOW, workers: 2, onStack: (s) => synthesized.push(s) })).rejects.toThrow(/\[FLEET-SEC1\]/);
+    expect(synthesized).toHaveLength(25);
+    expect(existsSync(outDir)).toBe(false);
+    expect(readdirSync(join(outDir, '..'))).toEqual([]);
+  }, 180_000);
 });

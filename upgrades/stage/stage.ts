@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackId, type CustomerSpec } from '../../customers/schema';
+import { synthFleet } from '../../stacks/synth-fleet';
 import type { PlannedChange, UpgradePlan } from '../planner/types';
 import { applyPins } from './apply-pins';
 import { computeChangeSet } from './change-set';
@@ -61,8 +62,6 @@ async function synthesizeAll(specs: readonly CustomerSpec[], now: Date, onStack?
   const dir = mkdtempSync(join(tmpdir(), 'stage-'));
   try {
     const outDir = join(dir, 'out');
-    // cdktf and the providers load only when something is synthesized: every other command starts faster.
-    const { synthFleet } = await import('../../stacks/synth-fleet');
     await synthFleet(specs, { outDir, now, onStack });
     return new Map(specs.map((s) => [stackId(s), readFileSync(join(outDir, 'stacks', stackId(s), 'cdk.tf.json'), 'utf8')]));
   } finally {

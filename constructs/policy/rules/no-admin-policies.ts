@@ -1,7 +1,7 @@
 import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { ADMIN_GCP_ROLES, adminManagedPolicy } from '../../../customers/admin-policies';
-import { synthesizedAttributes, type PolicyRule } from '../rule';
+import type { PolicyRule, SynthesizedElements } from '../rule';
 
 const AWS_ATTACHMENTS = ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment'];
 const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding|policy)$/;
@@ -27,11 +27,11 @@ function gcpRoles(attrs: Record<string, unknown>): string[] {
 export const noAdminPolicies: PolicyRule = {
   id: 'FLEET-IAM2',
   description: 'No AWS administrator managed policy and no GCP owner, editor or IAM-admin role on any role',
-  check(node: IConstruct): string[] {
+  check(node: IConstruct, synthesized: SynthesizedElements): string[] {
     if (!(node instanceof TerraformResource)) return [];
     const type = node.terraformResourceType;
     if (AWS_ATTACHMENTS.includes(type) || type === 'aws_iam_role') {
-      const attrs = synthesizedAttributes(node);
+      const attrs = synthesized.attributes(node);
       const arns = [attrs.policy_arn, ...(Array.isArray(attrs.managed_policy_arns) ? attrs.managed_policy_arns : [])].filter((a): a is string => typeof a === 'string');
       return arns.flatMap((arn) => {
         const name = adminManagedPolicy(arn);
@@ -39,7 +39,7 @@ export const noAdminPolicies: PolicyRule = {
       });
     }
     if (GCP_IAM.test(type)) {
-      return gcpRoles(synthesizedAttributes(node))
+      return gcpRoles(synthesized.attributes(node))
         .filter((r) => ADMIN_GCP_ROLES.includes(r) && !(ONE_ACCOUNT.test(type) && SCOPED_ON_ONE_ACCOUNT.includes(r)))
         .map((r) => `${type} grants ${r}, an administrator role: grant a predefined role on the exact resource`);
     }

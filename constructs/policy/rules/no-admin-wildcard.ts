@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { parsePolicyStatements } from '../../aws/policy-document';
-import { isResourceOfType, synthesizedAttributes, type PolicyRule } from '../rule';
+import { isResourceOfType, type PolicyRule, type SynthesizedElements } from '../rule';
 
 const IDENTITY_POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'];
 
@@ -10,10 +10,10 @@ const asList = (v: string | string[] | undefined): string[] => (v === undefined 
 export const noAdminWildcard: PolicyRule = {
   id: 'FLEET-IAM1',
   description: 'IAM policies do not allow "*" (or "service:*") actions on "*" resources',
-  check(node: IConstruct): string[] {
+  check(node: IConstruct, synthesized: SynthesizedElements): string[] {
     const type = IDENTITY_POLICY_TYPES.find((t) => isResourceOfType(node, t));
     if (!type) return [];
-    const policy = synthesizedAttributes(node as never).policy;
+    const policy = synthesized.attributes(node as never).policy;
     if (typeof policy !== 'string') return [];
     const statements = parsePolicyStatements(policy);
     if (statements === undefined) return [`${type} policy is not valid JSON; build it with policyJson()`];

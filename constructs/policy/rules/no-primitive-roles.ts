@@ -1,7 +1,7 @@
 import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { PRIMITIVE_ROLES } from '../../../customers/schema';
-import { synthesizedAttributes, type PolicyRule } from '../rule';
+import type { PolicyRule, SynthesizedElements } from '../rule';
 
 /** google_<anything>_iam_member / _iam_binding / _iam_policy, and the organisation/folder/project forms. */
 const IAM_RESOURCE = /^google_[a-z0-9_]*iam_(member|binding|policy)$/;
@@ -20,9 +20,9 @@ function rolesInPolicyData(policyData: unknown): string[] {
 export const noPrimitiveRoles: PolicyRule = {
   id: 'FLEET-GCP-IAM1',
   description: 'No basic roles (roles/owner, roles/editor, roles/viewer) in any GCP IAM member, binding or policy',
-  check(node: IConstruct): string[] {
+  check(node: IConstruct, synthesized: SynthesizedElements): string[] {
     if (!(node instanceof TerraformResource) || !IAM_RESOURCE.test(node.terraformResourceType)) return [];
-    const attrs = synthesizedAttributes(node);
+    const attrs = synthesized.attributes(node);
     const roles = [...(typeof attrs.role === 'string' ? [attrs.role] : []), ...rolesInPolicyData(attrs.policy_data)];
     return roles
       .filter((r) => PRIMITIVE_ROLES.includes(r))

@@ -1,7 +1,7 @@
 import { TerraformElement } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { findSecrets } from '../../../customers/secret-detector';
-import { synthesizedJson, type PolicyRule } from '../rule';
+import type { PolicyRule, SynthesizedElements } from '../rule';
 
 /** Fields that hold base64 text: decoded and scanned as text rather than as a random string. */
 const BASE64_FIELDS = new Set(['user_data', 'metadata_startup_script_b64']);
@@ -10,9 +10,9 @@ const BASE64_FIELDS = new Set(['user_data', 'metadata_startup_script_b64']);
 export const noSecretLiterals: PolicyRule = {
   id: 'FLEET-SEC1',
   description: 'No secret-looking literal anywhere in the synthesized configuration',
-  check(node: IConstruct): string[] {
+  check(node: IConstruct, synthesized: SynthesizedElements): string[] {
     if (!(node instanceof TerraformElement)) return [];
-    const json = synthesizedJson(node);
+    const json = synthesized.json(node);
     // "//" holds cdktf's own metadata (construct paths and unique ids), not configuration.
     const findings = findSecrets(json, { skip: (key) => key === '//' || BASE64_FIELDS.has(key) });
     const decoded: string[] = [];

@@ -1,6 +1,6 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { isResourceOfType, synthesizedAttributes, type PolicyRule } from '../rule';
+import { isResourceOfType, type PolicyRule, type SynthesizedElements } from '../rule';
 
 /** google_<anything>_iam_member / _iam_binding (an _iam_policy is refused by FLEET-GCP-IAM1's neighbours). */
 const GCP_IAM = /^google_[a-z0-9_]*iam_(member|binding)$/;
@@ -11,14 +11,14 @@ const isReference = (member: string): boolean => member.includes('${');
 const ownAccounts = new WeakMap<TerraformStack, string[]>();
 
 /** "serviceAccount:<account_id>@" of every service account the stack itself creates. */
-function stackServiceAccounts(node: IConstruct): string[] {
+function stackServiceAccounts(node: IConstruct, synthesized: SynthesizedElements): string[] {
   const stack = TerraformStack.of(node);
   let found = ownAccounts.get(stack);
   if (!found) {
     found = stack.node
       .findAll()
       .filter((n): n is TerraformResource => isResourceOfType(n, 'google_service_account'))
-      .map((n) => synthesizedAttributes(n).account_id)
+      .map((n) => synthesized.attributes(n).account_id)
       .filter((id): id is string => typeof id === 'string')
       .map((id) => `serviceAccount:${id}@`);
     ownAccounts.set(stack, found);
@@ -27,8 +27,8 @@ function stackServiceAccounts(node: IConstruct): string[] {
 }
 
 /** A literal member naming one of the stack's own service accounts (its email is known at synth). */
-const isOwnServiceAccount = (node: IConstruct, member: string): boolean =>
-  member.endsWith('.iam.gserviceaccount.com') && stackServiceAccounts(node).some((prefix) => member.startsWith(prefix));
+const isOwnServiceAccount = (node: IConstruct, member: string, synthesized: SynthesizedElements): boolean =>
+  member.endsWith('.iam.gserviceaccount.com') && stackServiceAccounts(node, synthesized).some((prefix) => member.startsWith(prefix));
 
 /** AWS services the pipeline's own roles are assumed by: its instances, and Redshift running the RDB loader's COPY. */
 const PIPELINE_SERVICES: readonly string[] = ['ec2.amazonaws.com', 'redshift.amazonaws.com'];
@@ -65,8 +65,8 @@ function principalsOf(statement: TrustStatement): { kind: string; value: unknown
   return Object.entries(statement.Principal).flatMap(([kind, v]) => asList(v).map((value) => ({ kind, value })));
 }
 
-function gcpMembers(node: TerraformResource): string[] {
-  const attrs = synthesizedAttributes(node);
+function gcpMembers(node: TerraformResource, synthesized: SynthesizedElements): string[] {
+  const attrs = synthesized.attributes(node);
   return [...(typeof attrs.member === 'string' ? [attrs.member] : []), ...(Array.isArray(attrs.members) ? attrs.members.filter((m): m is string => typeof m === 'string') : [])];
 }
 
@@ -80,14 +80,14 @@ export function trustedPrincipalsOnly(allowed: readonly string[]): PolicyRule {
   return {
     id: 'FLEET-IAM3',
     description: 'IAM trust and bindings name only principals on the customer file\'s allow-list (trustedPrincipals)',
-    check(node: IConstruct): string[] {
+    check(node: IConstruct, synthesized: SynthesizedElements): string[] {
       if (node instanceof TerraformResource && GCP_IAM.test(node.terraformResourceType)) {
-        return gcpMembers(node)
-          .filter((m) => !isReference(m) && !allowed.includes(m) && !isOwnServiceAccount(node, m))
+        return gcpMembers(node, synthesized)
+          .filter((m) => !isReference(m) && !allowed.includes(m) && !isOwnServiceAccount(node, m, synthesized))
           .map((m) => `${node.terraformResourceType} grants to ${m.length <= 120 ? m : 'a member'}, which is not on the allow-list: add it to trustedPrincipals in the customer file with a reason, or remove it`);
       }
       if (!isResourceOfType(node, 'aws_iam_role')) return [];
-      const policy = synthesizedAttributes(node).assume_role_policy;
+      const policy = synthesized.attributes(node).assume_role_policy;
       if (typeof policy !== 'string') return ['aws_iam_role has no literal trust policy to check: build it with trustPolicyJson()'];
       let statements: TrustStatement[];
       try {
