@@ -34,8 +34,6 @@ export function scanInBackground(texts: readonly (string | Uint8Array)[]): Pendi
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER, { workerData: { port: port2, signal, texts }, transferList: [port2], stdout: false, stderr: false });
-  // Never what keeps the process alive: a caller that stops early just leaves it to end.
-  worker.unref();
   let failure: string | undefined;
   worker.on('error', (e) => {
     failure = e.message;
