@@ -8,11 +8,10 @@ import { customerSchema, stackId, componentPins, type CustomerSpec } from './sch
 import { formatIssue, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
 import { checkParsed, type InputKind } from './read-input';
-import { parseStrictJson, type StrictJsonResult } from './strict-json';
+import { parseStrictJson } from './strict-json';
 import { contractIssues } from '../constructs/apps/validate';
 import { jsonStrings } from './secret-detector';
 import { prescanSecretlint } from './secretlint-scan';
-import { scanInBackground } from './background-scan';
 
 export { formatIssue, type ValidationIssue };
 
@@ -148,18 +147,6 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
   return issues;
 }
 
-/** The text is decoded when first read: only a rollout's pin edit needs it, and a fleet's worth is 40 MB. */
-function loaded(file: string, spec: CustomerSpec, content: string | Uint8Array): LoadedCustomer {
-  let text = typeof content === 'string' ? content : undefined;
-  return {
-    file,
-    spec,
-    get text() {
-      return (text ??= Buffer.from(content as Uint8Array).toString('utf8'));
-    },
-  };
-}
-
 /** Loads and validates every customer file in `dir`. */
 export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
   let files: string[];
@@ -190,30 +177,22 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
   if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
-  // A large fleet's secret scan runs on another core while this thread parses and checks the schema.
-  const background = scanInBackground(inputs.map((i) => i.text));
-  const parsed: (StrictJsonResult | undefined)[] = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
-  if (!background) {
-    // One secretlint pass over every file's strings; the per-file scans below then find them known.
-    // If it fails, those scans run secretlint themselves and fail closed with an issue per file.
-    try {
-      prescanSecretlint(jsonStrings(parsed.map((p) => p!.raw ?? p!.scannable)));
-    } catch {
-      // reported by the per-file scans
-    }
+  const parsed = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
+  // One secretlint pass over every file's strings; the per-file scans below then find them known.
+  // If it fails, those scans run secretlint themselves and fail closed with an issue per file.
+  try {
+    prescanSecretlint(jsonStrings(parsed.map((p) => p.raw ?? p.scannable)));
+  } catch {
+    // reported by the per-file scans
   }
-  const schema = background ? parsed.map((p) => (p!.raw === undefined ? undefined : CUSTOMER_FILE.schema.safeParse(p!.raw))) : [];
-  const scans = background?.results() ?? [];
   for (const [n, { file, text }] of inputs.entries()) {
-    const checked = checkParsed(file, parsed[n]!, CUSTOMER_FILE, { scan: scans[n], schema: schema[n] });
-    // Checked, the parsed JSON is garbage (the schema's output is a copy): a fleet's worth would stay live.
-    parsed[n] = undefined;
+    const checked = checkParsed(file, parsed[n], CUSTOMER_FILE);
     issues.push(...checked.issues);
     if (checked.data === undefined) continue;
     // A file with a suspected secret gets no further checks: their messages quote field names and values.
     if (checked.issues.length === 0) issues.push(...semanticIssues(file, checked.data, opts));
     warnings.push(...grantWarnings(file, checked.data, opts.now));
-    customers.push(loaded(file, checked.data, text));
+    customers.push({ file, spec: checked.data, text: typeof text === 'string' ? text : Buffer.from(text).toString('utf8') });
   }
   const seen = new Map<string, string>();
   for (const c of customers) {

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { zodIssues, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
-import { scanSecrets, skipSchemaField, type SecretScan } from './secret-detector';
+import { scanSecrets } from './secret-detector';
 import { parseStrictJson, type JsonLimits, type StrictJsonResult } from './strict-json';
 
 export interface InputKind<S extends z.ZodTypeAny> {
@@ -32,12 +32,8 @@ export interface InputResult<T> {
   readonly issues: ValidationIssue[];
 }
 
-/** What a caller already computed for a file: a background secret scan, the schema's answer. */
-export interface DoneAhead {
-  /** Only for kinds without `notSecret`: the scan skips `$schema` alone. An Error fails the scan (closed). */
-  readonly scan?: SecretScan | Error;
-  readonly schema?: z.ZodSafeParseResult<unknown>;
-}
+/** `$schema` names the editor schema file; it is not configuration. */
+const skip = (key: string, depth: number): boolean => depth === 1 && key === '$schema';
 
 /** Checks an input's content (text or, better, the raw bytes so UTF-8 is checked too). */
 export function checkInput<S extends z.ZodTypeAny>(file: string, content: string | Uint8Array, kind: InputKind<S>): InputResult<z.infer<S>> {
@@ -45,15 +41,14 @@ export function checkInput<S extends z.ZodTypeAny>(file: string, content: string
 }
 
 /** The secret scan and the schema over what the strict reader made of a file (`parseStrictJson` with `kind.limits`). */
-export function checkParsed<S extends z.ZodTypeAny>(file: string, parsed: StrictJsonResult, kind: InputKind<S>, ahead: DoneAhead = {}): InputResult<z.infer<S>> {
+export function checkParsed<S extends z.ZodTypeAny>(file: string, parsed: StrictJsonResult, kind: InputKind<S>): InputResult<z.infer<S>> {
   const scannable = parsed.raw ?? parsed.scannable;
   if (scannable === undefined) return { issues: parsed.issues };
   const issues: ValidationIssue[] = [...parsed.issues];
   let suspected: ReadonlySet<string> = new Set();
   let suspectedKeys: ReadonlySet<string> = new Set();
   try {
-    if (ahead.scan instanceof Error) throw ahead.scan;
-    const scan = ahead.scan ?? scanSecrets(scannable, (key, depth) => skipSchemaField(key, depth) || (kind.notSecret?.(key, depth) ?? false));
+    const scan = scanSecrets(scannable, (key, depth) => skip(key, depth) || (kind.notSecret?.(key, depth) ?? false));
     suspected = scan.suspected;
     suspectedKeys = scan.suspectedKeys;
     // Secrets first: a credential in an input file is the worst mistake it can hold.
@@ -66,7 +61,7 @@ export function checkParsed<S extends z.ZodTypeAny>(file: string, parsed: Strict
   }
   // Keys readers disagree on leave no one value to validate.
   if (parsed.raw === undefined) return { issues: maskKeys(issues, suspectedKeys) };
-  const result = ahead.schema ?? kind.schema.safeParse(parsed.raw);
+  const result = kind.schema.safeParse(parsed.raw);
   if (!result.success) return { raw: parsed.raw, issues: maskKeys([...issues, ...zodIssues(file, parsed.raw, result.error, kind.schemaHint, suspected)], suspectedKeys) };
   return { raw: parsed.raw, data: result.data as z.infer<S>, issues: maskKeys(issues, suspectedKeys) };
 }

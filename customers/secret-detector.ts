@@ -124,9 +124,6 @@ function pathOf(link: PathLink | undefined): string {
  */
 export type SkipField = (key: string, depth: number) => boolean;
 
-/** `$schema` names the editor schema file; it is not configuration. */
-export const skipSchemaField: SkipField = (key, depth) => depth === 1 && key === '$schema';
-
 /**
  * Calls `visit` for every string in a JSON value, field names included (an object's names before
  * its values), with the path to it. Iterative, with the pending values in plain arrays: input
