@@ -8,7 +8,7 @@ import { customerSchema, stackId, componentPins, type CustomerSpec } from './sch
 import { formatIssue, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
 import { checkParsed, type InputKind } from './read-input';
-import { parseStrictJson } from './strict-json';
+import { parseStrictJson, type StrictJsonResult } from './strict-json';
 import { contractIssues } from '../constructs/apps/validate';
 import { jsonStrings } from './secret-detector';
 import { prescanSecretlint } from './secretlint-scan';
@@ -147,6 +147,18 @@ function semanticIssues(file: string, spec: CustomerSpec, opts: LoadOptions): Va
   return issues;
 }
 
+/** The text is decoded when first read: only a rollout's pin edit needs it, and a fleet's worth is 40 MB. */
+function loaded(file: string, spec: CustomerSpec, content: string | Uint8Array): LoadedCustomer {
+  let text = typeof content === 'string' ? content : undefined;
+  return {
+    file,
+    spec,
+    get text() {
+      return (text ??= Buffer.from(content as Uint8Array).toString('utf8'));
+    },
+  };
+}
+
 /** Loads and validates every customer file in `dir`. */
 export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
   let files: string[];
@@ -177,22 +189,24 @@ export function validateCustomerTexts(inputs: readonly { file: string; text: str
   if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
-  const parsed = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
+  const parsed: (StrictJsonResult | undefined)[] = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
   // One secretlint pass over every file's strings; the per-file scans below then find them known.
   // If it fails, those scans run secretlint themselves and fail closed with an issue per file.
   try {
-    prescanSecretlint(jsonStrings(parsed.map((p) => p.raw ?? p.scannable)));
+    prescanSecretlint(jsonStrings(parsed.map((p) => p!.raw ?? p!.scannable)));
   } catch {
     // reported by the per-file scans
   }
   for (const [n, { file, text }] of inputs.entries()) {
-    const checked = checkParsed(file, parsed[n], CUSTOMER_FILE);
+    const checked = checkParsed(file, parsed[n]!, CUSTOMER_FILE);
+    // Checked, the parsed JSON is garbage (the schema's output is a copy): a fleet's worth would stay live.
+    parsed[n] = undefined;
     issues.push(...checked.issues);
     if (checked.data === undefined) continue;
     // A file with a suspected secret gets no further checks: their messages quote field names and values.
     if (checked.issues.length === 0) issues.push(...semanticIssues(file, checked.data, opts));
     warnings.push(...grantWarnings(file, checked.data, opts.now));
-    customers.push({ file, spec: checked.data, text: typeof text === 'string' ? text : Buffer.from(text).toString('utf8') });
+    customers.push(loaded(file, checked.data, text));
   }
   const seen = new Map<string, string>();
   for (const c of customers) {
