@@ -22,7 +22,8 @@ function onTerminal(cwd: string, args: string[], env: NodeJS.ProcessEnv = plainE
   test('synth draws a progress bar over the stacks; with CI set it does not', () => {
     const dir = scratchRepo();
     const shown = onTerminal(dir, ['synth', '--at', '2026-11-27']);
-    expect(shown).toMatch(/synth \[[^\]]+\] 3\/6 \S+/);
+    // The bar redraws at most 10 times a second, so which counts show depends on the machine's speed.
+    expect(shown).toMatch(/synth \[[^\]]+\] [1-5]\/6 [a-z-]+/);
     expect(shown).toContain('synthesized 6 stack(s) into cdktf.out');
     const ci = onTerminal(dir, ['synth', '--at', '2026-11-27'], plainEnv({ CI: 'true' }));
     expect(ci).not.toContain('synth [');
