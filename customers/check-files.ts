@@ -1,0 +1,136 @@
+/**
+ * The checks of each customer file on its own: the strict reader, the secret scan, the schema,
+ * then the checks across its fields and the app contracts, and its grant warnings. They need
+ * nothing but the file and the clock; customers/load.ts adds the catalog and cross-file checks.
+ */
+import { basename } from 'node:path';
+import { contractIssues } from '../constructs/apps/validate';
+import type { ValidationIssue } from './json-issues';
+import { checkParsed, type InputKind } from './read-input';
+import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
+import { jsonStrings } from './secret-detector';
+import { prescanSecretlint } from './secretlint-scan';
+import { parseStrictJson, type StrictJsonResult } from './strict-json';
+
+export interface CustomerInput {
+  readonly file: string;
+  /** The file's bytes (so the reader checks UTF-8 too) or its text. */
+  readonly text: string | Uint8Array;
+}
+
+export interface FileResult {
+  readonly file: string;
+  readonly issues: ValidationIssue[];
+  readonly warnings: ValidationIssue[];
+  /** The schema's output, when the reader and the schema accept the file. */
+  readonly spec?: CustomerSpec;
+  /** The reader, the secret scan and the schema found nothing, so the semantic checks ran. */
+  readonly clean: boolean;
+}
+
+/** How customer files are read; the default limits (4 MiB, 64 levels) are far above any real one. */
+export const CUSTOMER_FILE: InputKind<typeof customerSchema> = {
+  schema: customerSchema,
+  noun: 'customer files',
+  schemaHint: 'customers/customer.schema.json',
+  secretHint: 'store the value in the secret manager and list only its name under the component\'s "secrets"',
+};
+
+/** A grant that ends within this many days is listed, so someone renews it in time. */
+export const GRANT_RENEWAL_DAYS = 14;
+
+/**
+ * Expired grants warn instead of failing: they already vanish from the synthesized stack and
+ * their IAM condition has ended them, so one stale grant must not stop CI for every customer.
+ */
+function grantWarnings(file: string, spec: CustomerSpec, now: Date): ValidationIssue[] {
+  const today = now.toISOString().slice(0, 10);
+  const soon = new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return spec.accessGrants.flatMap((g, i) => {
+    if (g.status !== 'approved' || g.expires >= soon) return [];
+    const expired = g.expires < today;
+    return [
+      {
+        file,
+        path: `accessGrants.${i}.expires`,
+        expected: expired ? `an expiry on or after ${today} for an approved grant` : `an expiry after ${soon} (${GRANT_RENEWAL_DAYS} days from ${today})`,
+        got: JSON.stringify(g.expires),
+        hint: expired
+          ? `grant "${g.id}" has expired and is no longer deployed: remove it, or record a new approval with a new expiry`
+          : `grant "${g.id}" ends on ${g.expires}: renew it with a new approval, or let it lapse`,
+      },
+    ];
+  });
+}
+
+/** Every principal the stack will trust or grant to must be on the file's allow-list (trustedPrincipals). */
+function trustIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
+  const allowed = new Set(spec.trustedPrincipals.map((t) => t.principal));
+  const roleMembers =
+    spec.cloud === 'aws'
+      ? spec.roles.flatMap((r, i) => r.assumedBy.map((principal, j) => ({ path: `roles.${i}.assumedBy.${j}`, principal })))
+      : spec.roles.flatMap((r, i) => r.members.map((principal, j) => ({ path: `roles.${i}.members.${j}`, principal })));
+  const trusted: { path: string; principal: string }[] = [
+    ...spec.operators.principals.map((principal, i) => ({ path: `operators.principals.${i}`, principal })),
+    ...roleMembers,
+    ...spec.accessGrants.flatMap((g, i) => (g.status === 'approved' ? [{ path: `accessGrants.${i}.principal`, principal: g.principal }] : [])),
+  ];
+  return trusted
+    .filter((t) => !allowed.has(t.principal))
+    .map((t) => ({
+      file,
+      path: t.path,
+      expected: 'a principal listed under trustedPrincipals',
+      got: JSON.stringify(t.principal),
+      hint: `add { "principal": ..., "reason": ... } to trustedPrincipals, saying why this principal may have access to the customer's ${spec.cloud === 'aws' ? 'account' : 'project'}`,
+    }));
+}
+
+/** Checks that need more than one field of a file (the catalog check and the cross-file ones are load.ts's). */
+function semanticIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const expectedName = `${stackId(spec)}.json`;
+  if (basename(file) !== expectedName) {
+    issues.push({ file, path: '', expected: `file name ${expectedName}`, got: basename(file), hint: `rename the file to ${expectedName}` });
+  }
+  spec.rollout.holds.forEach((h, i) => {
+    if (!(h.component in spec.components)) {
+      issues.push({
+        file,
+        path: `rollout.holds.${i}.component`,
+        expected: 'a component this environment runs',
+        got: JSON.stringify(h.component),
+        hint: 'remove the hold or fix the component name',
+      });
+    }
+  });
+  issues.push(...trustIssues(file, spec));
+  // Every pin needs a runtime contract on its cloud, and settings and secrets that contract knows.
+  const components = spec.components as Record<string, { version: string; settings?: Record<string, unknown>; secrets?: string[] }>;
+  for (const { component } of componentPins(spec)) {
+    for (const issue of contractIssues(component, components[component], spec.cloud)) issues.push({ file, ...issue });
+  }
+  return issues;
+}
+
+/** Checks each file on its own, in order. */
+export function checkCustomerFiles(inputs: readonly CustomerInput[], now: Date): FileResult[] {
+  const parsed: (StrictJsonResult | undefined)[] = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
+  // One secretlint pass over every file's strings; the per-file scans below then find them known.
+  // If it fails, those scans run secretlint themselves and fail closed with an issue per file.
+  try {
+    prescanSecretlint(jsonStrings(parsed.map((p) => p!.raw ?? p!.scannable)));
+  } catch {
+    // reported by the per-file scans
+  }
+  return inputs.map(({ file }, n) => {
+    const checked = checkParsed(file, parsed[n]!, CUSTOMER_FILE);
+    // Checked, the parsed JSON is garbage (the schema's output is a copy): a fleet's worth would stay live.
+    parsed[n] = undefined;
+    if (checked.data === undefined) return { file, issues: checked.issues, warnings: [], clean: false };
+    // A file with a suspected secret gets no further checks: their messages quote field names and values.
+    const clean = checked.issues.length === 0;
+    const issues = clean ? semanticIssues(file, checked.data) : checked.issues;
+    return { file, issues, warnings: grantWarnings(file, checked.data, now), spec: checked.data, clean };
+  });
+}
