@@ -6,10 +6,9 @@
 import { basename } from 'node:path';
 import { contractIssues } from '../constructs/apps/validate';
 import type { ValidationIssue } from './json-issues';
-import { checkParsed, type InputKind } from './read-input';
+import { checkParsed, secretSkip, type InputKind } from './read-input';
 import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
-import { jsonStrings } from './secret-detector';
-import { prescanSecretlint } from './secretlint-scan';
+import { scanSecretsOfMany } from './secret-detector';
 import { parseStrictJson, type StrictJsonResult } from './strict-json';
 
 export interface CustomerInput {
@@ -116,15 +115,13 @@ function semanticIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
 /** Checks each file on its own, in order. */
 export function checkCustomerFiles(inputs: readonly CustomerInput[], now: Date): FileResult[] {
   const parsed: (StrictJsonResult | undefined)[] = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
-  // One secretlint pass over every file's strings; the per-file scans below then find them known.
-  // If it fails, those scans run secretlint themselves and fail closed with an issue per file.
-  try {
-    prescanSecretlint(jsonStrings(parsed.map((p) => p!.raw ?? p!.scannable)));
-  } catch {
-    // reported by the per-file scans
-  }
+  // Every file's strings through secretlint in one call; a scan that cannot run fails each file closed.
+  const scans = scanSecretsOfMany(
+    parsed.map((p) => p!.raw ?? p!.scannable),
+    secretSkip(CUSTOMER_FILE),
+  );
   return inputs.map(({ file }, n) => {
-    const checked = checkParsed(file, parsed[n]!, CUSTOMER_FILE);
+    const checked = checkParsed(file, parsed[n]!, CUSTOMER_FILE, scans[n]);
     // Checked, the parsed JSON is garbage (the schema's output is a copy): a fleet's worth would stay live.
     parsed[n] = undefined;
     if (checked.data === undefined) return { file, issues: checked.issues, warnings: [], clean: false };

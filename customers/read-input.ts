@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { zodIssues, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
-import { scanSecrets } from './secret-detector';
+import { scanSecrets, type SecretScan, type SkipField } from './secret-detector';
 import { parseStrictJson, type JsonLimits, type StrictJsonResult } from './strict-json';
 
 export interface InputKind<S extends z.ZodTypeAny> {
@@ -35,20 +35,32 @@ export interface InputResult<T> {
 /** `$schema` names the editor schema file; it is not configuration. */
 const skip = (key: string, depth: number): boolean => depth === 1 && key === '$schema';
 
+/** The fields a kind's secret scan leaves out: `$schema`, and those its `notSecret` names. */
+export function secretSkip(kind: Pick<InputKind<z.ZodTypeAny>, 'notSecret'>): SkipField {
+  return (key, depth) => skip(key, depth) || (kind.notSecret?.(key, depth) ?? false);
+}
+
 /** Checks an input's content (text or, better, the raw bytes so UTF-8 is checked too). */
 export function checkInput<S extends z.ZodTypeAny>(file: string, content: string | Uint8Array, kind: InputKind<S>): InputResult<z.infer<S>> {
   return checkParsed(file, parseStrictJson(file, content, kind.limits), kind);
 }
 
 /** The secret scan and the schema over what the strict reader made of a file (`parseStrictJson` with `kind.limits`). */
-export function checkParsed<S extends z.ZodTypeAny>(file: string, parsed: StrictJsonResult, kind: InputKind<S>): InputResult<z.infer<S>> {
+export function checkParsed<S extends z.ZodTypeAny>(
+  file: string,
+  parsed: StrictJsonResult,
+  kind: InputKind<S>,
+  /** The file's secret scan when the caller ran it already (`scanSecretsOfMany` with `secretSkip(kind)`); an Error fails it closed. */
+  scanned?: SecretScan | Error,
+): InputResult<z.infer<S>> {
   const scannable = parsed.raw ?? parsed.scannable;
   if (scannable === undefined) return { issues: parsed.issues };
   const issues: ValidationIssue[] = [...parsed.issues];
   let suspected: ReadonlySet<string> = new Set();
   let suspectedKeys: ReadonlySet<string> = new Set();
   try {
-    const scan = scanSecrets(scannable, (key, depth) => skip(key, depth) || (kind.notSecret?.(key, depth) ?? false));
+    if (scanned instanceof Error) throw scanned;
+    const scan = scanned ?? scanSecrets(scannable, secretSkip(kind));
     suspected = scan.suspected;
     suspectedKeys = scan.suspectedKeys;
     // Secrets first: a credential in an input file is the worst mistake it can hold.

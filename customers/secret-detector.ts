@@ -159,13 +159,6 @@ function eachString(value: unknown, skip: SkipField | undefined, visit: (value: 
   }
 }
 
-/** Every string (field names and values) of parsed JSON values, for one secretlint pass over many files. */
-export function jsonStrings(values: Iterable<unknown>): Set<string> {
-  const out = new Set<string>();
-  for (const value of values) eachString(value, undefined, (s) => out.add(s));
-  return out;
-}
-
 /**
  * The value patterns' verdict (not the field name's) of each distinct string, kept for the
  * process: a value is judged on its own, so the answer never changes, and a fleet's files (and
@@ -226,29 +219,64 @@ export interface SecretScan {
   readonly suspectedKeys: ReadonlySet<string>;
 }
 
-/** The project's patterns and secretlint's recommended preset over every string (and key) of an input. */
+/** The project's patterns and secretlint's recommended preset over every string (and key) of an input. Throws when secretlint cannot run. */
 export function scanSecrets(value: unknown, skip?: SkipField): SecretScan {
-  const byPath = new Map<string, string>();
-  const suspected = new Set<string>();
-  const suspectedKeys = new Set<string>();
-  const flag = (s: string, at: PathLink | undefined, isKey: boolean, reason: string): void => {
+  const [scan] = scanSecretsOfMany([value], skip);
+  if (scan instanceof Error) throw scan;
+  return scan;
+}
+
+/** A scan being filled in: the first reason per path, and every suspicious string. */
+class Findings {
+  private readonly byPath = new Map<string, string>();
+  private readonly suspected = new Set<string>();
+  private readonly suspectedKeys = new Set<string>();
+
+  flag(s: string, at: PathLink | undefined, isKey: boolean, reason: string): void {
     const path = pathOf(at);
-    if (!byPath.has(path)) byPath.set(path, isKey ? `a field name: ${reason}` : reason);
-    suspected.add(s);
-    if (isKey) suspectedKeys.add(s);
-  };
+    if (!this.byPath.has(path)) this.byPath.set(path, isKey ? `a field name: ${reason}` : reason);
+    this.suspected.add(s);
+    if (isKey) this.suspectedKeys.add(s);
+  }
+
+  done(): SecretScan {
+    return { findings: [...this.byPath].map(([path, reason]) => ({ path, reason })), suspected: this.suspected, suspectedKeys: this.suspectedKeys };
+  }
+}
+
+/**
+ * `scanSecrets` over many inputs, with one secretlint call for all their distinct strings: a
+ * fleet's files would otherwise pay a worker round trip each. Every string is judged on its own,
+ * so each input's scan is what `scanSecrets` would give it. When secretlint cannot run, every
+ * input gets the Error (callers fail closed).
+ */
+export function scanSecretsOfMany(values: readonly unknown[], skip?: SkipField): (SecretScan | Error)[] {
   const reasonOf = reasonCache({});
-  const found: string[] = [];
-  const links: (PathLink | undefined)[] = [];
-  const keys: boolean[] = [];
-  eachString(value, skip, (s, at, isKey) => {
-    const reason = reasonOf(s, at, isKey);
-    if (reason) flag(s, at, isKey, reason);
-    found.push(s);
-    links.push(at);
-    keys.push(isKey);
+  const distinct = new Set<string>();
+  const scans = values.map((value) => {
+    const findings = new Findings();
+    eachString(value, skip, (s, at, isKey) => {
+      const reason = reasonOf(s, at, isKey);
+      if (reason) findings.flag(s, at, isKey, reason);
+      distinct.add(s);
+    });
+    return findings;
   });
-  // secretlint judges each distinct string once: large inputs (a fleet's plan) repeat the same values many times.
-  for (const hit of secretlintHits(found)) flag(found[hit.index], links[hit.index], keys[hit.index], `secretlint ${hit.ruleId.replace('@secretlint/secretlint-rule-', '')}`);
-  return { findings: [...byPath].map(([path, reason]) => ({ path, reason })), suspected, suspectedKeys };
+  let ruleOf: Map<string, string>;
+  try {
+    const list = [...distinct];
+    ruleOf = new Map(secretlintHits(list).map((hit) => [list[hit.index], hit.ruleId.replace('@secretlint/secretlint-rule-', '')]));
+  } catch (e) {
+    return values.map(() => e as Error);
+  }
+  // secretlint rarely fires: only then are the inputs walked again for the paths of what it found.
+  if (ruleOf.size > 0) {
+    values.forEach((value, i) =>
+      eachString(value, skip, (s, at, isKey) => {
+        const rule = ruleOf.get(s);
+        if (rule !== undefined) scans[i].flag(s, at, isKey, `secretlint ${rule}`);
+      }),
+    );
+  }
+  return scans.map((f) => f.done());
 }

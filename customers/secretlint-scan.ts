@@ -87,7 +87,7 @@ const SEPARATOR = '\n\n\u0000\n\n';
 /**
  * What secretlint said of each value already scanned in this process: the rule that fired, or
  * null for clean. Each value is judged on its own (the separator keeps patterns apart), so the
- * answer never changes; a fleet's files are scanned in one worker call (`prescanSecretlint`)
+ * answer never changes; a fleet's files are scanned in one worker call (`scanSecretsOfMany`)
  * instead of one call per file, whose fixed cost dominated validating thousands of files.
  */
 const verdicts = new Map<string, string | null>();
@@ -125,12 +125,6 @@ function scanInWorker(values: readonly string[]): void {
     if (!fired.has(lo)) fired.set(lo, h.ruleId);
   }
   values.forEach((v, i) => verdicts.set(v, fired.get(i) ?? null));
-}
-
-/** Scans many values in one worker call, so later `secretlintHits` calls on them cost nothing. */
-export function prescanSecretlint(values: Iterable<string>): void {
-  const fresh = [...new Set(values)].filter((v) => !verdicts.has(v));
-  if (fresh.length <= VERDICT_LIMIT) scanInWorker(fresh);
 }
 
 /**
