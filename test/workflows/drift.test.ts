@@ -125,7 +125,7 @@ describe('stale-rollouts.sh', () => {
       if (r.code !== 0 && r.code !== 2) throw new Error(r.out);
     };
     prepare(fleet);
-    const r = runScript('bash .github/scripts/stale-rollouts.sh', { cwd: s.work, stubDir: s.stubDir, env: { NOW: now, STALE_MARGIN_DAYS: '2', RUNNER_TEMP: s.dir } });
+    const r = runScript('bash .github/scripts/stale-rollouts.sh', { cwd: s.work, stubDir: s.stubDir, env: { NOW: now, RUNNER_TEMP: s.dir } });
     if (r.code !== 0) throw new Error(r.out);
     return r.out;
   }
@@ -133,7 +133,7 @@ describe('stale-rollouts.sh', () => {
 
   test('a wave applied and never deployed past its bake plus the margin is reported; within it, not', () => {
     const apply = (fleet: (...a: string[]) => void) => fleet('rollout', 'apply', '--wave', '1', '--plan', 'plan.json', '--at', '2026-11-20');
-    expect(withState(apply, '2026-11-30T00:00:00Z')).toMatch(/^- wave 1 \(canary\) was applied on 2026-11-20 and is still not deployed \(stacks: globex-games-dev\)/);
+    expect(withState(apply, '2026-11-30T00:00:00Z')).toMatch(/^- wave 1 \(canary\) was applied 10 day\(s\) ago and is not recorded as deployed/);
     expect(withState(apply, '2026-11-21T00:00:00Z')).toBe('');
   }, 60_000);
 
@@ -142,13 +142,13 @@ describe('stale-rollouts.sh', () => {
       fleet('rollout', 'apply', '--wave', '1', '--plan', 'plan.json', '--at', '2026-11-20');
       fleet('rollout', 'mark', '--deployed', '--stacks', 'globex-games-dev', '--commit', head, '--at', '2026-11-20');
     };
-    expect(withState(deployed, '2026-11-30T00:00:00Z')).toMatch(/^- wave 1 \(canary\) finished baking on 2026-11-2\d but has no healthy verdict/);
+    expect(withState(deployed, '2026-11-30T00:00:00Z')).toMatch(/^- wave 1 \(canary\)'s bake ended \d+ day\(s\) ago and no gate has judged it/);
     const halted = (fleet: (...a: string[]) => void) => {
       deployed(fleet);
       const metrics = metricsText(['globex-games-dev'], '2026-11-20T01:00:00Z', '2026-11-25T00:00:00Z', (m) => ({ ...m, maxConsumerLagSeconds: 99_999 }));
       fleet('rollout', 'gate', '--wave', '1', '--metrics', writeTemp(metrics));
     };
-    expect(withState(halted, '2026-11-26T00:00:00Z')).toMatch(/^- wave 1 \(canary\) is halted by the health gate/);
+    expect(withState(halted, '2026-11-26T00:00:00Z')).toMatch(/^- wave 1 \(canary\) is halted since the gate of /);
   }, 60_000);
 });
 
