@@ -35,7 +35,7 @@ class TagWithKey implements IAspect {
 describe('SynthesizedElements', () => {
   test('resolves an element once however often it is read', () => {
     // GIVEN
-    const stack = new TerraformStack(new App(), 's');
+    const stack = new TerraformStack(app(), 's');
     new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
     const role = new IamRole(stack, 'role', { name: 'r', assumeRolePolicy: '{}' });
     const toTerraform = jest.spyOn(role, 'toTerraform');
