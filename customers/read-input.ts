@@ -60,11 +60,15 @@ export function checkParsed<S extends z.ZodTypeAny>(
   let suspectedKeys: ReadonlySet<string> = new Set();
   try {
     if (scanned instanceof Error) throw scanned;
-    const scan = scanned ?? scanSecrets(scannable, secretSkip(kind));
-    suspected = scan.suspected;
-    suspectedKeys = scan.suspectedKeys;
+    // The copies of repeated fields JSON.parse dropped are scanned too: a secret in one is still a secret in the file.
+    const scans = [scanned ?? scanSecrets(scannable, secretSkip(kind)), ...(parsed.shadowed ?? []).map((copy) => scanSecrets(copy, secretSkip(kind)))];
+    suspected = new Set(scans.flatMap((scan) => [...scan.suspected]));
+    suspectedKeys = new Set(scans.flatMap((scan) => [...scan.suspectedKeys]));
     // Secrets first: a credential in an input file is the worst mistake it can hold.
-    for (const finding of scan.findings) {
+    const seen = new Set<string>();
+    for (const finding of scans.flatMap((scan) => scan.findings)) {
+      if (seen.has(finding.path)) continue;
+      seen.add(finding.path);
       issues.push({ file, path: finding.path, expected: `no secret values in ${kind.noun}`, got: `a value that looks like a secret (${finding.reason})`, hint: kind.secretHint });
     }
   } catch (e) {

@@ -11,7 +11,7 @@
  * Every check is one pass over the text, so the cost is linear in the file size.
  */
 import { isUtf8 } from 'node:buffer';
-import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
+import { getNodePath, getNodeValue, parseTree, printParseErrorCode, visit, type Node as JsonNode, type ParseErrorCode } from 'jsonc-parser';
 import type { ValidationIssue } from './json-issues';
 
 export interface JsonLimits {
@@ -32,10 +32,15 @@ export interface StrictJsonResult {
   readonly raw?: unknown;
   readonly issues: ValidationIssue[];
   /**
-   * The value as read, forbidden and repeated keys included, when the only issues are keys: a
-   * file refused for its keys is still scanned for secrets, so none is printed or missed.
+   * The value as read, forbidden keys included, when the only issues are keys: a file refused
+   * for its keys is still scanned for secrets, so none is printed or missed.
    */
   readonly scannable?: unknown;
+  /**
+   * With `scannable`: the earlier copies of repeated fields, which JSON.parse drops, each
+   * wrapped in objects along its path (`{"a": {"b": <copy>}}`), so that they are scanned too.
+   */
+  readonly shadowed?: unknown[];
 }
 
 const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
@@ -179,6 +184,28 @@ function structureIssues(file: string, text: string, maxDepth: number): { deep?:
   return { keys: issues };
 }
 
+/** Every earlier copy of a repeated field, wrapped along its path; read only from files refused for their keys. */
+function shadowedCopies(text: string): unknown[] {
+  const copies: unknown[] = [];
+  const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  const todo: JsonNode[] = root ? [root] : [];
+  while (todo.length > 0) {
+    const node = todo.pop()!;
+    if (node.type === 'object') {
+      const props = node.children ?? [];
+      const last = new Map<unknown, number>();
+      props.forEach((p, i) => last.set(p.children?.[0]?.value, i));
+      props.forEach((p, i) => {
+        const value = p.children?.[1];
+        // A computed key defines an own field even for "__proto__".
+        if (value && last.get(p.children?.[0]?.value) !== i) copies.push(getNodePath(value).reduceRight<unknown>((v, k) => ({ [String(k)]: v }), getNodeValue(value)));
+      });
+    }
+    todo.push(...(node.children ?? []));
+  }
+  return copies;
+}
+
 /**
  * Parses strict JSON (no comments, no trailing commas) from text or bytes. A syntax error names
  * its line and column; only the first one is reported, as the rest follow from it. The value
@@ -210,5 +237,5 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
   }
   const { deep, keys } = structureIssues(file, text, maxDepth);
   if (deep) return { issues: [deep] };
-  return keys.length > 0 ? { issues: keys, scannable: root } : { raw: root, issues: [] };
+  return keys.length > 0 ? { issues: keys, scannable: root, shadowed: shadowedCopies(text) } : { raw: root, issues: [] };
 }

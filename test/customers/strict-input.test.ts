@@ -94,6 +94,21 @@ describe('strict input: what JSON.parse would let through', () => {
     expect(formatIssue(issues[0])).toMatch(/^acme-retail-prod\.json: aws\.region: expected each field once per object, got a second copy of the field on line 10, column 5 \(hint: remove one/);
   });
 
+  test('a secret in the copy of a repeated field that JSON.parse drops is still found, and not printed', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    // JSON.parse keeps the last copy; the secret is in the first, nested one level down.
+    const text = acme().replace('"region": "eu-west-1",', `"region": "${secret}",\n    "region": "eu-west-1",`);
+    const issues = check(text);
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'aws.region', expected: 'each field once per object' }),
+      expect.objectContaining({ path: 'aws.region', got: 'a value that looks like a secret (AWS secret access key)' }),
+    ]);
+    expect(issues.map(formatIssue).join('\n')).not.toContain('EXAMPLEKEY');
+    // In a repeated field's own earlier copy of an object too.
+    const nested = acme().replace('"aws": {', `"aws": { "region": { "token": "${secret}" } },\n  "aws": {`);
+    expect(check(nested).some((i) => i.path === 'aws.region.token' && i.got.startsWith('a value that looks like a secret'))).toBe(true);
+  });
+
   test('a duplicate key in the catalog and the policy is refused as well', () => {
     const policy = validatePolicyText('upgrades/policy.json', '{"majorsNeedApproval": true, "majorsNeedApproval": false}');
     expect(policy.issues[0]).toMatchObject({ path: 'majorsNeedApproval', expected: 'each field once per object' });
