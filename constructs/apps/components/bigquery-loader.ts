@@ -8,7 +8,7 @@
  */
 import { imageFor, type AppContract, type ConfigObject, type SettingSpec } from '../contract';
 import { resolverBootValues, resolverFile } from '../iglu-resolver';
-import { compact, inContainer, license } from '../parts';
+import { compact, inContainer, license, oneContainer } from '../parts';
 
 export interface BigqueryLoaderWiring {
   /** Enriched subscription short name. */
@@ -98,19 +98,15 @@ const V2: AppContract<BigqueryLoaderWiring> = {
       legacyColumnMode: common.settings?.legacyColumnMode,
       exitOnMissingIgluSchema: common.settings?.exitOnMissingIgluSchema,
     });
-    const resolver = resolverFile({ igluServer: w.igluServer });
-    return {
-      service: common.service,
+    return oneContainer(common, {
       contract: 'bigquery-loader 2.x',
-      files: [{ path: 'bigquery-loader.hocon', format: 'hocon', content: config }, resolver],
-      bootValues: resolverBootValues({ igluServer: w.igluServer }),
-      setup: [],
-      containers: [
-        { name: 'bigquery-loader', image: imageFor(V2, 'gcp', common.version), args: ['--config', inContainer('bigquery-loader.hocon'), '--iglu-config', inContainer(resolver.path)] },
-      ],
-      ports: [8000],
+      name: 'bigquery-loader',
+      image: imageFor(V2, 'gcp', common.version),
+      configFile: 'bigquery-loader.hocon',
+      config,
+      resolver: { igluServer: w.igluServer },
       health: { port: 8000, path: '/' },
-    };
+    });
   },
 };
 

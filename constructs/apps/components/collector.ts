@@ -5,7 +5,7 @@
  * `GET /health`. Sources: [COL@2.10.0, @2.5.0, @3.4.0 examples/config.{kinesis,pubsub}.minimal.hocon].
  */
 import { imageFor, setting, type AppContract, type ConfigObject, type LaunchCommon, type SettingSpec } from '../contract';
-import { compact, inContainer, license } from '../parts';
+import { compact, license, oneContainer } from '../parts';
 
 export interface CollectorWiring {
   /** Raw stream (AWS) or topic short name (GCP). */
@@ -62,16 +62,14 @@ function contract(line: '2.x' | '3.x'): AppContract<CollectorWiring> {
       const config: ConfigObject = {
         collector: { ...license(v3), interface: '0.0.0.0', port: w.port, paths: {}, cookie: cookie(common, w), streams },
       };
-      return {
-        service: common.service,
+      return oneContainer(common, {
         contract: `collector ${line}`,
-        files: [{ path: 'collector.hocon', format: 'hocon', content: config }],
-        bootValues: [],
-        setup: [],
-        containers: [{ name: 'collector', image: imageFor(c, common.cloud, common.version), args: ['--config', inContainer('collector.hocon')] }],
-        ports: [w.port],
+        name: 'collector',
+        image: imageFor(c, common.cloud, common.version),
+        configFile: 'collector.hocon',
+        config,
         health: { port: w.port, path: '/health' },
-      };
+      });
     },
   };
   return c;

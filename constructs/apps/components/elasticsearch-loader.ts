@@ -6,7 +6,7 @@
  * [ESL@2.0.1, @2.1.3 config/config.kinesis.minimal.hocon, Config.scala]; [ESL@3.0.1 config/config.aws.minimal.hocon].
  */
 import { imageFor, setting, type AppContract, type BootValue, type ConfigObject, type LaunchCommon, type SecretSpec, type SettingSpec } from '../contract';
-import { compact, inContainer, license, secretBootValues, secretValue } from '../parts';
+import { compact, license, oneContainer, secretBootValues, secretValue } from '../parts';
 
 export interface ElasticsearchLoaderWiring {
   readonly input: string;
@@ -93,16 +93,15 @@ function contract(line: '1.x' | '2.x' | '3.x', range: string): AppContract<Elast
     launch: (common, w) => {
       if (common.cloud !== 'aws') throw new Error(`${common.service}: the Elasticsearch loader runs on AWS only here`);
       const health = v3 ? { port: 8000, path: '/' } : undefined;
-      return {
-        service: common.service,
+      return oneContainer(common, {
         contract: `elasticsearch-loader ${line}`,
-        files: [{ path: 'es-loader.hocon', format: 'hocon', content: config(line, common, w) }],
+        name: 'elasticsearch-loader',
+        image: imageFor(c, 'aws', common.version),
+        configFile: 'es-loader.hocon',
+        config: config(line, common, w),
         bootValues: secretBootValues(common, SECRETS),
-        setup: [],
-        containers: [{ name: 'elasticsearch-loader', image: imageFor(c, 'aws', common.version), args: ['--config', inContainer('es-loader.hocon')] }],
-        ports: health ? [health.port] : [],
         health,
-      };
+      });
     },
   };
   return c;

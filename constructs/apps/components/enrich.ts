@@ -10,8 +10,7 @@
 import { gte } from 'semver';
 import { imageFor, type AppContract, type ConfigObject, type LaunchCommon, type SettingSpec } from '../contract';
 import { ENRICHMENTS_DIR, enrichmentFiles } from '../enrichments';
-import { resolverBootValues, resolverFile } from '../iglu-resolver';
-import { compact, inContainer, license } from '../parts';
+import { compact, inContainer, license, oneContainer } from '../parts';
 
 export interface EnrichWiring {
   /** AWS: raw stream name. GCP: raw subscription short name. */
@@ -76,24 +75,17 @@ function contract(line: '2.x' | '3.x-5.x' | '6.x', range: string): AppContract<E
         assetsUpdatePeriod: common.settings?.assetsUpdatePeriod,
         ...(common.cloud === 'aws' && !common6 ? { monitoring: { metrics: { cloudwatch: false } } } : {}),
       });
-      const resolver = resolverFile({ igluServer: w.igluServer });
-      const health = common6 ? { port: 8000, path: '/' } : undefined;
-      return {
-        service: common.service,
+      return oneContainer(common, {
         contract: `enrich ${line}`,
-        files: [{ path: 'enrich.hocon', format: 'hocon', content: config }, resolver, ...enrichmentFiles(w.enrichments)],
-        bootValues: resolverBootValues({ igluServer: w.igluServer }),
-        setup: [],
-        containers: [
-          {
-            name: 'enrich',
-            image: imageFor(c, common.cloud, common.version),
-            args: ['--config', inContainer('enrich.hocon'), '--iglu-config', inContainer(resolver.path), '--enrichments', inContainer(ENRICHMENTS_DIR)],
-          },
-        ],
-        ports: health ? [health.port] : [],
-        health,
-      };
+        name: 'enrich',
+        image: imageFor(c, common.cloud, common.version),
+        configFile: 'enrich.hocon',
+        config,
+        resolver: { igluServer: w.igluServer },
+        files: enrichmentFiles(w.enrichments),
+        args: ['--enrichments', inContainer(ENRICHMENTS_DIR)],
+        health: common6 ? { port: 8000, path: '/' } : undefined,
+      });
     },
   };
   return c;

@@ -12,8 +12,7 @@
  */
 import { gte } from 'semver';
 import { imageFor, setting, type AppContract, type LaunchCommon, type SecretSpec, type SettingSpec } from '../contract';
-import { resolverBootValues, resolverFile } from '../iglu-resolver';
-import { compact, inContainer, license, secretBootValues, secretValue } from '../parts';
+import { compact, license, oneContainer, secretBootValues, secretValue } from '../parts';
 
 export interface TransformerWiring {
   /** Enriched stream name. */
@@ -100,22 +99,14 @@ function transformer(line: Line): AppContract<TransformerWiring> {
         queue: { type: 'sqs', queueName: w.queueName, region: r },
         formats: line.formats ? { transformationType: 'shred' } : undefined,
       });
-      const resolver = resolverFile({ igluServer: w.igluServer });
-      return {
-        service: common.service,
+      return oneContainer(common, {
         contract: `rdb-loader transformer ${line.label}`,
-        files: [{ path: 'transformer.hocon', format: 'hocon', content: config }, resolver],
-        bootValues: resolverBootValues({ igluServer: w.igluServer }),
-        setup: [],
-        containers: [
-          {
-            name: 'transformer-kinesis',
-            image: imageFor(contract, 'aws', common.version),
-            args: ['--config', inContainer('transformer.hocon'), '--iglu-config', inContainer(resolver.path)],
-          },
-        ],
-        ports: [],
-      };
+        name: 'transformer-kinesis',
+        image: imageFor(contract, 'aws', common.version),
+        configFile: 'transformer.hocon',
+        config,
+        resolver: { igluServer: w.igluServer },
+      });
     },
   };
   return contract;
@@ -154,22 +145,15 @@ function loader(line: Line): AppContract<RedshiftLoaderWiring> {
           maxError: setting<number>(common, 'maxError', 10),
         }),
       });
-      const resolver = resolverFile({ igluServer: w.igluServer });
-      return {
-        service: common.service,
+      return oneContainer(common, {
         contract: `rdb-loader redshift ${line.label}`,
-        files: [{ path: 'loader.hocon', format: 'hocon', content: config }, resolver],
-        bootValues: [...secretBootValues(common, SECRETS), ...resolverBootValues({ igluServer: w.igluServer })],
-        setup: [],
-        containers: [
-          {
-            name: 'rdb-loader-redshift',
-            image: imageFor(contract, 'aws', common.version),
-            args: ['--config', inContainer('loader.hocon'), '--iglu-config', inContainer(resolver.path)],
-          },
-        ],
-        ports: [],
-      };
+        name: 'rdb-loader-redshift',
+        image: imageFor(contract, 'aws', common.version),
+        configFile: 'loader.hocon',
+        config,
+        resolver: { igluServer: w.igluServer },
+        bootValues: secretBootValues(common, SECRETS),
+      });
     },
   };
   return contract;

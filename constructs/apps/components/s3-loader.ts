@@ -7,7 +7,7 @@
  * [S3L@2.2.9 Config.scala, config.hocon.sample]; [S3L@2.3.0 Config.scala]; [S3L@3.2.0 config/config.aws.minimal.hocon].
  */
 import { imageFor, type AppContract, type ConfigObject, type SettingSpec } from '../contract';
-import { compact, inContainer, license } from '../parts';
+import { compact, license, oneContainer } from '../parts';
 
 export interface S3LoaderWiring {
   readonly input: string;
@@ -65,16 +65,14 @@ function contract(line: Line, range: string): AppContract<S3LoaderWiring> {
       if (common.cloud !== 'aws' || common.region === undefined) throw new Error(`${common.service}: the S3 loader runs on AWS only`);
       const partitionFormat = common.settings?.partitionFormat as string | undefined;
       const health = v3 ? { port: 8000, path: '/' } : undefined;
-      return {
-        service: common.service,
+      return oneContainer(common, {
         contract: `s3-loader ${line}`,
-        files: [{ path: 's3-loader.hocon', format: 'hocon', content: config(line, common.region, w, partitionFormat) }],
-        bootValues: [],
-        setup: [],
-        containers: [{ name: 's3-loader', image: imageFor(c, 'aws', common.version), args: ['--config', inContainer('s3-loader.hocon')] }],
-        ports: health ? [health.port] : [],
+        name: 's3-loader',
+        image: imageFor(c, 'aws', common.version),
+        configFile: 's3-loader.hocon',
+        config: config(line, common.region, w, partitionFormat),
         health,
-      };
+      });
     },
   };
   return c;

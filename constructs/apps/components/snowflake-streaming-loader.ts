@@ -6,7 +6,7 @@
  * Sources: [SFL@0.2.0, @0.4.1 config/config.kinesis.minimal.hocon, config.kinesis.reference.hocon].
  */
 import { boot, imageFor, setting, type AppContract, type SecretSpec, type SettingSpec } from '../contract';
-import { compact, inContainer, license, secretBootValues, secretValue } from '../parts';
+import { compact, license, oneContainer, secretBootValues, secretValue } from '../parts';
 
 export interface SnowflakeLoaderWiring {
   readonly input: string;
@@ -72,19 +72,18 @@ function contract(label: string, range: string, licensed: boolean): AppContract<
           bad: { streamName: w.bad },
         },
       };
-      return {
-        service: common.service,
+      return oneContainer(common, {
         contract: `snowflake-streaming-loader ${label}`,
-        files: [{ path: 'snowflake-loader.hocon', format: 'hocon', content: config }],
+        name: 'snowflake-loader',
+        image: imageFor(c, 'aws', common.version),
+        configFile: 'snowflake-loader.hocon',
+        config,
         bootValues: [
           ...secretBootValues(common, SECRETS),
           ...(parallel ? [{ variable: INSTANCE, source: { kind: 'instance-id' } as const, secret: false, pattern: '^[A-Za-z0-9._-]+$' }] : []),
         ],
-        setup: [],
-        containers: [{ name: 'snowflake-loader', image: imageFor(c, 'aws', common.version), args: ['--config', inContainer('snowflake-loader.hocon')] }],
-        ports: [8000],
         health: { port: 8000, path: '/' },
-      };
+      });
     },
   };
   return c;
