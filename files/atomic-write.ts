@@ -88,7 +88,8 @@ export function writeFilesAtomically(files: readonly FileToWrite[]): void {
   }
 }
 
-function readIfExists(file: string): string | undefined {
+/** A file's text, or undefined when there is no file. */
+export function readIfExists(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {

@@ -60,6 +60,14 @@ const QUOTE_FUNCTION: readonly string[] = [
 ];
 const EXIT_CHANGED = 3;
 
+/** A cloud backend's accessor for wiring it needs: the value, or an error saying what to pass. */
+export function wired(backend: string): <T>(v: T | undefined, what: string) => T {
+  return (v, what) => {
+    if (v === undefined) throw new Error(`${backend} boot script: ${what} is not wired; pass it to the VM service`);
+    return v;
+  };
+}
+
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'"'"'`)}'`;
 }

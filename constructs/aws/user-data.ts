@@ -8,7 +8,7 @@
  * user data is encoded here, before synthesis.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { renderBootScript, shellQuote, type BootBackend } from '../apps/boot-script';
+import { renderBootScript, shellQuote, wired, type BootBackend } from '../apps/boot-script';
 import type { BootSource, LaunchDescription } from '../apps/contract';
 
 export interface AwsBootProps {
@@ -35,10 +35,7 @@ const IMDS = [
 
 export function awsBootBackend(p: AwsBootProps): BootBackend {
   const r = shellQuote(p.region);
-  const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined) throw new Error(`AWS boot script: ${what} is not wired; pass it to the VM service`);
-    return v;
-  };
+  const need = wired('AWS');
   const secretId = (name: string) => need(p.secretIds?.[name], `the Secrets Manager id of secret "${name}"`);
   return {
     cloud: 'aws',

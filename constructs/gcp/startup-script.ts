@@ -10,7 +10,7 @@
  * template syntax, so literal text is escaped; cdktf tokens (references to other resources) are
  * left as they are so Terraform fills them in.
  */
-import { renderBootScript, shellQuote, type BootBackend } from '../apps/boot-script';
+import { renderBootScript, shellQuote, wired, type BootBackend } from '../apps/boot-script';
 import type { BootSource, LaunchDescription } from '../apps/contract';
 
 export interface GcpBootProps {
@@ -39,10 +39,7 @@ function literal(value: string, what: string): string {
 }
 
 export function gcpBootBackend(p: GcpBootProps): BootBackend {
-  const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined) throw new Error(`GCP boot script: ${what} is not wired; pass it to the VM service`);
-    return v;
-  };
+  const need = wired('GCP');
   const secretId = (name: string) => need(p.secretIds?.[name], `the Secret Manager id of secret "${name}"`);
   return {
     cloud: 'gcp',

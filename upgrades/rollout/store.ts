@@ -10,11 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { z } from 'zod';
-import { writableTarget, writeFileAtomically, WriteRefusedError } from '../../files/atomic-write';
+import { readIfExists, writableTarget, writeFileAtomically, WriteRefusedError } from '../../files/atomic-write';
 import { makeFolders } from '../../files/folders';
 
 /** A failure that names the file and what to do; the command prints it and exits 1. */
@@ -88,15 +88,6 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function currentText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
 /** One file, atomically (write-file-atomic: a sibling temp file, fsynced, renamed over the target of a symlink). */
 function write(path: string, text: string): void {
   writeFileAtomically(path, text);
@@ -134,7 +125,7 @@ export function commitFiles(statePath: string, command: string, files: readonly 
   const journal = journalPath(statePath);
   const base = dirname(journal);
   const entries = files.map((f) => {
-    const before = currentText(f.path);
+    const before = readIfExists(f.path);
     return { path: relative(base, resolve(f.path)), before: before === undefined ? null : sha256(before), text: f.text };
   });
   write(journal, `${JSON.stringify({ formatVersion: 1, command, files: entries })}\n`);
@@ -146,7 +137,7 @@ export function commitFiles(statePath: string, command: string, files: readonly 
 export function completeJournal(statePath: string): string | undefined {
   const journal = journalPath(statePath);
   removeTemps(journal);
-  const text = currentText(journal);
+  const text = readIfExists(journal);
   if (text === undefined) return undefined;
   let parsed: z.infer<typeof journalSchema>;
   try {
@@ -159,7 +150,7 @@ export function completeJournal(statePath: string): string | undefined {
   // Every target must hold what it held before or what the journal writes; anything else was
   // changed by hand since, and writing over it would lose that change.
   const foreign = targets.filter((f) => {
-    const now = currentText(f.abs);
+    const now = readIfExists(f.abs);
     const hash = now === undefined ? null : sha256(now);
     return hash !== sha256(f.text) && hash !== f.before;
   });
@@ -169,7 +160,7 @@ export function completeJournal(statePath: string): string | undefined {
     );
   }
   for (const f of targets) {
-    if (currentText(f.abs) !== f.text) write(f.abs, f.text);
+    if (readIfExists(f.abs) !== f.text) write(f.abs, f.text);
     removeTemps(f.abs);
   }
   rmSync(journal);
