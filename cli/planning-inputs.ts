@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { loadCustomers, type LoadedCustomer, type ValidationIssue } from '../customers/load';
-import { startSecretlint } from '../customers/secretlint-scan';
 import { stackId } from '../customers/schema';
 import { loadCatalog } from '../upgrades/catalog/load';
 import type { Catalog } from '../upgrades/catalog/schema';
@@ -33,8 +32,8 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   const path = (name: string, fallback: string) => resolve(ctx.cwd, (options[name] as string | undefined) ?? fallback);
   const now = parseAt(options.at as Date | undefined);
   const bar = ctx.progress('plan', 3);
-  // The secret scanner loads while the customer files are read; the catalog would wait for it.
-  startSecretlint();
+  // Customer files first: the secret scanner they start loads while they are read, where the
+  // small catalog read first would only wait for it.
   // Pins are not checked against the catalog here: an unknown or prerelease pin makes that one
   // environment "unknown" in the plan (fleet validate reports it as an error), and the rest of
   // the fleet is still planned.

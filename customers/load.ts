@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { checkCustomerFiles, type CustomerInput } from './check-files';
 import { formatIssue, type ValidationIssue } from './json-issues';
 import { readInputFile } from './input-file';
+import { startSecretlint } from './secretlint-scan';
 import { componentPins, stackId, type CustomerSpec } from './schema';
 
 export { CUSTOMER_FILE, GRANT_RENEWAL_DAYS } from './check-files';
@@ -58,6 +59,8 @@ function loaded(file: string, spec: CustomerSpec, content: string | Uint8Array):
 
 /** Loads and validates every customer file in `dir`. */
 export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
+  // The secret scanner loads on another thread while the files are read.
+  startSecretlint();
   let files: string[];
   try {
     files = customerFiles(dir);
