@@ -18,12 +18,20 @@ export function expect(expected: string, hint?: string): string {
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
+/** A YYYY-MM-DD string names a day of the Gregorian calendar (by arithmetic: a fleet's files hold hundreds of thousands of dates). */
+export function isCalendarDate(s: string): boolean {
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
+}
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, expect('a date as YYYY-MM-DD', 'write e.g. 2026-12-31'))
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: expect('a real calendar date', 'check the month and day'),
-  });
+  .refine(isCalendarDate, { message: expect('a real calendar date', 'check the month and day') });
 
 const semverString = z
   .string()

@@ -105,57 +105,58 @@ export interface SecretFinding {
   readonly reason: string;
 }
 
-/** A path as a chain of links to the parent, so that only flagged strings pay for their path. */
-interface PathLink {
-  readonly parent?: PathLink;
-  /** A field name, or an array index (made a string only when a path is printed). */
-  readonly key: string | number;
-}
-
-function pathOf(link: PathLink | undefined): string {
-  const parts: (string | number)[] = [];
-  for (let l = link; l !== undefined; l = l.parent) parts.push(l.key);
-  return parts.reverse().join('.');
-}
-
 /**
  * Decides whether to skip a field (and all below it) by its name and depth (1 = top level), e.g.
  * "$schema" at the top, or cdktf's "//" metadata anywhere.
  */
 export type SkipField = (key: string, depth: number) => boolean;
 
+/** An object or array being walked: `at` is the field (index into `keys`) or item being visited. */
+interface Frame {
+  readonly node: object;
+  /** The object's field names not skipped; undefined for an array. */
+  readonly keys?: readonly string[];
+  at: number;
+}
+
+/**
+ * What `eachString` tells of each string: the field name or array index it sits under, and its
+ * dotted path, built only when asked (a fleet's files hold millions of strings and few are flagged).
+ */
+type Visit = (value: string, key: string | number | undefined, isKey: boolean, path: () => string) => void;
+
 /**
  * Calls `visit` for every string in a JSON value, field names included (an object's names before
- * its values), with the path to it. Iterative, with the pending values in plain arrays: input
- * depth is not trusted here, and a fleet's files hold millions of strings.
+ * its values), depth first. Iterative, with one frame per open object or array: input depth is
+ * not trusted here.
  */
-function eachString(value: unknown, skip: SkipField | undefined, visit: (value: string, at: PathLink | undefined, isKey: boolean) => void): void {
-  const values: unknown[] = [value];
-  const links: (PathLink | undefined)[] = [undefined];
-  const depths: number[] = [0];
-  while (values.length > 0) {
-    const v = values.pop();
-    const at = links.pop();
-    const depth = depths.pop()!;
-    if (typeof v === 'string') visit(v, at, false);
-    else if (typeof v !== 'object' || v === null) continue;
-    else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) {
-        values.push(v[i]);
-        links.push({ parent: at, key: i });
-        depths.push(depth + 1);
-      }
-    } else {
-      const keys = Object.keys(v);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        if (skip?.(keys[i], depth + 1)) continue;
-        const child: PathLink = { parent: at, key: keys[i] };
-        visit(keys[i], child, true);
-        values.push((v as Record<string, unknown>)[keys[i]]);
-        links.push(child);
-        depths.push(depth + 1);
-      }
+function eachString(value: unknown, skip: SkipField | undefined, visit: Visit): void {
+  if (typeof value === 'string') visit(value, undefined, false, () => '');
+  if (typeof value !== 'object' || value === null) return;
+  const frames: Frame[] = [];
+  const path = (): string => frames.map((f) => (f.keys ? f.keys[f.at] : f.at)).join('.');
+  const enter = (node: object): void => {
+    if (Array.isArray(node)) {
+      frames.push({ node, at: -1 });
+      return;
     }
+    const depth = frames.length + 1;
+    const keys = skip ? Object.keys(node).filter((k) => !skip(k, depth)) : Object.keys(node);
+    const frame: Frame = { node, keys, at: -1 };
+    frames.push(frame);
+    for (frame.at = keys.length - 1; frame.at >= 0; frame.at--) visit(keys[frame.at], keys[frame.at], true, path);
+  };
+  enter(value);
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1];
+    if (++f.at >= (f.keys ?? (f.node as unknown[])).length) {
+      frames.pop();
+      continue;
+    }
+    const key = f.keys ? f.keys[f.at] : f.at;
+    const child = (f.node as Record<string | number, unknown>)[key];
+    if (typeof child === 'string') visit(child, key, false, path);
+    else if (typeof child === 'object' && child !== null) enter(child);
   }
 }
 
@@ -184,10 +185,10 @@ const isSecretKey = (key: string | number | undefined): key is string => {
 };
 
 /** Why a string looks like a secret by the project's own patterns; `at` is where it sits, `isKey` that it is a field name. */
-function reasonCache(opts: { entropy?: boolean }): (value: string, at: PathLink | undefined, isKey: boolean) => string | undefined {
+function reasonCache(opts: { entropy?: boolean }): (value: string, key: string | number | undefined, isKey: boolean) => string | undefined {
   const byValue = (opts.entropy ?? true) ? verdicts.entropy : verdicts.plain;
-  return (value, at, isKey) => {
-    if (!isKey && value.length > 0 && isSecretKey(at?.key)) return secretReason(value, at!.key as string, opts);
+  return (value, key, isKey) => {
+    if (!isKey && value.length > 0 && isSecretKey(key)) return secretReason(value, key, opts);
     let reason = byValue.get(value);
     if (reason === undefined) {
       reason = secretReason(value, undefined, opts) ?? null;
@@ -204,9 +205,9 @@ function reasonCache(opts: { entropy?: boolean }): (value: string, at: PathLink 
 export function findSecrets(value: unknown, opts: { entropy?: boolean; skip?: SkipField } = {}): SecretFinding[] {
   const reasonOf = reasonCache(opts);
   const findings: SecretFinding[] = [];
-  eachString(value, opts.skip, (s, at, isKey) => {
-    const reason = reasonOf(s, at, isKey);
-    if (reason) findings.push({ path: pathOf(at), reason: isKey ? `a field name: ${reason}` : reason });
+  eachString(value, opts.skip, (s, key, isKey, path) => {
+    const reason = reasonOf(s, key, isKey);
+    if (reason) findings.push({ path: path(), reason: isKey ? `a field name: ${reason}` : reason });
   });
   return findings;
 }
@@ -232,8 +233,7 @@ class Findings {
   private readonly suspected = new Set<string>();
   private readonly suspectedKeys = new Set<string>();
 
-  flag(s: string, at: PathLink | undefined, isKey: boolean, reason: string): void {
-    const path = pathOf(at);
+  flag(s: string, path: string, isKey: boolean, reason: string): void {
     if (!this.byPath.has(path)) this.byPath.set(path, isKey ? `a field name: ${reason}` : reason);
     this.suspected.add(s);
     if (isKey) this.suspectedKeys.add(s);
@@ -255,9 +255,9 @@ export function scanSecretsOfMany(values: readonly unknown[], skip?: SkipField):
   const distinct = new Set<string>();
   const scans = values.map((value) => {
     const findings = new Findings();
-    eachString(value, skip, (s, at, isKey) => {
-      const reason = reasonOf(s, at, isKey);
-      if (reason) findings.flag(s, at, isKey, reason);
+    eachString(value, skip, (s, key, isKey, path) => {
+      const reason = reasonOf(s, key, isKey);
+      if (reason) findings.flag(s, path(), isKey, reason);
       distinct.add(s);
     });
     return findings;
@@ -272,9 +272,9 @@ export function scanSecretsOfMany(values: readonly unknown[], skip?: SkipField):
   // secretlint rarely fires: only then are the inputs walked again for the paths of what it found.
   if (ruleOf.size > 0) {
     values.forEach((value, i) =>
-      eachString(value, skip, (s, at, isKey) => {
+      eachString(value, skip, (s, _key, isKey, path) => {
         const rule = ruleOf.get(s);
-        if (rule !== undefined) scans[i].flag(s, at, isKey, `secretlint ${rule}`);
+        if (rule !== undefined) scans[i].flag(s, path(), isKey, `secretlint ${rule}`);
       }),
     );
   }

@@ -8,7 +8,7 @@
  * - `__proto__`, `constructor` and `prototype` keys (they change or hide what a program sees);
  * - a byte-order mark, invalid UTF-8, and files or nesting beyond fixed limits.
  *
- * Every check is one pass over the text, so the cost is linear in the file size.
+ * Every check is one pass over the text or the parsed value, so the cost is linear in the file size.
  */
 import { isUtf8 } from 'node:buffer';
 import { getNodePath, getNodeValue, parseTree, printParseErrorCode, visit, type Node as JsonNode, type ParseErrorCode } from 'jsonc-parser';
@@ -184,6 +184,55 @@ function structureIssues(file: string, text: string, maxDepth: number): { deep?:
   return { keys: issues };
 }
 
+/**
+ * How many keys the text holds, or -1 when it nests deeper than `maxDepth` (the limit
+ * structureIssues applies). It allocates nothing: in text JSON.parse accepted, every colon
+ * outside a string follows a key.
+ */
+function textKeyCount(text: string, maxDepth: number): number {
+  let keys = 0;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; ; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x3a) keys++;
+    else if (c === 0x7b || c === 0x5b) {
+      if (depth++ === maxDepth) return -1;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return keys;
+}
+
+/**
+ * How many own keys the parsed value holds, or -1 when one is forbidden. JSON.parse keeps one
+ * copy of a repeated key (and makes "__proto__" an own field), so fewer keys than the text
+ * holds means a repeat.
+ */
+function parsedKeyCount(root: unknown): number {
+  let keys = 0;
+  const todo: unknown[] = [root];
+  while (todo.length > 0) {
+    const node = todo.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === 'object' && item !== null) todo.push(item);
+      continue;
+    }
+    if (Object.hasOwn(node, '__proto__') || Object.hasOwn(node, 'constructor') || Object.hasOwn(node, 'prototype')) return -1;
+    for (const key in node) {
+      keys++;
+      const value = (node as Record<string, unknown>)[key];
+      if (typeof value === 'object' && value !== null) todo.push(value);
+    }
+  }
+  return keys;
+}
+
 /** Every earlier copy of a repeated field, wrapped along its path; read only from files refused for their keys. */
 function shadowedCopies(text: string): unknown[] {
   const copies: unknown[] = [];
@@ -210,7 +259,8 @@ function shadowedCopies(text: string): unknown[] {
  * Parses strict JSON (no comments, no trailing commas) from text or bytes. A syntax error names
  * its line and column; only the first one is reported, as the rest follow from it. The value
  * comes from JSON.parse (native and linear; "__proto__" becomes a plain own field), the key
- * checks from one more pass over the text.
+ * checks from counting keys in the text and in the value, and, when those disagree, one more
+ * pass over the text.
  */
 export function parseStrictJson(file: string, input: string | Uint8Array, limits: JsonLimits = {}): StrictJsonResult {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -235,6 +285,10 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
     // The syntax error's position comes from jsonc-parser, which recurses: check the depth first.
     return { issues: [tooDeep(file, text, maxDepth) ?? syntaxIssue(file, text)] };
   }
+  // The common case, a clean file, is told by two counts that allocate nothing; only a file that
+  // fails them gets the exact pass that says what is wrong and where.
+  const textKeys = textKeyCount(text, maxDepth);
+  if (textKeys >= 0 && textKeys === parsedKeyCount(root)) return { raw: root, issues: [] };
   const { deep, keys } = structureIssues(file, text, maxDepth);
   if (deep) return { issues: [deep] };
   return keys.length > 0 ? { issues: keys, scannable: root, shadowed: shadowedCopies(text) } : { raw: root, issues: [] };

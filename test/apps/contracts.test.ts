@@ -88,6 +88,17 @@ describe('fleet validate against the contracts', () => {
     ]);
   });
 
+  test('a setting or secret named like a field every object has ("toString", "constructor") is unknown, not taken for a known one', () => {
+    const r = example('acme-retail-prod.json', (raw) => {
+      raw.components['snowflake-streaming-loader'].settings.toString = 'x';
+      raw.components['snowflake-streaming-loader'].secrets.push('constructor');
+    });
+    expect(r.issues.map((i) => `${i.path}: ${i.got}`)).toEqual([
+      'components.snowflake-streaming-loader.settings.toString: "toString"',
+      expect.stringMatching(/^components\.snowflake-streaming-loader\.secrets\.\d+: "constructor"$/),
+    ]);
+  });
+
   test('a setting of the wrong type, a missing required one, and an unknown secret are errors too', () => {
     const r = example('nordic-news-prod.json', (raw) => {
       raw.components['rdb-loader'].settings.port = '5439';
