@@ -38,13 +38,21 @@ export const CUSTOMER_FILE: InputKind<typeof customerSchema> = {
 /** A grant that ends within this many days is listed, so someone renews it in time. */
 export const GRANT_RENEWAL_DAYS = 14;
 
+/** Today and the last day a grant may end on without a renewal reminder, as YYYY-MM-DD. */
+interface GrantDays {
+  readonly today: string;
+  readonly soon: string;
+}
+
+function grantDays(now: Date): GrantDays {
+  return { today: now.toISOString().slice(0, 10), soon: new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString().slice(0, 10) };
+}
+
 /**
  * Expired grants warn instead of failing: they already vanish from the synthesized stack and
  * their IAM condition has ended them, so one stale grant must not stop CI for every customer.
  */
-function grantWarnings(file: string, spec: CustomerSpec, now: Date): ValidationIssue[] {
-  const today = now.toISOString().slice(0, 10);
-  const soon = new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString().slice(0, 10);
+function grantWarnings(file: string, spec: CustomerSpec, { today, soon }: GrantDays): ValidationIssue[] {
   return spec.accessGrants.flatMap((g, i) => {
     if (g.status !== 'approved' || g.expires >= soon) return [];
     const expired = g.expires < today;
@@ -114,6 +122,7 @@ function semanticIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
 
 /** Checks each file on its own, in order. */
 export function checkCustomerFiles(inputs: readonly CustomerInput[], now: Date): FileResult[] {
+  const days = grantDays(now);
   const parsed: (StrictJsonResult | undefined)[] = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
   // Every file's strings through secretlint in one call; a scan that cannot run fails each file closed.
   const scans = scanSecretsOfMany(
@@ -128,6 +137,6 @@ export function checkCustomerFiles(inputs: readonly CustomerInput[], now: Date):
     // A file with a suspected secret gets no further checks: their messages quote field names and values.
     const clean = checked.issues.length === 0;
     const issues = clean ? semanticIssues(file, checked.data) : checked.issues;
-    return { file, issues, warnings: grantWarnings(file, checked.data, now), spec: checked.data, clean };
+    return { file, issues, warnings: grantWarnings(file, checked.data, days), spec: checked.data, clean };
   });
 }

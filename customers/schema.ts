@@ -716,8 +716,10 @@ export function stackId(spec: Pick<CustomerSpec, 'id' | 'environment'>): string 
 /** Every component the environment runs, with its pinned version, in a stable order. */
 export function componentPins(spec: CustomerSpec): { component: ComponentId; version: string }[] {
   const components = spec.components as Partial<Record<ComponentId, { version: string }>>;
-  return COMPONENT_IDS.flatMap((component) => {
+  const pins: { component: ComponentId; version: string }[] = [];
+  for (const component of COMPONENT_IDS) {
     const c = components[component];
-    return c ? [{ component, version: c.version }] : [];
-  });
+    if (c) pins.push({ component, version: c.version });
+  }
+  return pins;
 }
