@@ -5,10 +5,11 @@
  * names (the link stays a link), and anything that is not a regular file (a folder, a device such
  * as /dev/stdout, a pipe, a dangling link) is refused, because renaming over it would replace it.
  */
-import { lstatSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { makeFolders } from './folders';
+import { completeWrite, JournalError, writeAllOrNone } from './write-journal';
 
 /** A target fleet will not write; the message names the path and what to do instead. */
 export class WriteRefusedError extends Error {}
@@ -49,10 +50,8 @@ export function writeFileAtomically(path: string, text: string): void {
 }
 
 /**
- * Writes several files, each atomically; every target is checked before the first is written, and
- * when a write fails the files already written get their previous content back, so an error
- * leaves all of them as they were. (A multi-file write that must also survive kill -9 needs a
- * journal on top; see upgrades/rollout.)
+ * Writes several files, all or none even under kill -9 (files/write-journal.ts); every target is
+ * checked before the first is written. One file is written by write-file-atomic.
  */
 export function writeFilesAtomically(files: readonly FileToWrite[]): void {
   const targets = files.map((f) => ({ ...f, real: writableTarget(f.path) }));
@@ -61,30 +60,19 @@ export function writeFilesAtomically(files: readonly FileToWrite[]): void {
     if (seen.has(t.real)) throw new WriteRefusedError(`${t.path} is written twice in one command; give each output its own file`);
     seen.add(t.real);
   }
-  const done: { real: string; previous: string | undefined }[] = [];
   try {
-    for (const [i, t] of targets.entries()) {
-      // The last file's old content is never needed: when its write fails, it was not replaced.
-      const previous = i < targets.length - 1 ? readIfExists(t.real) : undefined;
-      try {
-        makeFolders(dirname(t.real));
-        writeFileAtomic.sync(t.real, t.text);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new WriteRefusedError(`${t.path}: could not write it (${code ?? (e as Error).message}); check the folder exists and is writable`);
-      }
-      done.push({ real: t.real, previous });
+    if (targets.length === 1) {
+      completeWrite(targets[0].real);
+      makeFolders(dirname(targets[0].real));
+      writeFileAtomic.sync(targets[0].real, targets[0].text);
+    } else if (targets.length > 1) {
+      writeAllOrNone(targets);
     }
   } catch (e) {
-    for (const d of done.reverse()) {
-      try {
-        if (d.previous === undefined) rmSync(d.real, { force: true });
-        else writeFileAtomic.sync(d.real, d.previous);
-      } catch {
-        // Best effort: the error below names what failed.
-      }
-    }
-    throw e;
+    if (e instanceof JournalError) throw new WriteRefusedError(e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = targets.length === 1 ? `${targets[0].path}: could not write it` : `${targets.map((t) => t.path).join(', ')}: could not write them`;
+    throw new WriteRefusedError(`${what} (${code ?? (e as Error).message}); check the folder exists and is writable`);
   }
 }
 

@@ -4,7 +4,8 @@
  * front end (cli/rollout.ts) parses options and calls run-*.ts; everything from there is here.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { pendingWrite } from '../../../files/write-journal';
 import { formatIssue, type ValidationIssue } from '../../../customers/load';
 import { NO_DEPLOYMENTS, parseDeployments, type Deployments } from '../deployments';
 import { parsePlan, type RolloutPlan } from '../plan-input';
@@ -56,6 +57,12 @@ export function issuesError(issues: readonly ValidationIssue[], tail: string): I
 }
 
 export function loadPlan(file: string, shown: string): RolloutPlan {
+  const pending = pendingWrite(file);
+  if (pending !== undefined) {
+    throw new InputError([
+      `${shown}: expected a complete upgrade plan, got one whose write was interrupted (${relative(dirname(file), pending)} is beside it) (hint: run \`fleet upgrades plan\` again, which finishes or replaces it); nothing was changed.`,
+    ]);
+  }
   const text = readText(file, shown, 'an upgrade plan (JSON)', 'write one with `fleet upgrades plan --json plan/upgrade-plan.json` (or `fleet main`), or pass --plan FILE');
   const { plan, issues } = parsePlan(shown, text);
   if (!plan) throw issuesError(issues, `${issues.length} problem(s) in ${shown}; nothing was changed.`);

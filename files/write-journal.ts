@@ -1,0 +1,135 @@
+/**
+ * Several files written all or none, even under kill -9 (`upgrades plan --out plan.json --md
+ * plan.md`: a reader must never see a new plan.json beside an old plan.md).
+ *
+ * Each file is first written in full to a temporary file beside its target and fsynced. Then a
+ * journal naming every rename is written beside each target (atomically), then the temporary
+ * files are renamed over their targets and the journals removed. A kill before the journals
+ * leaves every target as it was; a kill after leaves a journal, and `completeWrite` (run by the
+ * next write of any of the targets) does the renames that had not happened. A reader of a target
+ * calls `pendingWrite` and refuses a file whose write is not complete.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { makeFolders } from './folders';
+
+/** A write refused or left incomplete; the message names the file and the fix. */
+export class JournalError extends Error {}
+
+/** The journal beside a target: `.<name>.fleet-write`. */
+export function journalOf(target: string): string {
+  return join(dirname(target), `.${basename(target)}.fleet-write`);
+}
+
+/** The temporary file for a target: `.<name>.<pid>.fleet-tmp`, beside it so the rename stays on one file system. */
+function tempOf(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.fleet-tmp`);
+}
+
+const isTempOf = (target: string, file: string): boolean => dirname(file) === dirname(target) && new RegExp(`^\\.${escapeRegExp(basename(target))}\\.\\d+\\.fleet-tmp$`).test(basename(file));
+
+/** write-file-atomic's temporary file for a journal (`<journal>.<number>`), left by a kill while it was written. */
+const isJournalTempOf = (target: string, entry: string): boolean => entry.startsWith(`${basename(journalOf(target))}.`) && /^\d+$/.test(entry.slice(basename(journalOf(target)).length + 1));
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+interface Rename {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The renames a journal lists, each checked to be a temporary file of ours beside its target. */
+function readJournal(journal: string): Rename[] {
+  const fix = `compare the files it names with git, then remove ${journal} by hand`;
+  let renames: unknown;
+  try {
+    renames = (JSON.parse(readFileSync(journal, 'utf8')) as { renames?: unknown }).renames;
+  } catch (e) {
+    throw new JournalError(`${journal}: an interrupted write left a journal that cannot be read (${(e as Error).message}); ${fix}`);
+  }
+  const valid =
+    Array.isArray(renames) &&
+    renames.every((r: Partial<Rename>) => typeof r?.from === 'string' && typeof r.to === 'string' && isTempOf(r.to, r.from));
+  if (!valid) throw new JournalError(`${journal}: expected a list of renames of fleet's temporary files beside their targets; ${fix}`);
+  return renames as Rename[];
+}
+
+/** A target's write that a killed command left half done, as the journal's path; undefined when there is none. */
+export function pendingWrite(target: string): string | undefined {
+  const journal = journalOf(target);
+  return existsSync(journal) ? journal : undefined;
+}
+
+/**
+ * Finishes the write a killed command left beside `target` (every rename whose temporary file is
+ * still there), then removes the temporary files of `target` and of its journal that a kill left
+ * before the journal was in place. Returns whether there was a write to finish.
+ */
+export function completeWrite(target: string): boolean {
+  const journal = pendingWrite(target);
+  let completed = false;
+  if (journal !== undefined) {
+    const renames = readJournal(journal);
+    for (const r of renames) if (existsSync(r.from)) renameSync(r.from, r.to);
+    for (const r of renames) rmSync(journalOf(r.to), { force: true });
+    completed = true;
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(target));
+  } catch {
+    return completed;
+  }
+  for (const entry of entries) {
+    if (isTempOf(target, join(dirname(target), entry)) || isJournalTempOf(target, entry)) rmSync(join(dirname(target), entry), { force: true });
+  }
+  return completed;
+}
+
+/** The whole text to a new file, fsynced, with the mode of the file it will replace. */
+function writeTemp(temp: string, target: string, text: string): void {
+  const fd = openSync(temp, 'wx', 0o666);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (existsSync(target)) chmodSync(temp, statSync(target).mode & 0o7777);
+}
+
+/**
+ * Writes every target (already checked writable, resolved, distinct) or, if killed, leaves them
+ * as they were or a journal from which the next write completes them all.
+ */
+export function writeAllOrNone(files: readonly { readonly real: string; readonly text: string }[]): void {
+  for (const f of files) completeWrite(f.real);
+  const renames: Rename[] = files.map((f) => ({ from: tempOf(f.real), to: f.real }));
+  try {
+    files.forEach((f, i) => {
+      makeFolders(dirname(f.real));
+      writeTemp(renames[i].from, f.real, f.text);
+    });
+  } catch (e) {
+    for (const r of renames) rmSync(r.from, { force: true });
+    throw e;
+  }
+  const journal = `${JSON.stringify({ formatVersion: 1, renames })}\n`;
+  try {
+    for (const r of renames) writeFileAtomic.sync(journalOf(r.to), journal);
+  } catch (e) {
+    // Nothing was renamed yet: an error here leaves the targets as they were.
+    for (const r of renames) rmSync(journalOf(r.to), { force: true });
+    for (const r of renames) rmSync(r.from, { force: true });
+    throw e;
+  }
+  try {
+    for (const r of renames) renameSync(r.from, r.to);
+  } catch (e) {
+    throw new JournalError(`${files.map((f) => f.real).join(', ')}: the write stopped after some files were replaced (${(e as Error).message}); ${journalOf(renames[0].to)} lists the rest, and the next write of these files completes it`);
+  }
+  for (const r of renames) rmSync(journalOf(r.to), { force: true });
+}

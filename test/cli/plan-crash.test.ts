@@ -1,0 +1,63 @@
+/**
+ * kill -9 at every rename of `fleet upgrades plan --out plan.json --md plan.md` (strace injects
+ * SIGKILL at the N-th rename): afterwards both files are the old plan, or a journal is beside
+ * them that `fleet rollout` refuses to read past and that the next write completes to the new
+ * plan, both files, with nothing left behind.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { completeWrite } from '../../files/write-journal';
+import { BIN, fleet, plainEnv, scratchRepo } from './built-cli';
+
+const STRACE = '/usr/bin/strace';
+const OUT = ['--json', '--out', 'plan/upgrade-plan.json', '--md', 'plan/upgrade-plan.md'];
+const plan = (at: string) => ['upgrades', 'plan', '--at', at, ...OUT];
+
+function killedAtRename(cwd: string, n: number, args: readonly string[]): boolean {
+  const r = spawnSync(STRACE, ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename', '-e', `inject=rename:signal=KILL:when=${n}`, process.execPath, BIN, ...args], {
+    cwd,
+    env: plainEnv(),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.error) throw r.error;
+  if (r.status === 0) return false;
+  expect({ n, signal: r.signal }).toEqual({ n, signal: 'SIGKILL' });
+  return true;
+}
+
+const files = (dir: string) => ['json', 'md'].map((ext) => readFileSync(join(dir, 'plan', `upgrade-plan.${ext}`), 'utf8'));
+const litter = (dir: string) => readdirSync(join(dir, 'plan')).filter((f) => f.startsWith('.'));
+
+(existsSync(STRACE) ? describe : describe.skip)('fleet upgrades plan killed at any rename', () => {
+  test('both files old, or a journal that fleet rollout refuses and the next write completes to both new', () => {
+    const dir = scratchRepo('fleet-plan-crash-');
+    expect(fleet(dir, plan('2026-11-28')).code).toBe(0);
+    const after = files(dir);
+    expect(fleet(dir, plan('2026-11-27')).code).toBe(0);
+    const before = files(dir);
+    expect(after).not.toEqual(before);
+
+    const outcomes: string[] = [];
+    let n = 1;
+    for (; killedAtRename(dir, n, plan('2026-11-28')); n++) {
+      if (litter(dir).some((f) => f.endsWith('.fleet-write'))) {
+        const status = fleet(dir, ['rollout', 'status', '--plan', 'plan/upgrade-plan.json']);
+        expect({ n, code: status.code, err: status.err }).toEqual({ n, code: 1, err: expect.stringMatching(/write was interrupted.*run `fleet upgrades plan` again/) });
+        expect(completeWrite(join(dir, 'plan', 'upgrade-plan.json'))).toBe(true);
+        expect({ n, files: files(dir) }).toEqual({ n, files: after });
+        outcomes.push('completed');
+      } else {
+        expect({ n, files: files(dir) }).toEqual({ n, files: before });
+        outcomes.push('old');
+      }
+      // Only temporary files (ours, and write-file-atomic's for a journal) may be left; the next write removes them.
+      expect({ n, litter: litter(dir).filter((f) => !/\.fleet-tmp$|\.fleet-write\.\d+$/.test(f)) }).toEqual({ n, litter: [] });
+      expect(fleet(dir, plan('2026-11-27')).code).toBe(0);
+      expect({ n, files: files(dir), litter: litter(dir) }).toEqual({ n, files: before, litter: [] });
+    }
+    // Two journals, then two files: killed at each of the four renames, once before the journals were whole.
+    expect(outcomes).toEqual(['old', 'completed', 'completed', 'completed']);
+  });
+});
