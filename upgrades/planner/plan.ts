@@ -140,12 +140,18 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     .sort((a, b) => b.c.score - a.c.score || compareText(a.e.stack, b.e.stack) || a.order - b.order)
     .map((x, i) => ({ rank: i + 1, stack: x.e.stack, component: x.c.component, from: x.c.from, to: x.c.to, score: x.c.score, wave: x.wave }));
 
-  const deferredKeys = new Set(deferred.map((x) => `${x.stack}|${x.component}`));
+  const deferredOf = new Map<string, Set<ComponentId>>();
+  for (const x of deferred) {
+    let components = deferredOf.get(x.stack);
+    if (!components) deferredOf.set(x.stack, (components = new Set()));
+    components.add(x.component);
+  }
   const statuses: ComponentStatus[] = [];
   for (const d of finalDrafts) {
+    const deferredHere = deferredOf.get(d.env.stack);
     for (const s of d.statuses) {
       const scheduled = waveOf.has(d.env.stack) ? d.changes.find((c) => c.component === s.component) : undefined;
-      const isDeferred = deferredKeys.has(`${s.stack}|${s.component}`);
+      const isDeferred = deferredHere?.has(s.component) ?? false;
       s.decision = scheduled ? (isDeferred ? 'partial' : 'upgrade') : isDeferred ? 'deferred' : 'none';
       s.target = scheduled ? scheduled.to : null;
       statuses.push(s);
@@ -174,7 +180,12 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
     now.getTime(),
     lastDay,
   );
-  const allSecurity = statuses.flatMap((s) => s.missingSecurityFixes);
+  let missingSecurityFixes = 0;
+  let overdueSecurityFixes = 0;
+  for (const s of statuses) {
+    missingSecurityFixes += s.missingSecurityFixes.length;
+    for (const f of s.missingSecurityFixes) if (f.daysOverdue > 0) overdueSecurityFixes++;
+  }
   return {
     generatedFor: isoOf(today),
     summary: {
@@ -183,8 +194,8 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       changes: ranking.length,
       waves: waves.length,
       deferred: deferred.length,
-      missingSecurityFixes: allSecurity.length,
-      overdueSecurityFixes: allSecurity.filter((f) => f.daysOverdue > 0).length,
+      missingSecurityFixes,
+      overdueSecurityFixes,
       unsupported: statuses.filter((s) => s.support !== 'supported' && s.support !== 'unknown').length,
       approvalsNeeded: approvals.length,
       unknownEnvironments: unknown.length,
