@@ -184,7 +184,7 @@ const isSecretKey = (key: string | number | undefined): key is string => {
   return known;
 };
 
-/** Why a string looks like a secret by the project's own patterns; `at` is where it sits, `isKey` that it is a field name. */
+/** Why a string looks like a secret by the project's own patterns; `key` is the field name (or index) it sits under, `isKey` that it is a field name itself. */
 function reasonCache(opts: { entropy?: boolean }): (value: string, key: string | number | undefined, isKey: boolean) => string | undefined {
   const byValue = (opts.entropy ?? true) ? verdicts.entropy : verdicts.plain;
   return (value, key, isKey) => {
