@@ -42,6 +42,24 @@ export function fleet(cwd: string, args: readonly string[], env: NodeJS.ProcessE
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** strace, which injects SIGKILL at the N-th rename (../shared/reference/toolchain.md); tests that need it skip without it. */
+export const STRACE = '/usr/bin/strace';
+
+/** Runs fleet under strace, killed at its n-th rename; returns true when it was killed, false when it ran to the end. */
+export function killedAtRename(cwd: string, n: number, args: readonly string[]): boolean {
+  const r = spawnSync(STRACE, ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename', '-e', `inject=rename:signal=KILL:when=${n}`, process.execPath, BIN, ...args], {
+    cwd,
+    env: plainEnv(),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.error) throw r.error;
+  if (r.status === 0) return false;
+  // strace ends itself with the signal that killed the tracee.
+  expect({ n, signal: r.signal, err: r.stderr }).toEqual({ n, signal: 'SIGKILL', err: '' });
+  return true;
+}
+
 /** Every file and link under `dir` (links shown as "-> target", not followed), with its content. */
 export function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -6,25 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, fleet, outputFiles, plainEnv, scratchRepo } from './built-cli';
+import { fleet, killedAtRename, outputFiles, scratchRepo, STRACE } from './built-cli';
 
-const STRACE = '/usr/bin/strace';
 const AT = ['--at', '2026-11-27'];
-
-/** Runs fleet under strace, killed at its n-th rename; returns true when it was killed. */
-function killedAtRename(cwd: string, n: number, args: readonly string[]): boolean {
-  const r = spawnSync(STRACE, ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename', '-e', `inject=rename:signal=KILL:when=${n}`, process.execPath, BIN, ...args], {
-    cwd,
-    env: plainEnv(),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.error) throw r.error;
-  if (r.status === 0) return false;
-  // strace ends itself with the signal that killed the tracee.
-  expect({ n, signal: r.signal, err: r.stderr }).toEqual({ n, signal: 'SIGKILL', err: '' });
-  return true;
-}
 
 /** Edits one customer so the new output differs from the old in a known stack. */
 function changeCustomer(dir: string): void {

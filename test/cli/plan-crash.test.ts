@@ -4,28 +4,13 @@
  * them that `fleet rollout` refuses to read past and that the next write completes to the new
  * plan, both files, with nothing left behind.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { completeWrite } from '../../files/write-journal';
-import { BIN, fleet, plainEnv, scratchRepo } from './built-cli';
+import { fleet, killedAtRename, scratchRepo, STRACE } from './built-cli';
 
-const STRACE = '/usr/bin/strace';
 const OUT = ['--json', '--out', 'plan/upgrade-plan.json', '--md', 'plan/upgrade-plan.md'];
 const plan = (at: string) => ['upgrades', 'plan', '--at', at, ...OUT];
-
-function killedAtRename(cwd: string, n: number, args: readonly string[]): boolean {
-  const r = spawnSync(STRACE, ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename', '-e', `inject=rename:signal=KILL:when=${n}`, process.execPath, BIN, ...args], {
-    cwd,
-    env: plainEnv(),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.error) throw r.error;
-  if (r.status === 0) return false;
-  expect({ n, signal: r.signal }).toEqual({ n, signal: 'SIGKILL' });
-  return true;
-}
 
 const files = (dir: string) => ['json', 'md'].map((ext) => readFileSync(join(dir, 'plan', `upgrade-plan.${ext}`), 'utf8'));
 const litter = (dir: string) => readdirSync(join(dir, 'plan')).filter((f) => f.startsWith('.'));
