@@ -9,8 +9,8 @@
  * next write of any of the targets) does the renames that had not happened. A reader of a target
  * calls `pendingWrite` and refuses a file whose write is not complete.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { makeFolders } from './folders';
 
@@ -41,8 +41,8 @@ interface Rename {
   readonly to: string;
 }
 
-/** The renames a journal lists, each checked to be a temporary file of ours beside its target. */
-function readJournal(journal: string): Rename[] {
+/** The renames the journal beside `target` lists, each checked to be a temporary file of ours beside its target, one of them `target`'s. */
+function readJournal(journal: string, target: string): Rename[] {
   const fix = `compare the files it names with git, then remove ${journal} by hand`;
   let renames: unknown;
   try {
@@ -52,27 +52,38 @@ function readJournal(journal: string): Rename[] {
   }
   const valid =
     Array.isArray(renames) &&
-    renames.every((r: Partial<Rename>) => typeof r?.from === 'string' && typeof r.to === 'string' && isTempOf(r.to, r.from));
-  if (!valid) throw new JournalError(`${journal}: expected a list of renames of fleet's temporary files beside their targets; ${fix}`);
+    renames.every((r: Partial<Rename>) => typeof r?.from === 'string' && typeof r.to === 'string' && isAbsolute(r.to) && isTempOf(r.to, r.from)) &&
+    renames.some((r: Rename) => realTarget(r.to) === target);
+  if (!valid) throw new JournalError(`${journal}: expected a list of renames of fleet's temporary files beside their targets, ${basename(target)} among them; ${fix}`);
   return renames as Rename[];
+}
+
+/** The file a path names: a symlink's target (its journal is beside that file), else the path itself. */
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /** A target's write that a killed command left half done, as the journal's path; undefined when there is none. */
 export function pendingWrite(target: string): string | undefined {
-  const journal = journalOf(target);
+  const journal = journalOf(realTarget(target));
   return existsSync(journal) ? journal : undefined;
 }
 
 /**
- * Finishes the write a killed command left beside `target` (every rename whose temporary file is
+ * Finishes the write a killed command left beside `path` (every rename whose temporary file is
  * still there), then removes the temporary files of `target` and of its journal that a kill left
  * before the journal was in place. Returns whether there was a write to finish.
  */
-export function completeWrite(target: string): boolean {
+export function completeWrite(path: string): boolean {
+  const target = realTarget(path);
   const journal = pendingWrite(target);
   let completed = false;
   if (journal !== undefined) {
-    const renames = readJournal(journal);
+    const renames = readJournal(journal, target);
     for (const r of renames) if (existsSync(r.from)) renameSync(r.from, r.to);
     for (const r of renames) rmSync(journalOf(r.to), { force: true });
     completed = true;

@@ -34,7 +34,7 @@ test('a journal that names a file other than a temporary file beside its target 
   writeFileSync(victim, 'mine\n');
   writeFileSync(join(dir, 'plan.json'), 'old plan\n');
   writeFileSync(journalOf(join(dir, 'plan.json')), JSON.stringify({ formatVersion: 1, renames: [{ from: victim, to: join(dir, 'plan.json') }] }));
-  expect(() => writeFilesAtomically([{ path: join(dir, 'plan.json'), text: 'new\n' }])).toThrow(/expected a list of renames of fleet's temporary files beside their targets; compare the files/);
+  expect(() => writeFilesAtomically([{ path: join(dir, 'plan.json'), text: 'new\n' }])).toThrow(/expected a list of renames of fleet's temporary files beside their targets, plan.json among them; compare the files/);
   expect(readFileSync(victim, 'utf8')).toBe('mine\n');
   expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toBe('old plan\n');
 });
