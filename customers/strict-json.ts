@@ -276,7 +276,7 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
     text = decoded.text!;
   }
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (text.trim() === '') return { issues: [{ file, path: '', expected: 'valid JSON', got: 'an empty file', hint: 'write the JSON object this file holds' }] };
+  if (!/\S/.test(text)) return { issues: [{ file, path: '', expected: 'valid JSON', got: 'an empty file', hint: 'write the JSON object this file holds' }] };
   let root: unknown;
   try {
     // V8's JSON.parse is iterative, so any depth is safe here; the walkers after it are not.
