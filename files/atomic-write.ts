@@ -9,7 +9,7 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { makeFolders } from './folders';
-import { completeWrite, JournalError, writeAllOrNone } from './write-journal';
+import { completeWrite, JournalError, pendingWrite, writeAllOrNone } from './write-journal';
 
 /** A target fleet will not write; the message names the path and what to do instead. */
 export class WriteRefusedError extends Error {}
@@ -62,7 +62,9 @@ export function writeFilesAtomically(files: readonly FileToWrite[]): void {
   }
   try {
     if (targets.length === 1) {
-      completeWrite(targets[0].real);
+      // Only a journal is looked for here (one stat): sweeping the folder for stray temporary
+      // files on every write would read a 10,000-file customers folder once per pin a rollout writes.
+      if (pendingWrite(targets[0].real) !== undefined) completeWrite(targets[0].real);
       makeFolders(dirname(targets[0].real));
       writeFileAtomic.sync(targets[0].real, targets[0].text);
     } else if (targets.length > 1) {
