@@ -9,7 +9,7 @@
  * next write of any of the targets) does the renames that had not happened. A reader of a target
  * calls `pendingWrite` and refuses a file whose write is not complete.
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { makeFolders } from './folders';
@@ -100,7 +100,7 @@ export function completeWrite(path: string): boolean {
   return completed;
 }
 
-/** The whole text to a new file, fsynced, with the mode of the file it will replace. */
+/** The whole text to a new file, fsynced, with the mode (and, where allowed, the owner) of the file it will replace. */
 function writeTemp(temp: string, target: string, text: string): void {
   const fd = openSync(temp, 'wx', 0o666);
   try {
@@ -109,7 +109,14 @@ function writeTemp(temp: string, target: string, text: string): void {
   } finally {
     closeSync(fd);
   }
-  if (existsSync(target)) chmodSync(temp, statSync(target).mode & 0o7777);
+  if (!existsSync(target)) return;
+  const old = statSync(target);
+  chmodSync(temp, old.mode & 0o7777);
+  try {
+    chownSync(temp, old.uid, old.gid);
+  } catch {
+    // Only root may give a file to another user; otherwise it stays the writer's, as with any new file.
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /** writeFilesAtomically on a real file system: a write that fails leaves every target as it was; a journal is read with suspicion. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFilesAtomically, WriteRefusedError } from '../../files/atomic-write';
@@ -37,4 +37,17 @@ test('a journal that names a file other than a temporary file beside its target 
   expect(() => writeFilesAtomically([{ path: join(dir, 'plan.json'), text: 'new\n' }])).toThrow(/expected a list of renames of fleet's temporary files beside their targets, plan.json among them; compare the files/);
   expect(readFileSync(victim, 'utf8')).toBe('mine\n');
   expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toBe('old plan\n');
+});
+
+test('files written together keep the mode of the files they replace, and new ones get the usual mode', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+  writeFileSync(join(dir, 'plan.json'), 'old\n', { mode: 0o640 });
+  chmodSync(join(dir, 'plan.json'), 0o640);
+  writeFilesAtomically([
+    { path: join(dir, 'plan.json'), text: 'new\n' },
+    { path: join(dir, 'plan.md'), text: 'new\n' },
+  ]);
+  expect(statSync(join(dir, 'plan.json')).mode & 0o777).toBe(0o640);
+  expect(statSync(join(dir, 'plan.md')).mode & 0o777).toBe(0o666 & ~process.umask());
+  expect(readdirSync(dir)).toEqual(['plan.json', 'plan.md']);
 });
