@@ -9,10 +9,11 @@
  * next write of any of the targets) does the renames that had not happened. A reader of a target
  * calls `pendingWrite` and refuses a file whose write is not complete.
  */
-import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { makeFolders } from './folders';
+import { isAtomicTempOf, isFleetTempOf, removeTempsBeside } from './stray-temps';
 
 /** A write refused or left incomplete; the message names the file and the fix. */
 export class JournalError extends Error {}
@@ -27,14 +28,8 @@ function tempOf(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.fleet-tmp`);
 }
 
-const isTempOf = (target: string, file: string): boolean => dirname(file) === dirname(target) && new RegExp(`^\\.${escapeRegExp(basename(target))}\\.\\d+\\.fleet-tmp$`).test(basename(file));
-
-/** write-file-atomic's temporary file for a journal (`<journal>.<number>`), left by a kill while it was written. */
-const isJournalTempOf = (target: string, entry: string): boolean => entry.startsWith(`${basename(journalOf(target))}.`) && /^\d+$/.test(entry.slice(basename(journalOf(target)).length + 1));
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+/** A path that is a temporary file of ours beside `target`. */
+const isTempOf = (target: string, file: string): boolean => dirname(file) === dirname(target) && isFleetTempOf(target, basename(file));
 
 interface Rename {
   readonly from: string;
@@ -88,15 +83,7 @@ export function completeWrite(path: string): boolean {
     for (const r of renames) rmSync(journalOf(r.to), { force: true });
     completed = true;
   }
-  let entries: string[];
-  try {
-    entries = readdirSync(dirname(target));
-  } catch {
-    return completed;
-  }
-  for (const entry of entries) {
-    if (isTempOf(target, join(dirname(target), entry)) || isJournalTempOf(target, entry)) rmSync(join(dirname(target), entry), { force: true });
-  }
+  removeTempsBeside(target, (entry) => isFleetTempOf(target, entry) || isAtomicTempOf(journalOf(target), entry));
   return completed;
 }
 

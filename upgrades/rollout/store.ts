@@ -10,12 +10,13 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { z } from 'zod';
 import { readIfExists, writableTarget, writeFileAtomically, WriteRefusedError } from '../../files/atomic-write';
 import { makeFolders } from '../../files/folders';
+import { isAtomicTempOf, removeTempsBeside } from '../../files/stray-temps';
 
 /** A failure that names the file and what to do; the command prints it and exits 1. */
 export class StoreError extends Error {}
@@ -93,21 +94,6 @@ function write(path: string, text: string): void {
   writeFileAtomically(path, text);
 }
 
-/** write-file-atomic's temp files for `target` (`<name>.<number>`), left behind by a killed write. */
-function removeTemps(target: string): void {
-  const dir = dirname(target);
-  const name = basename(target);
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    if (entry.startsWith(`${name}.`) && /^\d+$/.test(entry.slice(name.length + 1))) rmSync(join(dir, entry), { force: true });
-  }
-}
-
 /**
  * Writes every file or, if killed, leaves a journal from which the next locked command writes
  * them all. Call only while holding the lock.
@@ -136,7 +122,7 @@ export function commitFiles(statePath: string, command: string, files: readonly 
 /** Completes an interrupted write; returns a note for the user, or undefined when there was none. */
 export function completeJournal(statePath: string): string | undefined {
   const journal = journalPath(statePath);
-  removeTemps(journal);
+  removeTempsBeside(journal, (entry) => isAtomicTempOf(journal, entry));
   const text = readIfExists(journal);
   if (text === undefined) return undefined;
   let parsed: z.infer<typeof journalSchema>;
@@ -161,7 +147,7 @@ export function completeJournal(statePath: string): string | undefined {
   }
   for (const f of targets) {
     if (readIfExists(f.abs) !== f.text) write(f.abs, f.text);
-    removeTemps(f.abs);
+    removeTempsBeside(f.abs, (entry) => isAtomicTempOf(f.abs, entry));
   }
   rmSync(journal);
   return `completed an interrupted \`${parsed.command}\`: ${targets.map((f) => f.path).join(', ')} written from ${join(basename(dirname(journal)), basename(journal))}`;
