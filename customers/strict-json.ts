@@ -76,23 +76,6 @@ function depthIssue(file: string, maxDepth: number, line: number): ValidationIss
   return { file, path: '', expected: `objects and arrays nested at most ${maxDepth} deep`, got: `deeper nesting on line ${line}`, hint: 'flatten the structure; no fleet file needs this depth' };
 }
 
-/** Nesting depth of text JSON.parse refused, found without recursion so that deep input cannot exhaust the stack. */
-function tooDeep(file: string, text: string, maxDepth: number): ValidationIssue | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) return depthIssue(file, maxDepth, lineOf(text, i));
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return undefined;
-}
-
 const ERROR_HINTS: Partial<Record<string, string>> = {
   InvalidSymbol: 'fix the syntax; comments, trailing commas and single quotes are not JSON',
   InvalidCharacter: 'escape control characters (e.g. write \\n for a newline) inside strings',
@@ -185,27 +168,28 @@ function structureIssues(file: string, text: string, maxDepth: number): { deep?:
 }
 
 /**
- * How many keys the text holds, or -1 when it nests deeper than `maxDepth` (the limit
- * structureIssues applies). It allocates nothing: in text JSON.parse accepted, every colon
- * outside a string follows a key.
+ * One pass over the text without allocating: how many colons lie outside strings (in text
+ * JSON.parse accepted, one per key), or where nesting first goes deeper than `maxDepth` (the
+ * limit structureIssues applies). Bounded by the text, so broken JSON (an unterminated string)
+ * is safe too, and no recursion: any depth is.
  */
-function textKeyCount(text: string, maxDepth: number): number {
+function scanText(text: string, maxDepth: number): { keys: number; deepAt?: number } {
   let keys = 0;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      for (i++; ; i++) {
+      for (i++; i < text.length; i++) {
         const d = text.charCodeAt(i);
         if (d === 0x5c) i++;
         else if (d === 0x22) break;
       }
     } else if (c === 0x3a) keys++;
     else if (c === 0x7b || c === 0x5b) {
-      if (depth++ === maxDepth) return -1;
+      if (depth++ === maxDepth) return { keys, deepAt: i };
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return keys;
+  return { keys };
 }
 
 /**
@@ -283,12 +267,13 @@ export function parseStrictJson(file: string, input: string | Uint8Array, limits
     root = JSON.parse(text);
   } catch {
     // The syntax error's position comes from jsonc-parser, which recurses: check the depth first.
-    return { issues: [tooDeep(file, text, maxDepth) ?? syntaxIssue(file, text)] };
+    const { deepAt } = scanText(text, maxDepth);
+    return { issues: [deepAt !== undefined ? depthIssue(file, maxDepth, lineOf(text, deepAt)) : syntaxIssue(file, text)] };
   }
   // The common case, a clean file, is told by two counts that allocate nothing; only a file that
   // fails them gets the exact pass that says what is wrong and where.
-  const textKeys = textKeyCount(text, maxDepth);
-  if (textKeys >= 0 && textKeys === parsedKeyCount(root)) return { raw: root, issues: [] };
+  const scanned = scanText(text, maxDepth);
+  if (scanned.deepAt === undefined && scanned.keys === parsedKeyCount(root)) return { raw: root, issues: [] };
   const { deep, keys } = structureIssues(file, text, maxDepth);
   if (deep) return { issues: [deep] };
   return keys.length > 0 ? { issues: keys, scannable: root, shadowed: shadowedCopies(text) } : { raw: root, issues: [] };
