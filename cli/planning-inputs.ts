@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { loadCustomers, type LoadedCustomer, type ValidationIssue } from '../customers/load';
-import { stackId } from '../customers/schema';
+import { loadCustomers, type ValidationIssue } from '../customers/load';
+import type { CustomerSpec } from '../customers/schema';
 import { loadCatalog } from '../upgrades/catalog/load';
 import type { Catalog } from '../upgrades/catalog/schema';
-import { planFleet } from '../upgrades/planner/plan';
-import type { UpgradePlan } from '../upgrades/planner/types';
+import { environmentFromSpec, planFleet } from '../upgrades/planner/plan';
+import type { EnvironmentInput, UpgradePlan } from '../upgrades/planner/types';
 import { loadPolicy, type Policy } from '../upgrades/policy';
 import { issueLine, parseAt, type CommandContext } from './command';
 import { atOption, catalogOption, customersOption, policyOption } from './options';
@@ -12,7 +12,8 @@ import type { Command as Commander } from 'commander';
 
 export interface PlanningInputs {
   readonly now: Date;
-  readonly customers: LoadedCustomer[];
+  /** The customers' specs, in file order, when asked for (`keepSpecs`); otherwise empty. */
+  readonly specs: CustomerSpec[];
   readonly catalog: Catalog;
   readonly policy: Policy;
   readonly plan: UpgradePlan;
@@ -28,7 +29,7 @@ export function definePlanningOptions(c: Commander): Commander {
  * shared first half of `upgrades plan` and `upgrades stage`. Returns undefined after printing the
  * problems when any input is invalid.
  */
-export function planFromOptions(ctx: CommandContext, options: Record<string, unknown> = ctx.options): PlanningInputs | undefined {
+export function planFromOptions(ctx: CommandContext, { keepSpecs = false }: { readonly keepSpecs?: boolean } = {}, options: Record<string, unknown> = ctx.options): PlanningInputs | undefined {
   const path = (name: string, fallback: string) => resolve(ctx.cwd, (options[name] as string | undefined) ?? fallback);
   const now = parseAt(options.at as Date | undefined);
   const bar = ctx.progress('plan', 3);
@@ -37,14 +38,18 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   // Pins are not checked against the catalog here: an unknown or prerelease pin makes that one
   // environment "unknown" in the plan (fleet validate reports it as an error), and the rest of
   // the fleet is still planned.
-  const customers = loadCustomers(path('customers', 'customers'), { now });
+  // Planning needs a few fields of each spec: keeping only those keeps a fleet's load lean.
+  const customers = loadCustomers(path('customers', 'customers'), {
+    now,
+    keep: (spec): { env: EnvironmentInput; spec?: CustomerSpec } => ({ env: environmentFromSpec(spec), spec: keepSpecs ? spec : undefined }),
+  });
   bar.tick(`${customers.customers.length} customer file(s) read`);
   const catalog = loadCatalog(path('catalog', 'upgrades/catalog'));
   const policy = loadPolicy(path('policy', 'upgrades/policy.json'));
   bar.tick('catalog and policy read');
   // A problem with a pinned version alone (no runtime contract, say) makes that environment
   // unknown in the plan rather than stopping the fleet; every other problem stops it.
-  const stackOf = new Map(customers.customers.map((c) => [c.file, stackId(c.spec)]));
+  const stackOf = new Map(customers.customers.map((c) => [c.file, c.spec.env.stack]));
   const pinProblems = new Map<string, string[]>();
   const fatal = customers.issues.filter((i) => {
     const stack = stackOf.get(i.file);
@@ -60,7 +65,7 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
     return undefined;
   }
   const plan = planFleet(
-    customers.customers.map((c) => c.spec),
+    customers.customers.map((c) => c.spec.env),
     catalog.catalog,
     policy.policy,
     now,
@@ -69,5 +74,6 @@ export function planFromOptions(ctx: CommandContext, options: Record<string, unk
   bar.tick('planned');
   bar.stop();
   for (const u of plan.unknown) ctx.err(`warning: ${u.stack} is not planned: ${u.reasons.join('; ')} (run "fleet validate")`);
-  return { now, customers: customers.customers, catalog: catalog.catalog, policy: policy.policy, plan };
+  const specs = keepSpecs ? customers.customers.map((c) => c.spec.spec!) : [];
+  return { now, specs, catalog: catalog.catalog, policy: policy.policy, plan };
 }

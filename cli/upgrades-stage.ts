@@ -16,7 +16,7 @@ export const upgradesStageCommand: FleetCommand = {
   async run(ctx) {
     const { options } = ctx;
     if (options.out === undefined) throw new UsageError('--out DIR is required: the folder the staged plan is written to');
-    const inputs = planFromOptions(ctx);
+    const inputs = planFromOptions(ctx, { keepSpecs: true });
     if (!inputs) return EXIT.input;
     const outDir = resolve(ctx.cwd, options.out as string);
     const show = (p: string) => showPath(ctx.cwd, p);
@@ -28,7 +28,7 @@ export const upgradesStageCommand: FleetCommand = {
         outDir,
         async (dir) => {
           const result = await stagePlan(
-            inputs.customers.map((c) => c.spec),
+            inputs.specs,
             inputs.plan,
             inputs.now,
             (stack) => bar.tick(stack),

@@ -8,7 +8,7 @@ import { contractIssues } from '../constructs/apps/validate';
 import type { ValidationIssue } from './json-issues';
 import { checkParsed, secretSkip, type InputKind } from './read-input';
 import { customerSchema, stackId, componentPins, type CustomerSpec } from './schema';
-import { scanSecretsOfMany } from './secret-detector';
+import { SecretScanner, type SecretScan } from './secret-detector';
 import { parseStrictJson, type StrictJsonResult } from './strict-json';
 
 export interface CustomerInput {
@@ -120,23 +120,44 @@ function semanticIssues(file: string, spec: CustomerSpec): ValidationIssue[] {
   return issues;
 }
 
-/** Checks each file on its own, in order. */
-export function checkCustomerFiles(inputs: readonly CustomerInput[], now: Date): FileResult[] {
+/** One file's checks, given what the strict reader made of it and its secret scan. */
+function checkFile(file: string, parsed: StrictJsonResult, scan: SecretScan | Error, days: GrantDays): FileResult {
+  const checked = checkParsed(file, parsed, CUSTOMER_FILE, scan);
+  if (checked.data === undefined) return { file, issues: checked.issues, warnings: [], clean: false };
+  // A file with a suspected secret gets no further checks: their messages quote field names and values.
+  const clean = checked.issues.length === 0;
+  const issues = clean ? semanticIssues(file, checked.data) : checked.issues;
+  return { file, issues, warnings: grantWarnings(file, checked.data, days), spec: checked.data, clean };
+}
+
+/**
+ * Checks each file on its own, in order, and hands each result to `take` while its spec is
+ * live: what `take` returns is all that stays of a file. Files are read, checked and dropped one
+ * at a time, because a fleet's parsed files and specs held at once cost more in garbage
+ * collection than the checks themselves. `take` must be pure: when secretlint fires or cannot
+ * run, every file is checked again and taken again.
+ */
+export function checkCustomerFiles<R>(inputs: readonly CustomerInput[], now: Date, take: (result: FileResult) => R): R[] {
   const days = grantDays(now);
-  const parsed: (StrictJsonResult | undefined)[] = inputs.map(({ file, text }) => parseStrictJson(file, text, CUSTOMER_FILE.limits));
-  // Every file's strings through secretlint in one call; a scan that cannot run fails each file closed.
-  const scans = scanSecretsOfMany(
-    parsed.map((p) => p!.raw ?? p!.scannable),
-    secretSkip(CUSTOMER_FILE),
-  );
-  return inputs.map(({ file }, n) => {
-    const checked = checkParsed(file, parsed[n]!, CUSTOMER_FILE, scans[n]);
-    // Checked, the parsed JSON is garbage (the schema's output is a copy): a fleet's worth would stay live.
-    parsed[n] = undefined;
-    if (checked.data === undefined) return { file, issues: checked.issues, warnings: [], clean: false };
-    // A file with a suspected secret gets no further checks: their messages quote field names and values.
-    const clean = checked.issues.length === 0;
-    const issues = clean ? semanticIssues(file, checked.data) : checked.issues;
-    return { file, issues, warnings: grantWarnings(file, checked.data, days), spec: checked.data, clean };
+  const parse = (input: CustomerInput) => parseStrictJson(input.file, input.text, CUSTOMER_FILE.limits);
+  const scannable = (parsed: StrictJsonResult) => parsed.raw ?? parsed.scannable;
+  const scanner = new SecretScanner(secretSkip(CUSTOMER_FILE));
+  // The project's own patterns judge each file now; secretlint then judges every distinct string at once.
+  const taken = inputs.map((input) => {
+    const parsed = parse(input);
+    return take(checkFile(input.file, parsed, scanner.ownScan(scannable(parsed)), days));
+  });
+  let rules: ReadonlyMap<string, string> | Error;
+  try {
+    rules = scanner.secretlintRules();
+  } catch (e) {
+    rules = e as Error;
+  }
+  if (!(rules instanceof Error) && rules.size === 0) return taken;
+  // secretlint fired or could not run: every file again with its verdict, so that a file it flags
+  // fails (closed, when it could not run) and no message quotes what it found.
+  return inputs.map((input) => {
+    const parsed = parse(input);
+    return take(checkFile(input.file, parsed, rules instanceof Error ? rules : scanner.fullScan(scannable(parsed), rules), days));
   });
 }

@@ -13,9 +13,10 @@ import { componentPins, stackId, type CustomerSpec } from './schema';
 export { CUSTOMER_FILE, GRANT_RENEWAL_DAYS } from './check-files';
 export { formatIssue, type ValidationIssue };
 
-export interface LoadedCustomer {
+export interface LoadedCustomer<T = CustomerSpec> {
   readonly file: string;
-  readonly spec: CustomerSpec;
+  /** The file's validated spec, or what `LoadOptions.keep` kept of it. */
+  readonly spec: T;
   /** The file's text, kept so a rollout can rewrite one pin with a minimal diff. */
   readonly text: string;
 }
@@ -23,15 +24,21 @@ export interface LoadedCustomer {
 /** Answers whether a component version exists; returns a hint when it does not. */
 export type VersionCheck = (component: string, version: string) => string | undefined;
 
-export interface LoadOptions {
+export interface LoadOptions<T = CustomerSpec> {
   /** "Now" for time-dependent checks (expired grants). */
   readonly now: Date;
   /** Checks pins against the release catalog. Default: no catalog check. */
   readonly checkVersion?: VersionCheck;
+  /**
+   * What to keep of each valid spec, taken while the file is checked: a planner needs a few
+   * fields of each, and 10,000 whole specs held live cost time in garbage collection. It must be
+   * pure. Default: the whole spec.
+   */
+  readonly keep?: (spec: CustomerSpec) => T;
 }
 
-export interface LoadResult {
-  readonly customers: LoadedCustomer[];
+export interface LoadResult<T = CustomerSpec> {
+  readonly customers: LoadedCustomer<T>[];
   readonly issues: ValidationIssue[];
   /** Worth a look, never a failure: expired access grants and grants that expire soon. Default: none. */
   readonly warnings?: ValidationIssue[];
@@ -46,7 +53,7 @@ export function customerFiles(dir: string): string[] {
 }
 
 /** The text is decoded when first read: only a rollout's pin edit needs it, and a fleet's worth is 40 MB. */
-function loaded(file: string, spec: CustomerSpec, content: string | Uint8Array): LoadedCustomer {
+function loaded<T>(file: string, spec: T, content: string | Uint8Array): LoadedCustomer<T> {
   let text = typeof content === 'string' ? content : undefined;
   return {
     file,
@@ -58,7 +65,7 @@ function loaded(file: string, spec: CustomerSpec, content: string | Uint8Array):
 }
 
 /** Loads and validates every customer file in `dir`. */
-export function loadCustomers(dir: string, opts: LoadOptions): LoadResult {
+export function loadCustomers<T = CustomerSpec>(dir: string, opts: LoadOptions<T>): LoadResult<T> {
   // The secret scanner loads on another thread while the files are read.
   startSecretlint();
   let files: string[];
@@ -90,30 +97,43 @@ function versionIssues(file: string, spec: CustomerSpec, checkVersion: VersionCh
  * Validates customer files given as text or bytes (bytes let the reader check UTF-8); the pure
  * core of loadCustomers. `found` is how many files there were, read or not.
  */
-export function validateCustomerTexts(inputs: readonly CustomerInput[], opts: LoadOptions, found = inputs.length): LoadResult {
-  const customers: LoadedCustomer[] = [];
+export function validateCustomerTexts<T = CustomerSpec>(inputs: readonly CustomerInput[], opts: LoadOptions<T>, found = inputs.length): LoadResult<T> {
+  const customers: LoadedCustomer<T>[] = [];
+  /** Each kept customer's stack id and how a duplicate message names it. */
+  const stacks: { id: string; named: string }[] = [];
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   if (found === 0) {
     issues.push({ file: '(customers folder)', path: '', expected: 'at least one customer file (*.json)', got: 'none', hint: 'add a file per customer environment' });
   }
-  for (const [n, r] of checkCustomerFiles(inputs, opts.now).entries()) {
+  const keep = opts.keep ?? ((spec: CustomerSpec) => spec as T);
+  const results = checkCustomerFiles(inputs, opts.now, (r) => ({
+    ...r,
+    spec: undefined,
+    kept: r.spec && {
+      spec: keep(r.spec),
+      stack: { id: stackId(r.spec), named: `${JSON.stringify(r.spec.id)} (${r.spec.environment})` },
+      pinIssues: r.clean && opts.checkVersion ? versionIssues(r.file, r.spec, opts.checkVersion) : [],
+    },
+  }));
+  for (const [n, r] of results.entries()) {
     issues.push(...r.issues);
-    if (r.spec === undefined) continue;
-    if (r.clean && opts.checkVersion) issues.push(...versionIssues(r.file, r.spec, opts.checkVersion));
+    if (r.kept === undefined) continue;
+    issues.push(...r.kept.pinIssues);
     warnings.push(...r.warnings);
-    customers.push(loaded(r.file, r.spec, inputs[n].text));
+    customers.push(loaded(r.file, r.kept.spec, inputs[n].text));
+    stacks.push(r.kept.stack);
   }
   const seen = new Map<string, string>();
-  for (const c of customers) {
-    const id = stackId(c.spec);
+  for (const [n, c] of customers.entries()) {
+    const { id, named } = stacks[n];
     const first = seen.get(id);
     if (first !== undefined) {
       issues.push({
         file: c.file,
         path: 'id',
         expected: 'a customer id and environment pair used by one file only',
-        got: `${JSON.stringify(c.spec.id)} (${c.spec.environment}), also in ${first}`,
+        got: `${named}, also in ${first}`,
         hint: 'two files would deploy the same stack; change the id or the environment, or delete one file',
       });
     } else {

@@ -244,6 +244,63 @@ class Findings {
   }
 }
 
+/** The project's own patterns over `value`; every string it holds goes into `seen`. */
+function ownFindings(value: unknown, skip: SkipField | undefined, reasonOf: ReturnType<typeof reasonCache>, seen: Set<string>): Findings {
+  const findings = new Findings();
+  eachString(value, skip, (s, key, isKey, path) => {
+    const reason = reasonOf(s, key, isKey);
+    if (reason) findings.flag(s, path(), isKey, reason);
+    seen.add(s);
+  });
+  return findings;
+}
+
+/** Adds what secretlint fired for (`rules`, by string) to `value`'s findings. */
+function addSecretlint(value: unknown, skip: SkipField | undefined, findings: Findings, rules: ReadonlyMap<string, string>): SecretScan {
+  // secretlint rarely fires: only then is the input walked again for the paths of what it found.
+  if (rules.size > 0) {
+    eachString(value, skip, (s, _key, isKey, path) => {
+      const rule = rules.get(s);
+      if (rule !== undefined) findings.flag(s, path(), isKey, `secretlint ${rule}`);
+    });
+  }
+  return findings.done();
+}
+
+/** secretlint over `strings`: the rule (without its package prefix) it fired for each string it flags. Throws when it cannot run. */
+function secretlintRules(strings: ReadonlySet<string>): ReadonlyMap<string, string> {
+  const list = [...strings];
+  return new Map(secretlintHits(list).map((hit) => [list[hit.index], hit.ruleId.replace('@secretlint/secretlint-rule-', '')]));
+}
+
+/**
+ * Scans many inputs one at a time: the project's own patterns at once (`ownScan`), secretlint
+ * once at the end over every distinct string seen (`secretlintRules`). A fleet's files can then
+ * be checked and dropped one by one instead of all being held for one secretlint call, and a
+ * worker round trip per file would cost more than the checks.
+ */
+export class SecretScanner {
+  private readonly reasonOf = reasonCache({});
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly skip?: SkipField) {}
+
+  /** `value`'s scan by the project's own patterns; its strings wait for `secretlintRules`. */
+  ownScan(value: unknown): SecretScan {
+    return ownFindings(value, this.skip, this.reasonOf, this.seen).done();
+  }
+
+  /** secretlint over every string scanned so far, by string. Throws when secretlint cannot run, so callers can fail closed. */
+  secretlintRules(): ReadonlyMap<string, string> {
+    return secretlintRules(this.seen);
+  }
+
+  /** `value`'s whole scan: its own patterns' findings and what secretlint fired for (`secretlintRules`). */
+  fullScan(value: unknown, rules: ReadonlyMap<string, string>): SecretScan {
+    return addSecretlint(value, this.skip, ownFindings(value, this.skip, this.reasonOf, this.seen), rules);
+  }
+}
+
 /**
  * `scanSecrets` over many inputs, with one secretlint call for all their distinct strings: a
  * fleet's files would otherwise pay a worker round trip each. Every string is judged on its own,
@@ -252,31 +309,13 @@ class Findings {
  */
 export function scanSecretsOfMany(values: readonly unknown[], skip?: SkipField): (SecretScan | Error)[] {
   const reasonOf = reasonCache({});
-  const distinct = new Set<string>();
-  const scans = values.map((value) => {
-    const findings = new Findings();
-    eachString(value, skip, (s, key, isKey, path) => {
-      const reason = reasonOf(s, key, isKey);
-      if (reason) findings.flag(s, path(), isKey, reason);
-      distinct.add(s);
-    });
-    return findings;
-  });
-  let ruleOf: Map<string, string>;
+  const seen = new Set<string>();
+  const own = values.map((value) => ownFindings(value, skip, reasonOf, seen));
+  let rules: ReadonlyMap<string, string>;
   try {
-    const list = [...distinct];
-    ruleOf = new Map(secretlintHits(list).map((hit) => [list[hit.index], hit.ruleId.replace('@secretlint/secretlint-rule-', '')]));
+    rules = secretlintRules(seen);
   } catch (e) {
     return values.map(() => e as Error);
   }
-  // secretlint rarely fires: only then are the inputs walked again for the paths of what it found.
-  if (ruleOf.size > 0) {
-    values.forEach((value, i) =>
-      eachString(value, skip, (s, _key, isKey, path) => {
-        const rule = ruleOf.get(s);
-        if (rule !== undefined) scans[i].flag(s, path(), isKey, `secretlint ${rule}`);
-      }),
-    );
-  }
-  return scans.map((f) => f.done());
+  return values.map((value, i) => addSecretlint(value, skip, own[i], rules));
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../cli/fleet';
 import { loadCustomers } from '../../customers/load';
 import { catalogVersionCheck, loadCatalog } from '../../upgrades/catalog/load';
-import { planFleet } from '../../upgrades/planner/plan';
+import { environmentFromSpec, planFleet } from '../../upgrades/planner/plan';
 import { loadPolicy } from '../../upgrades/policy';
 import { renderJson } from '../../upgrades/report/json';
 import { renderMarkdown } from '../../upgrades/report/markdown';
@@ -16,7 +16,7 @@ function examplePlan() {
   const policy = loadPolicy(join(ROOT, 'upgrades', 'policy.json')).policy!;
   const { customers } = loadCustomers(join(ROOT, 'customers'), { now: NOW, checkVersion: catalogVersionCheck(catalog) });
   return planFleet(
-    customers.map((c) => c.spec),
+    customers.map((c) => environmentFromSpec(c.spec)),
     catalog,
     policy,
     NOW,

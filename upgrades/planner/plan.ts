@@ -39,20 +39,19 @@ export function environmentFromSpec(spec: CustomerSpec): EnvironmentInput {
   };
 }
 
-/** Plans from validated customer specs; `pinProblems` (by stack) make those environments unknown. */
+/** Plans validated environments (`environmentFromSpec`); `pinProblems` (by stack) make those environments unknown. */
 export function planFleet(
-  customers: readonly CustomerSpec[],
+  environments: readonly EnvironmentInput[],
   catalog: Catalog | CatalogIndex,
   policy: Policy,
   now: Date,
   pinProblems: ReadonlyMap<string, readonly string[]> = new Map(),
 ): UpgradePlan {
-  const environments = customers.map((spec) => {
-    const env = environmentFromSpec(spec);
+  const planned = environments.map((env) => {
     const problems = pinProblems.get(env.stack);
     return problems ? { ...env, pinProblems: problems } : env;
   });
-  return planUpgrades({ environments, catalog, policy, now });
+  return planUpgrades({ environments: planned, catalog, policy, now });
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
