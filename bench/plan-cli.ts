@@ -39,25 +39,6 @@ function writeFleet(root: string, template: any, catalog: Catalog, size: number)
   return dir;
 }
 
-/** One `fleet upgrades plan --json --out` run on `dir`; wall and CPU time, or why it failed. */
-function runPlan(root: string, dir: string, out: string, nodeOptions?: string): { ms: number; cpuMs: number } | { error: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
-  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
-  else delete env.NODE_OPTIONS;
-  const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', join(__dirname, 'cpu-on-exit.js'), join(root, 'bin', 'fleet.js'), 'upgrades', 'plan', '--customers', dir, '--at', '2026-11-27', '--json', '--out', out], {
-    cwd: root,
-    encoding: 'utf8',
-    env,
-  });
-  const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
-  if (r.status !== 0) return { error: `exit ${r.status}: ${(r.stderr || r.stdout).split('\n').slice(0, 3).join(' | ')}` };
-  return { ms, cpuMs: Number(/bench-cpu-ms (\d+)/.exec(r.stderr)?.[1] ?? NaN) };
-}
-
-/** A larger young generation than V8's default 16 MB semi-space: less garbage collection for large fleets. */
-const TUNED = '--max-semi-space-size=64';
-
 export function benchPlanCli(root: string, catalog: Catalog): string[] {
   const work = mkdtempSync(join(tmpdir(), 'bench-plan-cli-'));
   const lines: string[] = [];
@@ -69,20 +50,22 @@ export function benchPlanCli(root: string, catalog: Catalog): string[] {
     for (const size of SIZES) {
       const dir = writeFleet(scratch, template, catalog, size);
       const out = join(work, `plan-${size}.json`);
-      const run = runPlan(root, dir, out);
-      if ('error' in run) {
-        lines.push(`plan CLI ${size}: ${run.error}`);
+      const started = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, ['-r', join(__dirname, 'cpu-on-exit.js'), join(root, 'bin', 'fleet.js'), 'upgrades', 'plan', '--customers', dir, '--at', '2026-11-27', '--json', '--out', out], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, CI: 'true' },
+      });
+      const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+      if (r.status !== 0) {
+        lines.push(`plan CLI ${size}: exit ${r.status}: ${(r.stderr || r.stdout).split('\n').slice(0, 3).join(' | ')}`);
         continue;
       }
-      const { ms, cpuMs } = run;
       const plan = JSON.parse(readFileSync(out, 'utf8'));
+      const cpuMs = Number(/bench-cpu-ms (\d+)/.exec(r.stderr)?.[1] ?? NaN);
       perEnv.push(cpuMs / size);
       const size10k = size === 10_000 ? ` (target < 3000 ms: ${ms < 3000 ? 'met' : 'MISSED'} on wall time, ${cpuMs < 3000 ? 'met' : 'MISSED'} on CPU time)` : '';
       lines.push(`plan CLI ${size}: ${ms} ms wall, ${cpuMs} ms CPU end to end (read, validate, plan, write ${plan.summary.environments} environments, ${(readFileSync(out).length / 1e6).toFixed(0)} MB JSON)${size10k}`);
-      if (size === 10_000) {
-        const tuned = runPlan(root, dir, out, TUNED);
-        lines.push(`plan CLI ${size} with NODE_OPTIONS=${TUNED} (not the default): ${'error' in tuned ? tuned.error : `${tuned.ms} ms wall, ${tuned.cpuMs} ms CPU`}`);
-      }
     }
     if (perEnv.length === 2) lines.push(`plan CLI: ${(perEnv[0] * 1000).toFixed(0)} vs ${(perEnv[1] * 1000).toFixed(0)} µs CPU per environment at ${SIZES[0]} and ${SIZES[1]} (linear when close; includes ~0.3 s start-up)`);
   } finally {
