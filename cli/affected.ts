@@ -24,8 +24,6 @@ function git(cwd: string, args: string[]): string {
 }
 
 export const affectedCommand: FleetCommand = {
-  name: 'affected',
-  summary: 'The stacks a change touches (customer files: their stack; constructs, stacks, schema, dependencies: all), with a CI matrix.',
   define: (c) =>
     c
       .addOption(new Option('--base <ref>', 'compare with this commit (through its merge base with --head)').conflicts('all'))

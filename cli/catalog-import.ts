@@ -10,8 +10,6 @@ import { catalogOption, jsonOption, outFileOption, repeatable } from './options'
 import { writeOutput } from './output';
 
 export const catalogImportCommand: FleetCommand = {
-  name: 'catalog import',
-  summary: "Propose a catalog change from a component's upstream CHANGELOG or GitHub releases export and OSV advisories, as a diff; --write applies it.",
   define: (c) =>
     c
       .addOption(new Option('--component <id>', 'the component the sources describe').choices([...COMPONENT_IDS]).makeOptionMandatory())

@@ -1,11 +1,12 @@
 /**
- * What a `fleet` command is: a name, a summary, the options it declares on commander, and a run
- * function that gets the parsed options and returns an exit code. Commands are registered in
- * cli/commands.ts; parsing, help and usage errors are commander's (cli/program.ts).
+ * What a `fleet` command is: the options it declares on commander and a run function that gets
+ * the parsed options and returns an exit code, in its own module; its name and summary are in the
+ * registry (cli/commands.ts), which loads the module only when the command runs. Parsing, help
+ * and usage errors are commander's (cli/program.ts).
  */
 import { dirname, resolve } from 'node:path';
 import type { Command as Commander } from 'commander';
-import { formatIssue, type ValidationIssue } from '../customers/load';
+import { formatIssue, type ValidationIssue } from '../customers/json-issues';
 import type { ProtectedFolder } from '../files/output-folder';
 import { showPath } from '../files/show-path';
 
@@ -26,14 +27,22 @@ export interface CommandContext {
   readonly progress: (label: string, total: number) => Progress;
 }
 
+/** What a command's module exports. */
 export interface FleetCommand {
-  /** e.g. "validate" or "upgrades plan" (a group and a command). */
-  readonly name: string;
-  readonly summary: string;
   /** Declares the command's arguments and options; shared ones come from cli/options.ts. */
   readonly define: (command: Commander) => void;
   /** Returns the process exit code (cli/exit-codes.ts). */
   readonly run: (ctx: CommandContext) => Promise<number> | number;
+}
+
+/** A command as the registry (cli/commands.ts) lists it. */
+export interface RegisteredCommand {
+  /** e.g. "validate" or "upgrades plan" (a group and a command). */
+  readonly name: string;
+  /** One line for `fleet --help`. */
+  readonly summary: string;
+  /** The command's module, imported when the command runs (or its help is asked for). */
+  readonly load: () => Promise<FleetCommand>;
 }
 
 /** A usage error: the CLI prints the message and the command's help, and exits 1. */

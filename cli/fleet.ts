@@ -43,9 +43,13 @@ export async function main(args: readonly string[], io: Partial<Pick<CliIo, 'out
   );
 }
 
-/** Each command's name and a one-line usage with every option (for checks of scripts that call fleet). */
-export const COMMANDS: readonly { name: string; usage: string }[] = FLEET_COMMANDS.map((spec) => {
-  const command = new Command(spec.name);
-  spec.define(command);
-  return { name: spec.name, usage: `${spec.name} ${command.options.map((o) => o.flags).join(' ')}` };
-});
+/** Each command's name and a one-line usage with every option (for checks of scripts that call fleet); loads every command. */
+export async function commandUsages(): Promise<{ name: string; usage: string }[]> {
+  return Promise.all(
+    FLEET_COMMANDS.map(async (spec) => {
+      const command = new Command(spec.name);
+      (await spec.load()).define(command);
+      return { name: spec.name, usage: `${spec.name} ${command.options.map((o) => o.flags).join(' ')}` };
+    }),
+  );
+}

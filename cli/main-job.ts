@@ -1,11 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { CommandContext, FleetCommand } from './command';
+import { registered } from './commands';
 import { EXIT } from './exit-codes';
 import { atOption, customersOption } from './options';
-import { synthCommand } from './synth';
-import { upgradesPlanCommand } from './upgrades-plan';
-import { upgradesStageCommand } from './upgrades-stage';
-import { validateCommand } from './validate';
 
 /**
  * The main job (`npm start`): what the team and CI run on the whole fleet. Validate everything,
@@ -13,8 +10,6 @@ import { validateCommand } from './validate';
  * stops at the first step that fails.
  */
 export const mainCommand: FleetCommand = {
-  name: 'main',
-  summary: "Validate, synthesize every stack into cdktf.out, write today's upgrade plan into plan/ and its staged Terraform changes into plan/staged/ (npm start).",
   define: (c) =>
     c
       .addOption(customersOption())
@@ -25,14 +20,15 @@ export const mainCommand: FleetCommand = {
     const { options } = ctx;
     const common = { customers: options.customers, at: options.at };
     const planDir = resolve(ctx.cwd, (options.planDir as string | undefined) ?? 'plan');
-    const steps: [FleetCommand, Record<string, unknown>][] = [
-      [validateCommand, common],
-      [synthCommand, { ...common, out: options.out }],
-      [upgradesPlanCommand, { ...common, json: true, out: join(planDir, 'upgrade-plan.json'), md: join(planDir, 'upgrade-plan.md') }],
-      [upgradesStageCommand, { ...common, out: join(planDir, 'staged') }],
+    const steps: [string, Record<string, unknown>][] = [
+      ['validate', common],
+      ['synth', { ...common, out: options.out }],
+      ['upgrades plan', { ...common, json: true, out: join(planDir, 'upgrade-plan.json'), md: join(planDir, 'upgrade-plan.md') }],
+      ['upgrades stage', { ...common, out: join(planDir, 'staged') }],
     ];
-    for (const [command, stepOptions] of steps) {
-      ctx.out(`== fleet ${command.name}`);
+    for (const [name, stepOptions] of steps) {
+      ctx.out(`== fleet ${name}`);
+      const command: FleetCommand = await registered(name).load();
       const step: CommandContext = { ...ctx, options: Object.fromEntries(Object.entries(stepOptions).filter(([, v]) => v !== undefined)) };
       const code = await command.run(step);
       if (code !== EXIT.ok) return code;

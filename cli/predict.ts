@@ -31,9 +31,6 @@ function countOf(changeSet: ChangeSet): string {
 }
 
 export const predictCommand: FleetCommand = {
-  name: 'predict',
-  summary:
-    'Predict each stack\'s resource changes from two `fleet synth --out` folders (last deployed commit, merged commit) into a staged-plan file for `fleet review --expect FILE`; a stack missing from the base is created whole.',
   define: (c) =>
     c
       .option('--base <dir>', 'a `fleet synth --out` folder of the commit each stack was last deployed from (empty: nothing deployed)')

@@ -9,7 +9,7 @@ import { styleText } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { WriteRefusedError } from '../files/atomic-write';
 import { OutputFolderError } from '../files/output-folder';
-import { UsageError, showPath, type CommandContext, type FleetCommand } from './command';
+import { UsageError, showPath, type CommandContext, type RegisteredCommand } from './command';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import type { Progress } from './progress';
 
@@ -42,7 +42,7 @@ function inputProblem(e: unknown, cwd: string): string | undefined {
   return undefined;
 }
 
-export async function runProgram(args: readonly string[], io: CliIo, commands: readonly FleetCommand[], groups: Readonly<Record<string, string>>): Promise<number> {
+export async function runProgram(args: readonly string[], io: CliIo, commands: readonly RegisteredCommand[], groups: Readonly<Record<string, string>>): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('fleet');
   // Read from the arguments as well as commander's parse: an error before the parse reaches
@@ -67,25 +67,20 @@ export async function runProgram(args: readonly string[], io: CliIo, commands: r
     .showHelpAfterError()
     .addHelpText('after', `${EXIT_CODES_HELP}\n\nRun fleet <command> --help for a command's options.`);
 
-  const parents = new Map<string, Command>([['', program]]);
-  const parentOf = (words: readonly string[]): Command => {
-    const key = words.join(' ');
-    const known = parents.get(key);
-    if (known) return known;
-    const group = parentOf(words.slice(0, -1)).command(words[words.length - 1]).description(groups[key] ?? '');
-    parents.set(key, group);
-    return group;
-  };
-
-  for (const spec of commands) {
-    const words = spec.name.split(' ');
-    const command = parentOf(words.slice(0, -1)).command(words[words.length - 1]).description(spec.summary);
-    spec.define(command);
-    command.addHelpText('after', EXIT_CODES_HELP);
+  // A command's module (its options and run) is loaded when commander is about to hand it the
+  // arguments, so a command loads only what it uses; help lists names and summaries alone.
+  const registeredAs = new Map<Command, RegisteredCommand>();
+  const prepared = new Set<Command>();
+  const prepare = async (command: Command): Promise<void> => {
+    const spec = registeredAs.get(command);
+    if (!spec || prepared.has(command)) return;
+    prepared.add(command);
+    const impl = await spec.load();
+    impl.define(command);
     command.action(async () => {
       const ctx: CommandContext = { options: command.opts(), args: command.args, out: io.out, err: io.err, cwd: io.cwd, progress: io.progress };
       try {
-        code = await spec.run(ctx);
+        code = await impl.run(ctx);
       } catch (e) {
         if (e instanceof UsageError) command.error(`fleet ${spec.name}: ${e.message}`, { exitCode: EXIT.input, code: 'fleet.usage' });
         const problem = inputProblem(e, io.cwd);
@@ -94,6 +89,35 @@ export async function runProgram(args: readonly string[], io: CliIo, commands: r
         code = EXIT.input;
       }
     });
+  };
+  program.hook('preSubcommand', (_parent, sub) => prepare(sub));
+
+  const parents = new Map<string, Command>([['', program]]);
+  const parentOf = (words: readonly string[]): Command => {
+    const key = words.join(' ');
+    const known = parents.get(key);
+    if (known) return known;
+    const group = parentOf(words.slice(0, -1)).command(words[words.length - 1]).description(groups[key] ?? '');
+    group.hook('preSubcommand', (_parent, sub) => prepare(sub));
+    parents.set(key, group);
+    return group;
+  };
+
+  const byName = new Map<string, Command>();
+  for (const spec of commands) {
+    const words = spec.name.split(' ');
+    const command = parentOf(words.slice(0, -1)).command(words[words.length - 1]).description(spec.summary);
+    command.addHelpText('after', EXIT_CODES_HELP);
+    registeredAs.set(command, spec);
+    byName.set(spec.name, command);
+  }
+  // `fleet help validate` and `fleet rollout help status` print a command's help without
+  // dispatching to it (so no hook runs): load that command first.
+  const words = (endOfOptions < 0 ? args : args.slice(0, endOfOptions)).filter((a) => !a.startsWith('-'));
+  const help = words.indexOf('help');
+  if (help === 0 || help === 1) {
+    const named = byName.get([...words.slice(0, help), words[help + 1]].join(' '));
+    if (named) await prepare(named);
   }
 
   try {

@@ -26,9 +26,6 @@ function expectedFor(expectations: Expectations, expectFile: string, stack: stri
 }
 
 export const reviewCommand: FleetCommand = {
-  name: 'review',
-  summary:
-    'Review `terraform show -json` plans, one per stack: exit 2 if one replaces or deletes a protected (data-holding) resource or changes what the stage did not predict (--expect), 1 if an input is not plan JSON.',
   define: (c) =>
     c
       .argument('[plans...]', 'plan JSON files (terraform show -json PLANFILE > <stack>.plan.json)')

@@ -44,8 +44,6 @@ function guarded(body: (ctx: CommandContext) => number | Promise<number>): (ctx:
 const str = (value: unknown) => value as string | undefined;
 
 export const rolloutApplyCommand: FleetCommand = {
-  name: 'rollout apply',
-  summary: "Rewrite one wave's version pins in its customer files (minimal diff) and record it; wave N waits for wave N-1 to be deployed and healthy.",
   define: (c) =>
     c
       .option('--wave <n>', 'the wave: a number from 1, or next')
@@ -67,9 +65,6 @@ export const rolloutApplyCommand: FleetCommand = {
 };
 
 export const rolloutMarkCommand: FleetCommand = {
-  name: 'rollout mark',
-  summary:
-    "Record what CI deployed: each stack's commit (--commit, in rollout/deployments.json), and the wave (default: the one in progress or halted) as deployed when all its stacks are among --stacks; an empty --stacks is refused.",
   define: (c) =>
     c
       .option('--deployed', 'record a successful deploy')
@@ -94,8 +89,6 @@ export const rolloutMarkCommand: FleetCommand = {
 };
 
 export const rolloutStatusCommand: FleetCommand = {
-  name: 'rollout status',
-  summary: 'Each wave of the rollout: pending, in progress, deployed or halted (with the failed metrics), and what comes next.',
   define: (c) =>
     c
       .option('--state <file>', `the rollout state (default: ${DEFAULT_STATE})`)
@@ -121,8 +114,6 @@ export const rolloutStatusCommand: FleetCommand = {
 };
 
 export const rolloutGateCommand: FleetCommand = {
-  name: 'rollout gate',
-  summary: "Judge a deployed wave's exported alarm metrics against each customer's thresholds; record healthy (exit 0) or halted (exit 2).",
   define: (c) =>
     c
       .option('--wave <n>', 'the deployed wave to judge')
@@ -138,5 +129,3 @@ export const rolloutGateCommand: FleetCommand = {
     return runGate({ wave, metrics: options.metrics as string, customers: str(options.customers), state: str(options.state), at }, ctx);
   }),
 };
-
-export const ROLLOUT_COMMANDS: readonly FleetCommand[] = [rolloutApplyCommand, rolloutMarkCommand, rolloutStatusCommand, rolloutGateCommand];

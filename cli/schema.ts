@@ -4,8 +4,6 @@ import { EXIT } from './exit-codes';
 import { writeOutput } from './output';
 
 export const schemaCommand: FleetCommand = {
-  name: 'schema',
-  summary: 'Write the customer file JSON Schema (default customers/customer.schema.json) from the zod schema.',
   define: (c) => c.option('--out <file>', 'where to write it, atomically (default: customers/customer.schema.json; - is stdout)'),
   run(ctx) {
     writeOutput(ctx, customerJsonSchema(), (ctx.options.out as string | undefined) ?? 'customers/customer.schema.json', { intoInputs: true });

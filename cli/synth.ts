@@ -19,8 +19,6 @@ function countBy(specs: readonly CustomerSpec[], key: (s: CustomerSpec) => strin
 const phrase = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
 
 export const synthCommand: FleetCommand = {
-  name: 'synth',
-  summary: 'Validate, then synthesize every customer environment (or the named stacks) into cdktf.out, all or nothing.',
   define: (c) =>
     c
       .addOption(customersOption())

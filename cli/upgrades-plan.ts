@@ -10,8 +10,6 @@ import { refuseInputFolder } from './output';
 import { definePlanningOptions, planFromOptions } from './planning-inputs';
 
 export const upgradesPlanCommand: FleetCommand = {
-  name: 'upgrades plan',
-  summary: 'Plan component upgrades for the fleet: ranked, in waves, with a reason for every decision.',
   define: (c) =>
     definePlanningOptions(c)
       .addOption(jsonOption())

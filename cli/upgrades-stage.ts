@@ -9,8 +9,6 @@ import { jsonOption } from './options';
 import { definePlanningOptions, planFromOptions } from './planning-inputs';
 
 export const upgradesStageCommand: FleetCommand = {
-  name: 'upgrades stage',
-  summary: 'Turn the upgrade plan into per-wave synthesized stacks, predicted resource changes and risks: DIR/plan.json, DIR/plan.md, DIR/wave-N/<stack>/cdk.tf.json.',
   define: (c) =>
     definePlanningOptions(c.option('--out <dir>', 'output folder (required), replaced whole on each run; it must be new, empty or made by fleet')).addOption(jsonOption()),
   async run(ctx) {

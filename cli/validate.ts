@@ -7,8 +7,6 @@ import { EXIT } from './exit-codes';
 import { atOption, catalogOption, customersOption, jsonOption, policyOption } from './options';
 
 export const validateCommand: FleetCommand = {
-  name: 'validate',
-  summary: 'Check every customer file, the release catalog and the upgrade policy; report every problem at once (exit 1 on any error).',
   define: (c) => c.addOption(customersOption()).addOption(atOption()).addOption(catalogOption()).addOption(policyOption()).addOption(jsonOption()),
   run(ctx) {
     const { options } = ctx;

@@ -4,9 +4,9 @@
  * one thing, files are written atomically and through symlinks, dates are real dates, and a closed
  * pipe ends the output quietly.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { BIN, fleet, plainEnv, ROOT, scratchRepo, tree } from './built-cli';
 
 const AT = ['--at', '2026-11-27'];
@@ -39,11 +39,11 @@ describe('help never runs the command', () => {
     const upgrades = fleet(dir, ['upgrades', '--help']);
     expect(upgrades.code).toBe(0);
     expect(upgrades.out).toMatch(/^Usage: fleet upgrades \[options\] \[command\]/);
-    expect(upgrades.out).toMatch(/\n {2}plan \[options\] /);
-    expect(upgrades.out).toMatch(/\n {2}stage \[options\] /);
+    expect(upgrades.out).toMatch(/\n {2}plan +Plan component upgrades/);
+    expect(upgrades.out).toMatch(/\n {2}stage +Turn the upgrade plan/);
     const rollout = fleet(dir, ['rollout', '-h']);
     expect(rollout.code).toBe(0);
-    for (const c of ['apply', 'mark', 'status', 'gate']) expect(rollout.out).toMatch(new RegExp(`\\n {2}${c} \\[options\\] `));
+    for (const c of ['apply', 'mark', 'status', 'gate']) expect(rollout.out).toMatch(new RegExp(`\\n {2}${c} +[A-Z]`));
     expect(fleet(dir, ['rollout'])).toMatchObject({ code: 1, out: '', err: expect.stringMatching(/^Usage: fleet rollout/) });
     expect(fleet(dir, ['--version'])).toEqual({ code: 0, out: `${VERSION}\n`, err: '' });
     expect(fleet(dir, ['-V']).out).toBe(`${VERSION}\n`);
@@ -54,6 +54,34 @@ describe('help never runs the command', () => {
     expect(r.code).toBe(0);
     for (const c of ['main', 'validate', 'synth', 'upgrades', 'review', 'rollout', 'affected', 'schema']) expect(r.out).toMatch(new RegExp(`\\n {2}${c} `));
     expect(r.out).toContain('Exit codes:\n  0  done (or nothing to do)\n  1  bad input or usage: nothing was written\n  2  a safety gate said no');
+  });
+});
+
+describe('each command loads only its own modules', () => {
+  /** The project modules (under dist/) and packages a run loaded, as paths relative to the repository. */
+  function loaded(args: readonly string[]): string[] {
+    const dir = scratchRepo();
+    const preload = join(dir, 'loaded.js');
+    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));`);
+    const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], { cwd: dir, env: plainEnv(), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    return (JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[]).map((f) => relative(ROOT, f));
+  }
+
+  test('help loads neither the customer schema (zod), the planner nor cdktf', () => {
+    for (const args of [['--help'], ['upgrades', '--help'], ['rollout', '--help'], ['help', 'rollout']]) {
+      const files = loaded(args);
+      expect(files.filter((f) => /node_modules\/(zod|cdktf)\/|dist\/customers\/schema\.js|dist\/upgrades\/planner\//.test(f))).toEqual([]);
+    }
+  });
+
+  test('a command run loads its module, and `fleet help <command>` prints its options', () => {
+    expect(loaded(['validate', '--help'])).toContain(join('dist', 'cli', 'validate.js'));
+    for (const args of [['help', 'validate'], ['rollout', 'help', 'status']]) {
+      const r = fleet(scratchRepo(), args);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/\n {2}--(customers|plan) </);
+    }
   });
 });
 

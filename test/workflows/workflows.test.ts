@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMANDS } from '../../cli/fleet';
+import { commandUsages } from '../../cli/fleet';
 import { affectedStacks, matrixOf } from '../../upgrades/rollout/affected';
 import { ROOT, WORKFLOWS, files, runScript, scriptTexts, step, stubs, texts, workflow, workflows, type Job, type Step } from './workflow-files';
 
@@ -60,7 +60,8 @@ describe('every workflow', () => {
     expect(undocumented.map(([file]) => file)).toEqual([]);
   });
 
-  test('every fleet command the workflows and their scripts call exists, with the options they pass', () => {
+  test('every fleet command the workflows and their scripts call exists, with the options they pass', async () => {
+    const COMMANDS = await commandUsages();
     const calls = shellTexts().flatMap(({ where, text }) => fleetCalls(text).map((c) => ({ where, ...c })));
     expect(calls.length).toBeGreaterThan(15);
     const byLength = [...COMMANDS].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
