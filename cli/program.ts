@@ -113,10 +113,10 @@ export async function runProgram(args: readonly string[], io: CliIo, commands: r
   }
   // `fleet help validate` and `fleet rollout help status` print a command's help without
   // dispatching to it (so no hook runs): load that command first.
-  const words = (endOfOptions < 0 ? args : args.slice(0, endOfOptions)).filter((a) => !a.startsWith('-'));
-  const help = words.indexOf('help');
+  const positionals = (endOfOptions < 0 ? args : args.slice(0, endOfOptions)).filter((a) => !a.startsWith('-'));
+  const help = positionals.indexOf('help');
   if (help === 0 || help === 1) {
-    const named = byName.get([...words.slice(0, help), words[help + 1]].join(' '));
+    const named = byName.get([...positionals.slice(0, help), positionals[help + 1]].join(' '));
     if (named) await prepare(named);
   }
 
