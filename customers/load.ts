@@ -99,8 +99,6 @@ function versionIssues(file: string, spec: CustomerSpec, checkVersion: VersionCh
  */
 export function validateCustomerTexts<T = CustomerSpec>(inputs: readonly CustomerInput[], opts: LoadOptions<T>, found = inputs.length): LoadResult<T> {
   const customers: LoadedCustomer<T>[] = [];
-  /** Each kept customer's stack id and how a duplicate message names it. */
-  const stacks: { id: string; named: string }[] = [];
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   if (found === 0) {
@@ -116,30 +114,29 @@ export function validateCustomerTexts<T = CustomerSpec>(inputs: readonly Custome
       pinIssues: r.clean && opts.checkVersion ? versionIssues(r.file, r.spec, opts.checkVersion) : [],
     },
   }));
+  // Files sharing a stack are listed after every file's own issues.
+  const duplicates: ValidationIssue[] = [];
+  const seen = new Map<string, string>();
   for (const [n, r] of results.entries()) {
     issues.push(...r.issues);
     if (r.kept === undefined) continue;
     issues.push(...r.kept.pinIssues);
     warnings.push(...r.warnings);
     customers.push(loaded(r.file, r.kept.spec, inputs[n].text));
-    stacks.push(r.kept.stack);
-  }
-  const seen = new Map<string, string>();
-  for (const [n, c] of customers.entries()) {
-    const { id, named } = stacks[n];
+    const { id, named } = r.kept.stack;
     const first = seen.get(id);
     if (first !== undefined) {
-      issues.push({
-        file: c.file,
+      duplicates.push({
+        file: r.file,
         path: 'id',
         expected: 'a customer id and environment pair used by one file only',
         got: `${named}, also in ${first}`,
         hint: 'two files would deploy the same stack; change the id or the environment, or delete one file',
       });
     } else {
-      seen.set(id, c.file);
+      seen.set(id, r.file);
     }
   }
-  return { customers, issues, warnings };
+  return { customers, issues: [...issues, ...duplicates], warnings };
 }
 

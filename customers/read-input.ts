@@ -50,7 +50,7 @@ export function checkParsed<S extends z.ZodTypeAny>(
   file: string,
   parsed: StrictJsonResult,
   kind: InputKind<S>,
-  /** The file's secret scan when the caller ran it already (`scanSecretsOfMany` with `secretSkip(kind)`); an Error fails it closed. */
+  /** The file's secret scan when the caller ran it already (`SecretScanner` with `secretSkip(kind)`); an Error fails it closed. */
   scanned?: SecretScan | Error,
 ): InputResult<z.infer<S>> {
   const scannable = parsed.raw ?? parsed.scannable;

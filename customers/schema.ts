@@ -18,13 +18,15 @@ export function expect(expected: string, hint?: string): string {
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
+const THIRTY_DAY_MONTHS = new Set([4, 6, 9, 11]);
+
 /** A YYYY-MM-DD string names a day of the Gregorian calendar (by arithmetic: a fleet's files hold hundreds of thousands of dates). */
 export function isCalendarDate(s: string): boolean {
   const year = Number(s.slice(0, 4));
   const month = Number(s.slice(5, 7));
   const day = Number(s.slice(8, 10));
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const days = month === 2 ? (leap ? 29 : 28) : THIRTY_DAY_MONTHS.has(month) ? 30 : 31;
   return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 

@@ -222,9 +222,9 @@ export interface SecretScan {
 
 /** The project's patterns and secretlint's recommended preset over every string (and key) of an input. Throws when secretlint cannot run. */
 export function scanSecrets(value: unknown, skip?: SkipField): SecretScan {
-  const [scan] = scanSecretsOfMany([value], skip);
-  if (scan instanceof Error) throw scan;
-  return scan;
+  const seen = new Set<string>();
+  const own = ownFindings(value, skip, reasonCache({}), seen);
+  return addSecretlint(value, skip, own, secretlintRules(seen));
 }
 
 /** A scan being filled in: the first reason per path, and every suspicious string. */
@@ -299,23 +299,4 @@ export class SecretScanner {
   fullScan(value: unknown, rules: ReadonlyMap<string, string>): SecretScan {
     return addSecretlint(value, this.skip, ownFindings(value, this.skip, this.reasonOf, this.seen), rules);
   }
-}
-
-/**
- * `scanSecrets` over many inputs, with one secretlint call for all their distinct strings: a
- * fleet's files would otherwise pay a worker round trip each. Every string is judged on its own,
- * so each input's scan is what `scanSecrets` would give it. When secretlint cannot run, every
- * input gets the Error (callers fail closed).
- */
-export function scanSecretsOfMany(values: readonly unknown[], skip?: SkipField): (SecretScan | Error)[] {
-  const reasonOf = reasonCache({});
-  const seen = new Set<string>();
-  const own = values.map((value) => ownFindings(value, skip, reasonOf, seen));
-  let rules: ReadonlyMap<string, string>;
-  try {
-    rules = secretlintRules(seen);
-  } catch (e) {
-    return values.map(() => e as Error);
-  }
-  return values.map((value, i) => addSecretlint(value, skip, own[i], rules));
 }

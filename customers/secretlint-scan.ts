@@ -87,7 +87,7 @@ const SEPARATOR = '\n\n\u0000\n\n';
 /**
  * What secretlint said of each value already scanned in this process: the rule that fired, or
  * null for clean. Each value is judged on its own (the separator keeps patterns apart), so the
- * answer never changes; a fleet's files are scanned in one worker call (`scanSecretsOfMany`)
+ * answer never changes; a fleet's files are scanned in one worker call (`SecretScanner`)
  * instead of one call per file, whose fixed cost dominated validating thousands of files.
  */
 const verdicts = new Map<string, string | null>();

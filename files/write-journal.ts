@@ -96,8 +96,8 @@ function writeTemp(temp: string, target: string, text: string): void {
   } finally {
     closeSync(fd);
   }
-  if (!existsSync(target)) return;
-  const old = statSync(target);
+  const old = statSync(target, { throwIfNoEntry: false });
+  if (old === undefined) return;
   chmodSync(temp, old.mode & 0o7777);
   try {
     chownSync(temp, old.uid, old.gid);
