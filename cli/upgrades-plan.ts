@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { writeFilesAtomically, type FileToWrite } from '../files/atomic-write';
-import { renderJson } from '../upgrades/report/json';
+import { renderJson, renderJsonParts } from '../upgrades/report/json';
 import { renderMarkdown } from '../upgrades/report/markdown';
 import { renderTable } from '../upgrades/report/table';
 import { showPath, type FleetCommand } from './command';
@@ -20,17 +20,18 @@ export const upgradesPlanCommand: FleetCommand = {
     const inputs = planFromOptions(ctx);
     if (!inputs) return EXIT.input;
     const { plan } = inputs;
-    const text = options.json ? renderJson(plan) : `${renderTable(plan).join('\n')}\n`;
     const out = options.out as string | undefined;
+    const toStdout = out === undefined || out === '-';
+    const render = () => (options.json ? renderJson(plan) : `${renderTable(plan).join('\n')}\n`);
     const files: FileToWrite[] = [];
-    if (out !== undefined && out !== '-') files.push({ path: resolve(ctx.cwd, out), text });
+    // Into a file, the JSON goes in pieces: a fleet's plan is never one 78 MB string.
+    if (!toStdout) files.push({ path: resolve(ctx.cwd, out), text: options.json ? renderJsonParts(plan) : render() });
     if (options.md !== undefined) files.push({ path: resolve(ctx.cwd, options.md as string), text: renderMarkdown(plan) });
-    if (out !== undefined && out !== '-') refuseInputFolder(ctx, out, '--out');
+    if (!toStdout) refuseInputFolder(ctx, out, '--out');
     if (options.md !== undefined) refuseInputFolder(ctx, options.md as string, '--md');
     // Both files or neither: a reader never sees a plan.json without its plan.md.
     writeFilesAtomically(files);
-    const toStdout = out === undefined || out === '-';
-    if (toStdout) ctx.out(text.replace(/\n$/, ''));
+    if (toStdout) ctx.out(render().replace(/\n$/, ''));
     // Notes never mix into JSON on stdout.
     const note = options.json && toStdout ? ctx.err : ctx.out;
     for (const f of files) note(`wrote ${showPath(ctx.cwd, f.path)}`);

@@ -9,14 +9,15 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { makeFolders } from './folders';
-import { completeWrite, JournalError, pendingWrite, writeAllOrNone } from './write-journal';
+import { completeWrite, JournalError, pendingWrite, writeAllOrNone, type FileText } from './write-journal';
 
 /** A target fleet will not write; the message names the path and what to do instead. */
 export class WriteRefusedError extends Error {}
 
 export interface FileToWrite {
   readonly path: string;
-  readonly text: string;
+  /** The content: one string, or pieces written in order through a small buffer (for a file too large to hold twice). */
+  readonly text: FileText;
 }
 
 /** Where writing `path` really lands: the path itself, or the regular file a symlink resolves to. */
@@ -51,7 +52,7 @@ export function writeFileAtomically(path: string, text: string): void {
 
 /**
  * Writes several files, all or none even under kill -9 (files/write-journal.ts); every target is
- * checked before the first is written. One file is written by write-file-atomic.
+ * checked before the first is written. One file given as one string is written by write-file-atomic.
  */
 export function writeFilesAtomically(files: readonly FileToWrite[]): void {
   const targets = files.map((f) => ({ ...f, real: writableTarget(f.path) }));
@@ -61,13 +62,14 @@ export function writeFilesAtomically(files: readonly FileToWrite[]): void {
     seen.add(t.real);
   }
   try {
-    if (targets.length === 1) {
+    const [only] = targets;
+    if (targets.length === 1 && typeof only.text === 'string') {
       // Only a journal is looked for here (one stat): sweeping the folder for stray temporary
       // files on every write would read a 10,000-file customers folder once per pin a rollout writes.
-      if (pendingWrite(targets[0].real) !== undefined) completeWrite(targets[0].real);
-      makeFolders(dirname(targets[0].real));
-      writeFileAtomic.sync(targets[0].real, targets[0].text);
-    } else if (targets.length > 1) {
+      if (pendingWrite(only.real) !== undefined) completeWrite(only.real);
+      makeFolders(dirname(only.real));
+      writeFileAtomic.sync(only.real, only.text);
+    } else if (targets.length > 0) {
       writeAllOrNone(targets);
     }
   } catch (e) {

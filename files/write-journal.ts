@@ -2,7 +2,8 @@
  * Several files written all or none, even under kill -9 (`upgrades plan --out plan.json --md
  * plan.md`: a reader must never see a new plan.json beside an old plan.md).
  *
- * Each file is first written in full to a temporary file beside its target and fsynced. Then a
+ * Each file is first written in full to a temporary file beside its target and fsynced (one file
+ * alone is then renamed over its target: that is atomic by itself). Then a
  * journal naming every rename is written beside each target (atomically), then the temporary
  * files are renamed over their targets and the journals removed. A kill before the journals
  * leaves every target as it was; a kill after leaves a journal, and `completeWrite` (run by the
@@ -87,11 +88,43 @@ export function completeWrite(path: string): boolean {
   return completed;
 }
 
+/** A file's content: one string, or pieces written in order (a large file need not be one string in memory). */
+export type FileText = string | Iterable<string>;
+
+/** Pieces are encoded into a buffer this size and written when it is full. */
+const CHUNK_BYTES = 1 << 20;
+
+function writeBytes(fd: number, bytes: Uint8Array, length: number): void {
+  for (let done = 0; done < length; ) done += writeSync(fd, bytes, done, length - done);
+}
+
+/** The text to an open file; pieces go through one reused buffer, so no copy of the whole is made. */
+function writeText(fd: number, text: FileText): void {
+  if (typeof text === 'string') {
+    writeSync(fd, text);
+    return;
+  }
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
+  for (const part of text) {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8, so a part of n units fits in 3n bytes.
+    if (used + part.length * 3 > CHUNK_BYTES) {
+      writeBytes(fd, chunk, used);
+      used = 0;
+    }
+    if (part.length * 3 > CHUNK_BYTES) {
+      const bytes = Buffer.from(part);
+      writeBytes(fd, bytes, bytes.length);
+    } else used += chunk.write(part, used);
+  }
+  writeBytes(fd, chunk, used);
+}
+
 /** The whole text to a new file, fsynced, with the mode (and, where allowed, the owner) of the file it will replace. */
-function writeTemp(temp: string, target: string, text: string): void {
+function writeTemp(temp: string, target: string, text: FileText): void {
   const fd = openSync(temp, 'wx', 0o666);
   try {
-    writeSync(fd, text);
+    writeText(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -110,7 +143,7 @@ function writeTemp(temp: string, target: string, text: string): void {
  * Writes every target (already checked writable, resolved, distinct) or, if killed, leaves them
  * as they were or a journal from which the next write completes them all.
  */
-export function writeAllOrNone(files: readonly { readonly real: string; readonly text: string }[]): void {
+export function writeAllOrNone(files: readonly { readonly real: string; readonly text: FileText }[]): void {
   for (const f of files) completeWrite(f.real);
   const renames: Rename[] = files.map((f) => ({ from: tempOf(f.real), to: f.real }));
   try {
@@ -121,6 +154,16 @@ export function writeAllOrNone(files: readonly { readonly real: string; readonly
   } catch (e) {
     for (const r of renames) rmSync(r.from, { force: true });
     throw e;
+  }
+  // One rename is atomic by itself: a kill leaves the old file and a temporary one the next write removes.
+  if (files.length === 1) {
+    try {
+      renameSync(renames[0].from, renames[0].to);
+    } catch (e) {
+      rmSync(renames[0].from, { force: true });
+      throw e;
+    }
+    return;
   }
   const journal = `${JSON.stringify({ formatVersion: 1, renames })}\n`;
   try {

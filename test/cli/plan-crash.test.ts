@@ -46,3 +46,23 @@ const litter = (dir: string) => readdirSync(join(dir, 'plan')).filter((f) => f.s
     expect(outcomes).toEqual(['old', 'completed', 'completed', 'completed']);
   });
 });
+
+(existsSync(STRACE) ? describe : describe.skip)('fleet upgrades plan --json --out, one file written in pieces, killed at its rename', () => {
+  test('the old plan stays whole, only our temporary file is left, and the next write removes it', () => {
+    const dir = scratchRepo('fleet-plan-crash-one-');
+    const one = (at: string) => ['upgrades', 'plan', '--at', at, '--json', '--out', 'plan/upgrade-plan.json'];
+    const json = () => readFileSync(join(dir, 'plan', 'upgrade-plan.json'), 'utf8');
+    expect(fleet(dir, one('2026-11-28')).code).toBe(0);
+    const after = json();
+    expect(fleet(dir, one('2026-11-27')).code).toBe(0);
+    const before = json();
+    expect(after).not.toBe(before);
+
+    expect(killedAtRename(dir, 1, one('2026-11-28'))).toBe(true);
+    expect(json()).toBe(before);
+    expect(litter(dir)).toEqual([expect.stringMatching(/^\.upgrade-plan\.json\.\d+\.fleet-tmp$/)]);
+    // No journal for one file: its one rename is the whole write.
+    expect(killedAtRename(dir, 2, one('2026-11-28'))).toBe(false);
+    expect({ json: json(), litter: litter(dir) }).toEqual({ json: after, litter: [] });
+  });
+});
