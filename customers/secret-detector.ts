@@ -184,21 +184,26 @@ const isSecretKey = (key: string | number | undefined): key is string => {
   return known;
 };
 
+/** The value patterns' verdict of `value` (null: none), from `byValue` when it has been judged before. */
+function verdictOf(value: string, byValue: Map<string, string | null>, opts: { entropy?: boolean }): string | null {
+  let reason = byValue.get(value);
+  if (reason === undefined) {
+    reason = secretReason(value, undefined, opts) ?? null;
+    if (value.length <= KEPT_LENGTH) {
+      if (byValue.size >= VERDICT_LIMIT) byValue.clear();
+      byValue.set(value, reason);
+    }
+  }
+  return reason;
+}
+
+/** A value under a credential-named field is judged with that name; every other string on its own. */
+const underSecretKey = (value: string, key: string | number | undefined, isKey: boolean): key is string => !isKey && value.length > 0 && isSecretKey(key);
+
 /** Why a string looks like a secret by the project's own patterns; `key` is the field name (or index) it sits under, `isKey` that it is a field name itself. */
 function reasonCache(opts: { entropy?: boolean }): (value: string, key: string | number | undefined, isKey: boolean) => string | undefined {
   const byValue = (opts.entropy ?? true) ? verdicts.entropy : verdicts.plain;
-  return (value, key, isKey) => {
-    if (!isKey && value.length > 0 && isSecretKey(key)) return secretReason(value, key, opts);
-    let reason = byValue.get(value);
-    if (reason === undefined) {
-      reason = secretReason(value, undefined, opts) ?? null;
-      if (value.length <= KEPT_LENGTH) {
-        if (byValue.size >= VERDICT_LIMIT) byValue.clear();
-        byValue.set(value, reason);
-      }
-    }
-    return reason ?? undefined;
-  };
+  return (value, key, isKey) => (underSecretKey(value, key, isKey) ? secretReason(value, key, opts) : (verdictOf(value, byValue, opts) ?? undefined));
 }
 
 /** Walks a JSON value and reports every string that looks like a secret by the project's own patterns. */
@@ -222,8 +227,8 @@ export interface SecretScan {
 
 /** The project's patterns and secretlint's recommended preset over every string (and key) of an input. Throws when secretlint cannot run. */
 export function scanSecrets(value: unknown, skip?: SkipField): SecretScan {
-  const seen = new Set<string>();
-  const own = ownFindings(value, skip, reasonCache({}), seen);
+  const seen: SeenStrings = new Map();
+  const own = ownFindings(value, skip, seen);
   return addSecretlint(value, skip, own, secretlintRules(seen));
 }
 
@@ -244,13 +249,21 @@ class Findings {
   }
 }
 
+/**
+ * Every distinct string one scan has met, with its value patterns' verdict: the strings
+ * secretlint is given, and the first place a repeated string is looked up (one lookup instead of
+ * two for each of a fleet's millions of strings).
+ */
+type SeenStrings = Map<string, string | null>;
+
 /** The project's own patterns over `value`; every string it holds goes into `seen`. */
-function ownFindings(value: unknown, skip: SkipField | undefined, reasonOf: ReturnType<typeof reasonCache>, seen: Set<string>): Findings {
+function ownFindings(value: unknown, skip: SkipField | undefined, seen: SeenStrings): Findings {
   const findings = new Findings();
   eachString(value, skip, (s, key, isKey, path) => {
-    const reason = reasonOf(s, key, isKey);
+    let verdict = seen.get(s);
+    if (verdict === undefined) seen.set(s, (verdict = verdictOf(s, verdicts.entropy, {})));
+    const reason = underSecretKey(s, key, isKey) ? secretReason(s, key) : verdict;
     if (reason) findings.flag(s, path(), isKey, reason);
-    seen.add(s);
   });
   return findings;
 }
@@ -268,8 +281,8 @@ function addSecretlint(value: unknown, skip: SkipField | undefined, findings: Fi
 }
 
 /** secretlint over `strings`: the rule (without its package prefix) it fired for each string it flags. Throws when it cannot run. */
-function secretlintRules(strings: ReadonlySet<string>): ReadonlyMap<string, string> {
-  const list = [...strings];
+function secretlintRules(seen: SeenStrings): ReadonlyMap<string, string> {
+  const list = [...seen.keys()];
   return new Map(secretlintHits(list).map((hit) => [list[hit.index], hit.ruleId.replace('@secretlint/secretlint-rule-', '')]));
 }
 
@@ -280,14 +293,13 @@ function secretlintRules(strings: ReadonlySet<string>): ReadonlyMap<string, stri
  * worker round trip per file would cost more than the checks.
  */
 export class SecretScanner {
-  private readonly reasonOf = reasonCache({});
-  private readonly seen = new Set<string>();
+  private readonly seen: SeenStrings = new Map();
 
   constructor(private readonly skip?: SkipField) {}
 
   /** `value`'s scan by the project's own patterns; its strings wait for `secretlintRules`. */
   ownScan(value: unknown): SecretScan {
-    return ownFindings(value, this.skip, this.reasonOf, this.seen).done();
+    return ownFindings(value, this.skip, this.seen).done();
   }
 
   /** secretlint over every string scanned so far, by string. Throws when secretlint cannot run, so callers can fail closed. */
@@ -297,6 +309,6 @@ export class SecretScanner {
 
   /** `value`'s whole scan: its own patterns' findings and what secretlint fired for (`secretlintRules`). */
   fullScan(value: unknown, rules: ReadonlyMap<string, string>): SecretScan {
-    return addSecretlint(value, this.skip, ownFindings(value, this.skip, this.reasonOf, this.seen), rules);
+    return addSecretlint(value, this.skip, ownFindings(value, this.skip, this.seen), rules);
   }
 }
