@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { ADMIN_GCP_ROLES, adminManagedPolicy } from './admin-policies';
+import { refinement } from './refine';
 
 /** Encodes "expected" and "hint" into a zod message; customers/issues.ts decodes it. */
 export function expect(expected: string, hint?: string): string {
@@ -156,7 +157,7 @@ const awsComponents = z
       .optional(),
   })
   .strict()
-  .superRefine((c, ctx) => {
+  .check(refinement((c, ctx) => {
     const loaders = WAREHOUSE_LOADERS_AWS.filter((k) => c[k] !== undefined);
     if (loaders.length !== 1) {
       ctx.addIssue({
@@ -167,7 +168,7 @@ const awsComponents = z
         ),
       });
     }
-  });
+  }));
 
 const streams = z
   .strictObject({
@@ -417,7 +418,7 @@ export const awsCustomerSchema = z
     }),
   })
   .strict()
-  .superRefine((spec, ctx) => {
+  .check(refinement((spec, ctx) => {
     // The Iglu Server's internal load balancer and its DB subnet group span two availability zones.
     if (spec.components['iglu-server'] && new Set(spec.network.privateSubnetIds).size < 2) {
       ctx.addIssue({
@@ -426,7 +427,7 @@ export const awsCustomerSchema = z
         message: expect('two private subnets in different availability zones when the Iglu Server runs', 'AWS refuses a load balancer or DB subnet group in one zone; add a second private subnet'),
       });
     }
-  });
+  }));
 
 // ---------------------------------------------------------------------------------------------
 // GCP
@@ -457,7 +458,7 @@ const IAM_MEMBER = new RegExp(
 );
 
 /** An IAM member string; a public member gets its own message because it is the dangerous mistake. */
-const iamMember = z.string().superRefine((v, ctx) => {
+const iamMember = z.string().check(refinement((v, ctx) => {
   if (PUBLIC_IAM_MEMBERS.includes(v)) {
     ctx.addIssue({
       code: 'custom',
@@ -472,12 +473,12 @@ const iamMember = z.string().superRefine((v, ctx) => {
       ),
     });
   }
-});
+}));
 
 /** roles/owner, roles/editor and roles/viewer span every service in a project. */
 export const PRIMITIVE_ROLES: readonly string[] = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
-const predefinedRole = z.string().superRefine((v, ctx) => {
+const predefinedRole = z.string().check(refinement((v, ctx) => {
   if (PRIMITIVE_ROLES.includes(v)) {
     ctx.addIssue({
       code: 'custom',
@@ -494,7 +495,7 @@ const predefinedRole = z.string().superRefine((v, ctx) => {
       message: expect('a predefined role such as roles/bigquery.dataViewer, or "custom" for the role\'s own permissions'),
     });
   }
-});
+}));
 
 const networkLink = new RegExp(`^(https://www\\.googleapis\\.com/compute/v1/)?projects/(${gcpProjectIdPattern})/global/networks/([a-z]([-a-z0-9]{0,61}[a-z0-9])?)$`);
 const subnetworkLink = new RegExp(
@@ -612,7 +613,7 @@ const gcpCustomRole = z
       )
       .min(1, expect('at least one binding { role, resources }')),
   })
-  .superRefine((r, ctx) => {
+  .check(refinement((r, ctx) => {
     const usesCustom = r.bindings.some((b) => b.role === 'custom');
     if (usesCustom && r.permissions.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['permissions'], message: expect('permissions for the "custom" role', 'list the permissions, or bind a predefined role instead') });
@@ -620,7 +621,7 @@ const gcpCustomRole = z
     if (!usesCustom && r.permissions.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['permissions'], message: expect('permissions only when a binding uses role "custom"', 'add a binding with role "custom", or remove the permissions') });
     }
-  });
+  }));
 
 const gcpAlerts = z.strictObject({
   contacts: alertContacts,
@@ -676,7 +677,7 @@ export const gcpCustomerSchema = z
     }),
   })
   .strict()
-  .superRefine((spec, ctx) => {
+  .check(refinement((spec, ctx) => {
     const networkProject = spec.gcp.networkProjectId ?? spec.gcp.projectId;
     for (const field of ['network', 'subnetwork'] as const) {
       const ref = parseNetworkRef(spec.network[field]);
@@ -698,7 +699,7 @@ export const gcpCustomerSchema = z
         });
       }
     }
-  });
+  }));
 
 export const customerSchema = z.discriminatedUnion('cloud', [awsCustomerSchema, gcpCustomerSchema], {
   error: expect('one of "aws" | "gcp"', 'the cloud decides which other fields the file holds'),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { COMPONENT_IDS, expect, isoDate, type ComponentId } from '../../customers/schema';
 import { CATALOG_VERSION } from './version';
+import { refinement } from '../../customers/refine';
 
 /** The change kinds of releases.tsv, word for word (see ../shared/reference/releases-notes.md). */
 export const CHANGE_KINDS = ['security', 'bug', 'feature', 'breaking', 'deprecation', 'license', 'internal'] as const;
@@ -79,7 +80,7 @@ const release = z
     note: z.string().optional(),
   })
   .strict()
-  .superRefine((r, ctx) => {
+  .check(refinement((r, ctx) => {
     const security = r.kinds.includes('security');
     if (security && r.severity === undefined) {
       ctx.addIssue({
@@ -104,7 +105,7 @@ const release = z
         message: expect('a withdrawnReason when withdrawn is true', 'say why the release was pulled; reviewers read it in the plan'),
       });
     }
-  });
+  }));
 
 export const componentCatalogSchema = z
   .object({

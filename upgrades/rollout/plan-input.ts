@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { COMPONENT_IDS, expect, type ComponentId } from '../../customers/schema';
 import type { ValidationIssue } from '../../customers/json-issues';
 import { parseJsonFile } from './issues';
+import { refinement } from '../../customers/refine';
 
 const version = z
   .string()
@@ -41,7 +42,7 @@ const planSchema = z
     generatedFor: isoDate,
     waves: z.array(wave),
   })
-  .superRefine((plan, ctx) => {
+  .check(refinement((plan, ctx) => {
     // Wave N waits for wave N-1: the numbers must be exactly 1..n, in order.
     plan.waves.forEach((w, i) => {
       if (w.number !== i + 1) {
@@ -65,7 +66,7 @@ const planSchema = z
         } else seen.set(e.stack, w.number);
       }),
     );
-  });
+  }));
 
 export interface PinChange {
   readonly stack: string;
