@@ -110,7 +110,7 @@ export function validateCustomerTexts<T = CustomerSpec>(inputs: readonly Custome
     spec: undefined,
     kept: r.spec && {
       spec: keep(r.spec),
-      stack: { id: stackId(r.spec), named: `${JSON.stringify(r.spec.id)} (${r.spec.environment})` },
+      stack: { id: stackId(r.spec), customer: r.spec.id, environment: r.spec.environment },
       pinIssues: r.clean && opts.checkVersion ? versionIssues(r.file, r.spec, opts.checkVersion) : [],
     },
   }));
@@ -123,14 +123,14 @@ export function validateCustomerTexts<T = CustomerSpec>(inputs: readonly Custome
     issues.push(...r.kept.pinIssues);
     warnings.push(...r.warnings);
     customers.push(loaded(r.file, r.kept.spec, inputs[n].text));
-    const { id, named } = r.kept.stack;
+    const { id, customer, environment } = r.kept.stack;
     const first = seen.get(id);
     if (first !== undefined) {
       duplicates.push({
         file: r.file,
         path: 'id',
         expected: 'a customer id and environment pair used by one file only',
-        got: `${named}, also in ${first}`,
+        got: `${JSON.stringify(customer)} (${environment}), also in ${first}`,
         hint: 'two files would deploy the same stack; change the id or the environment, or delete one file',
       });
     } else {
