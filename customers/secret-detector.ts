@@ -111,50 +111,60 @@ export interface SecretFinding {
  */
 export type SkipField = (key: string, depth: number) => boolean;
 
-/** An object or array being walked: `at` is the field (index into `keys`) or item being visited. */
-interface Frame {
-  readonly node: object;
-  /** The object's field names not skipped; undefined for an array. */
-  readonly keys?: readonly string[];
-  at: number;
-}
-
 /**
  * What `eachString` tells of each string: the field name or array index it sits under, and its
  * dotted path, built only when asked (a fleet's files hold millions of strings and few are flagged).
  */
 type Visit = (value: string, key: string | number | undefined, isKey: boolean, path: () => string) => void;
 
+/** `keys` without those `skip` drops at `depth`; the same array when it drops none. */
+function keptNames(keys: string[], skip: SkipField, depth: number): string[] {
+  for (let i = 0; i < keys.length; i++) if (skip(keys[i], depth)) return keys.filter((k) => !skip(k, depth));
+  return keys;
+}
+
 /**
  * Calls `visit` for every string in a JSON value, field names included (an object's names before
- * its values), depth first. Iterative, with one frame per open object or array: input depth is
- * not trusted here.
+ * its values), depth first. Iterative, input depth is not trusted here; the open objects and
+ * arrays are kept in three parallel stacks rather than an object each, and an object's names are
+ * copied only when `skip` drops one, because a fleet's scan walks millions of nodes.
  */
 function eachString(value: unknown, skip: SkipField | undefined, visit: Visit): void {
   if (typeof value === 'string') visit(value, undefined, false, () => '');
   if (typeof value !== 'object' || value === null) return;
-  const frames: Frame[] = [];
-  const path = (): string => frames.map((f) => (f.keys ? f.keys[f.at] : f.at)).join('.');
+  const nodes: object[] = [];
+  /** The object's field names not skipped; undefined for an array. */
+  const names: (readonly string[] | undefined)[] = [];
+  /** The field (index into its names) or item being visited. */
+  const at: number[] = [];
+  const path = (): string => nodes.map((_, i) => (names[i] ? names[i]![at[i]] : at[i])).join('.');
   const enter = (node: object): void => {
+    const depth = nodes.length + 1;
+    nodes.push(node);
     if (Array.isArray(node)) {
-      frames.push({ node, at: -1 });
+      names.push(undefined);
+      at.push(-1);
       return;
     }
-    const depth = frames.length + 1;
-    const keys = skip ? Object.keys(node).filter((k) => !skip(k, depth)) : Object.keys(node);
-    const frame: Frame = { node, keys, at: -1 };
-    frames.push(frame);
-    for (frame.at = keys.length - 1; frame.at >= 0; frame.at--) visit(keys[frame.at], keys[frame.at], true, path);
+    const keys = skip ? keptNames(Object.keys(node), skip, depth) : Object.keys(node);
+    names.push(keys);
+    at.push(-1);
+    const top = depth - 1;
+    for (at[top] = keys.length - 1; at[top] >= 0; at[top]--) visit(keys[at[top]], keys[at[top]], true, path);
   };
   enter(value);
-  while (frames.length > 0) {
-    const f = frames[frames.length - 1];
-    if (++f.at >= (f.keys ?? (f.node as unknown[])).length) {
-      frames.pop();
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const keys = names[top];
+    const node = nodes[top] as Record<string | number, unknown>;
+    if (++at[top] >= (keys ?? (node as unknown as unknown[])).length) {
+      nodes.pop();
+      names.pop();
+      at.pop();
       continue;
     }
-    const key = f.keys ? f.keys[f.at] : f.at;
-    const child = (f.node as Record<string | number, unknown>)[key];
+    const key = keys ? keys[at[top]] : at[top];
+    const child = node[key];
     if (typeof child === 'string') visit(child, key, false, path);
     else if (typeof child === 'object' && child !== null) enter(child);
   }
