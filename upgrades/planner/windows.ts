@@ -62,8 +62,11 @@ export function localToInstant(tz: string, day: number, minutes: number): number
   // The offsets in force half a day either side cover any transition near this wall time.
   const a = wall - offsetAt(tz, wall - 12 * HOUR);
   const b = wall - offsetAt(tz, wall + 12 * HOUR);
-  const valid = [a, b].filter((t) => t + offsetAt(tz, t) === wall);
-  return valid.length > 0 ? Math.min(...valid) : undefined;
+  // Without a list of the two: a fleet's schedule asks this millions of times.
+  const aValid = a + offsetAt(tz, a) === wall;
+  const bValid = b + offsetAt(tz, b) === wall;
+  if (aValid && bValid) return Math.min(a, b);
+  return aValid ? a : bValid ? b : undefined;
 }
 
 /**
