@@ -17,8 +17,6 @@ export interface LoadedCustomer<T = CustomerSpec> {
   readonly file: string;
   /** The file's validated spec, or what `LoadOptions.keep` kept of it. */
   readonly spec: T;
-  /** The file's text, kept so a rollout can rewrite one pin with a minimal diff. */
-  readonly text: string;
 }
 
 /** Answers whether a component version exists; returns a hint when it does not. */
@@ -50,18 +48,6 @@ export function customerFiles(dir: string): string[] {
     .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
     .sort()
     .map((f) => join(dir, f));
-}
-
-/** The text is decoded when first read: only a rollout's pin edit needs it, and a fleet's worth is 40 MB. */
-function loaded<T>(file: string, spec: T, content: string | Uint8Array): LoadedCustomer<T> {
-  let text = typeof content === 'string' ? content : undefined;
-  return {
-    file,
-    spec,
-    get text() {
-      return (text ??= Buffer.from(content as Uint8Array).toString('utf8'));
-    },
-  };
 }
 
 /** Loads and validates every customer file in `dir`. */
@@ -117,12 +103,12 @@ export function validateCustomerTexts<T = CustomerSpec>(inputs: readonly Custome
   // Files sharing a stack are listed after every file's own issues.
   const duplicates: ValidationIssue[] = [];
   const seen = new Map<string, string>();
-  for (const [n, r] of results.entries()) {
+  for (const r of results) {
     issues.push(...r.issues);
     if (r.kept === undefined) continue;
     issues.push(...r.kept.pinIssues);
     warnings.push(...r.warnings);
-    customers.push(loaded(r.file, r.kept.spec, inputs[n].text));
+    customers.push({ file: r.file, spec: r.kept.spec });
     const { id, customer, environment } = r.kept.stack;
     const first = seen.get(id);
     if (first !== undefined) {
