@@ -30,6 +30,15 @@ function worstOf(fixes: readonly MissingSecurityFix[]): MissingSecurityFix | und
   return [...fixes].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0))[0];
 }
 
+/** By list: environments on the same pin share its list of missing fixes (environment.ts), and so this. */
+const urgentFixes = new WeakMap<readonly MissingSecurityFix[], readonly MissingSecurityFix[]>();
+
+function urgentOf(fixes: readonly MissingSecurityFix[]): readonly MissingSecurityFix[] {
+  let urgent = urgentFixes.get(fixes);
+  if (urgent === undefined) urgentFixes.set(fixes, (urgent = fixes.filter((f) => NEEDS_APPROVAL.has(f.severity))));
+  return urgent;
+}
+
 const endOfDay = (iso: string) => dayStart(dayOf(iso) + 1) - 1;
 
 export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, lastDay: number): ApprovalNeeded[] {
@@ -37,7 +46,7 @@ export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, 
   for (const { draft, calendar, slot, liftedHolds, notBefore } of inputs) {
     if (draft.unknown.length > 0) continue;
     for (const s of draft.statuses) {
-      const urgent = s.missingSecurityFixes.filter((f) => NEEDS_APPROVAL.has(f.severity));
+      const urgent = urgentOf(s.missingSecurityFixes);
       if (urgent.length === 0) continue;
       const change = draft.changes.find((c) => c.component === s.component);
       const lifted = liftedHolds.find((h) => h.component === s.component);
@@ -62,6 +71,8 @@ function freezeApproval(
   notBefore: number,
   lastDay: number,
 ): ApprovalNeeded | undefined {
+  // Without a freeze there is nothing to approve here (and no slot need be searched for).
+  if (cal.freezes.length === 0) return undefined;
   const brought = urgent.filter((f) => compareVersions(f.version, to) <= 0);
   const worst = worstOf(brought);
   if (!worst) return undefined;

@@ -129,7 +129,16 @@ export interface Calendar {
   readonly freezes: readonly Freeze[];
 }
 
+/** By environment: the planner asks for an environment's calendar at each step. */
+const calendars = new WeakMap<EnvironmentInput, Calendar>();
+
 export function calendarOf(env: EnvironmentInput): Calendar {
+  let cal = calendars.get(env);
+  if (cal === undefined) calendars.set(env, (cal = parseCalendar(env)));
+  return cal;
+}
+
+function parseCalendar(env: EnvironmentInput): Calendar {
   return {
     timezone: env.timezone,
     windows: env.windows.map((w) => {
@@ -148,6 +157,7 @@ export function freezeOn(cal: Calendar, day: number): Freeze | undefined {
 
 /** Freezes touching any local day the slot covers (a late window can run past midnight). */
 export function freezeDuring(cal: Calendar, startDay: number, end: number): Freeze | undefined {
+  if (cal.freezes.length === 0) return undefined;
   const lastDay = localDay(cal.timezone, end - 1);
   for (let d = startDay; d <= lastDay; d++) {
     const f = freezeOn(cal, d);
@@ -179,6 +189,7 @@ export function slotOn(cal: Calendar, day: number, notBefore: number): Slot | un
 
 /** Whether some window opens on `day` (after `notBefore`) but a freeze covers it. */
 export function frozenWindowOn(cal: Calendar, day: number, notBefore: number): Freeze | undefined {
+  if (cal.freezes.length === 0) return undefined;
   const name = dayName(day);
   for (const w of cal.windows) {
     if (!w.days.has(name)) continue;
@@ -221,6 +232,8 @@ export function lastSlotBefore(cal: Calendar, notBefore: number, deadline: numbe
 /** Freezes that covered a window between two instants: what made an environment wait. */
 export function freezesBetween(cal: Calendar, from: number, until: number): Freeze[] {
   const found: Freeze[] = [];
+  // Most environments have no freeze: then no day need be looked at.
+  if (cal.freezes.length === 0) return found;
   for (let d = localDay(cal.timezone, from); d <= localDay(cal.timezone, until); d++) {
     const f = frozenWindowOn(cal, d, from);
     if (f && !found.includes(f)) found.push(f);
