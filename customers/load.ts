@@ -42,28 +42,33 @@ export interface LoadResult<T = CustomerSpec> {
   readonly warnings?: ValidationIssue[];
 }
 
+/** Customer files in a folder, sorted, and whether the listing says each is a regular file; JSON Schema files beside them are not customers. */
+function customerEntries(dir: string): { file: string; listedAsFile: boolean }[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name.endsWith('.json') && !e.name.endsWith('.schema.json'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((e) => ({ file: join(dir, e.name), listedAsFile: e.isFile() }));
+}
+
 /** Customer files in a folder, sorted; JSON Schema files beside them are not customers. */
 export function customerFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
-    .sort()
-    .map((f) => join(dir, f));
+  return customerEntries(dir).map((e) => e.file);
 }
 
 /** Loads and validates every customer file in `dir`. */
 export function loadCustomers<T = CustomerSpec>(dir: string, opts: LoadOptions<T>): LoadResult<T> {
   // The secret scanner loads on another thread while the files are read.
   startSecretlint();
-  let files: string[];
+  let files: { file: string; listedAsFile: boolean }[];
   try {
-    files = customerFiles(dir);
+    files = customerEntries(dir);
   } catch (e) {
     return { customers: [], issues: [{ file: dir, path: '', expected: 'a readable folder of customer files', got: (e as Error).message }] };
   }
   const unreadable: ValidationIssue[] = [];
   const inputs: { file: string; text: Uint8Array }[] = [];
-  for (const file of files) {
-    const read = readInputFile(file, 'a readable customer file');
+  for (const { file, listedAsFile } of files) {
+    const read = readInputFile(file, 'a readable customer file', undefined, listedAsFile);
     if (read.bytes) inputs.push({ file, text: read.bytes });
     else unreadable.push(read.issue!);
   }

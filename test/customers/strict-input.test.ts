@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +189,8 @@ describe('strict input: files on disk named like customer files', () => {
     ['a directory', (dir: string) => mkdirSync(join(dir, 'x-prod.json')), 'a directory'],
     ['a dangling symlink', (dir: string) => symlinkSync(join(dir, 'gone.json'), join(dir, 'x-prod.json')), 'a symlink whose target does not exist'],
     ['a symlink to a directory', (dir: string) => symlinkSync(tmpdir(), join(dir, 'x-prod.json')), 'a symlink to a directory'],
+    // Never opened: opening a pipe for reading waits for a writer, and this test would hang.
+    ['a named pipe', (dir: string) => execFileSync('mkfifo', [join(dir, 'x-prod.json')]), 'a named pipe'],
   ])('%s is one issue naming the file, and the other files are still checked', (_name, make, got) => {
     const dir = scratch();
     try {
@@ -195,6 +198,17 @@ describe('strict input: files on disk named like customer files', () => {
       const { customers, issues } = loadCustomers(dir, { now: NOW });
       expect(issues).toEqual([expect.objectContaining({ file: join(dir, 'x-prod.json'), expected: 'a readable customer file', got })]);
       expect(customers.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a regular file over the size limit is one issue with its size, and it is not read', () => {
+    const dir = scratch();
+    try {
+      writeFileSync(join(dir, 'x-prod.json'), ' '.repeat(4 * 1024 * 1024 + 1));
+      const { issues } = loadCustomers(dir, { now: NOW });
+      expect(issues).toEqual([expect.objectContaining({ file: join(dir, 'x-prod.json'), expected: 'a file of at most 4 MiB', got: `${4 * 1024 * 1024 + 1} bytes` })]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
