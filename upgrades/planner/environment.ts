@@ -56,17 +56,58 @@ interface PinFacts {
 /**
  * Shared across the environments of one plan: a fleet has thousands of environments but only a
  * few dozen distinct pins, so computing these once per pin keeps large fleets fast. The objects
- * are never mutated after they are made.
+ * are never mutated after they are made. Each is filed under a path of keys (`cached`).
  */
 export interface PlanCache {
-  readonly pins: Map<string, PinFacts>;
+  /** PinFacts by component, version and approved majors. */
+  readonly pins: KeyTree;
   /** Change drafts are immutable, so environments with the same pins and choices share them. */
-  readonly changes: Map<string, ChangeDraft>;
-  readonly deferrals: Map<string, { text: string; to: string | null } | undefined>;
+  readonly changes: KeyTree;
+  readonly deferrals: KeyTree;
 }
+
+type KeyTree = Map<unknown, unknown>;
 
 export function newPlanCache(): PlanCache {
   return { pins: new Map(), changes: new Map(), deferrals: new Map() };
+}
+
+/**
+ * The value filed under `keys` in nested maps, made and filed on first use. A few short keys
+ * and objects hash faster than one long string key built per environment and component, which
+ * was most of planning an environment.
+ */
+function cached<V>(tree: KeyTree, keys: readonly unknown[], make: () => V): V {
+  let node = tree;
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = node.get(keys[i]) as KeyTree | undefined;
+    if (next === undefined) node.set(keys[i], (next = new Map()));
+    node = next;
+  }
+  const last = keys[keys.length - 1];
+  if (node.has(last)) return node.get(last) as V;
+  const value = make();
+  node.set(last, value);
+  return value;
+}
+
+/** The majors approved for a component, as one key ("" for none, the common case). */
+function approvedMajorsKey(env: EnvironmentInput, component: ComponentId): string {
+  if (env.approvedMajors.length === 0) return '';
+  return env.approvedMajors
+    .filter((a) => a.component === component)
+    .map((a) => a.major)
+    .sort((a, b) => a - b)
+    .join(',');
+}
+
+/** The approvals of a component with who approved them, as one key ("" for none). */
+function approvalsKey(env: EnvironmentInput, component: ComponentId): string {
+  if (env.approvedMajors.length === 0) return '';
+  return env.approvedMajors
+    .filter((a) => a.component === component)
+    .map((a) => `${a.major}/${a.approvedBy}/${a.ticket}`)
+    .join(',');
 }
 
 function activeHold(env: EnvironmentInput, component: ComponentId, today: number) {
@@ -86,7 +127,7 @@ export function planEnvironment(
   fastTrack?: readonly string[],
 ): EnvironmentDraft {
   const situations = new Map<ComponentId, Situation>();
-  const keys = new Map<ComponentId, string>();
+  const factsOf = new Map<ComponentId, PinFacts>();
   const statuses: EnvironmentDraft['statuses'] = [];
   const deferred: DeferredItem[] = [];
   const unknown: string[] = [...(env.pinProblems ?? [])];
@@ -115,18 +156,11 @@ export function planEnvironment(
       deferred.push({ stack: env.stack, component: pin.component, from: pin.version, to: null, reason: `${reason}: run "fleet validate" and fix the pin or the catalog` });
       continue;
     }
-    const approvals = env.approvedMajors
-      .filter((a) => a.component === pin.component)
-      .map((a) => a.major)
-      .sort((a, b) => a - b);
-    const key = `${pin.component}|${pin.version}|${approvals.join(',')}`;
-    keys.set(pin.component, key);
-    let facts = cache.pins.get(key);
-    if (!facts) {
+    const facts = cached(cache.pins, [pin.component, pin.version, approvedMajorsKey(env, pin.component)], (): PinFacts => {
       const componentLines = lines.get(pin.component) ?? [];
       const support = supportOf(current, componentLines, policy, today);
       const fixes = missingFixes(ci, current, policy, today);
-      facts = {
+      return {
         support,
         fixes,
         verdicts: verdicts(pin.component, ci, current, support, componentLines, env, policy, today),
@@ -134,8 +168,8 @@ export function planEnvironment(
         missingSecurityFixes: fixes.security.map(toMissingSecurityFix),
         missingBugFixes: fixes.bugs.map((b) => ({ version: b.rel.version, summary: b.change.summary })),
       };
-      cache.pins.set(key, facts);
-    }
+    });
+    factsOf.set(pin.component, facts);
     situations.set(pin.component, {
       component: pin.component,
       ci,
@@ -173,30 +207,16 @@ export function planEnvironment(
     const s = situations.get(component)!;
     const to = resolution.targets.get(component)!;
     const decided = resolution.reasons.get(component) ?? [];
-    const approvals = env.approvedMajors
-      .filter((a) => a.component === component)
-      .map((a) => `${a.major}/${a.approvedBy}/${a.ticket}`)
-      .join(',');
-    const key = `${keys.get(component)}|${to.version}|${env.environment}|${approvals}|${decided.join('\u0001')}`;
-    let change = cache.changes.get(key);
-    if (!change) {
-      change = changeDraft(s, to, decided, env, policy, today);
-      cache.changes.set(key, change);
-    }
-    return change;
+    const key = [factsOf.get(component), to, env.environment, approvalsKey(env, component), decided.length === 0 ? '' : decided.join('\u0001')];
+    return cached(cache.changes, key, () => changeDraft(s, to, decided, env, policy, today));
   });
 
   for (const [component, s] of situations) {
     const target = resolution.targets.get(component);
     const blocked = resolution.blocked.get(component);
     const unmet = resolution.unmet.get(component);
-    const hold = s.hold ? `${s.hold.reason}\u0001${s.hold.until ?? ''}` : '';
-    const key = `${keys.get(component)}|${target?.version ?? ''}|${blocked ? `${blocked.wanted.version}\u0001${blocked.reason}` : ''}|${unmet ?? ''}|${hold}`;
-    let reason = cache.deferrals.get(key);
-    if (!cache.deferrals.has(key)) {
-      reason = deferralReason(s, target, blocked, unmet);
-      cache.deferrals.set(key, reason);
-    }
+    const key = [factsOf.get(component), target, blocked?.wanted, blocked?.reason, unmet, s.hold?.reason, s.hold?.until];
+    const reason = cached(cache.deferrals, key, () => deferralReason(s, target, blocked, unmet));
     if (reason) deferred.push({ stack: env.stack, component, from: s.current.version, to: reason.to, reason: reason.text });
   }
   if (unknown.length > 0) {
