@@ -245,8 +245,20 @@ export function describeFreeze(f: Freeze): string {
   return `freeze ${f.start}..${f.end} (${f.reason})`;
 }
 
+/** By zone, day, start and end: a fleet's environments share a few hundred distinct slots. */
+const slotTexts = new Map<string, Map<string, string>>();
+
 /** "Tue 2026-12-08 02:00+00:00 to 06:00+00:00 Europe/London": offsets tell a repeated fall-back hour apart. */
 export function describeSlot(cal: Calendar, slot: Slot): string {
+  let byZone = slotTexts.get(cal.timezone);
+  if (byZone === undefined) slotTexts.set(cal.timezone, (byZone = new Map()));
+  const key = `${slot.day} ${slot.start} ${slot.end}`;
+  let text = byZone.get(key);
+  if (text === undefined) byZone.set(key, (text = slotText(cal, slot)));
+  return text;
+}
+
+function slotText(cal: Calendar, slot: Slot): string {
   const name = dayName(slot.day);
   const endDay = localDay(cal.timezone, slot.end);
   const clock = (t: number) => `${localClock(cal.timezone, t)}${offsetText(cal.timezone, t)}`;
