@@ -26,21 +26,35 @@ interface Placed {
   readonly member: WaveMember;
 }
 
+/** Values by component, then version: cheaper than a "component@version" string built per pin. */
+class ByVersion<V> {
+  private readonly byComponent = new Map<string, Map<string, V>>();
+
+  get(component: string, version: string): V | undefined {
+    return this.byComponent.get(component)?.get(version);
+  }
+
+  set(component: string, version: string, value: V): void {
+    let versions = this.byComponent.get(component);
+    if (versions === undefined) this.byComponent.set(component, (versions = new Map()));
+    versions.set(version, value);
+  }
+}
+
 export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, policy: Policy, now: number): void {
   const lastDay = utcDay(now) + policy.waves.horizonDays;
   // The earliest stage already running each version.
-  const runningFrom = new Map<string, number>();
+  const runningFrom = new ByVersion<number>();
   for (const env of inputs.environments) {
     const stage = stageIndexOf(env, policy);
     for (const pin of env.pins) {
-      const key = `${pin.component}@${pin.version}`;
-      if (stage >= 0 && (runningFrom.get(key) ?? Infinity) > stage) runningFrom.set(key, stage);
+      if (stage >= 0 && (runningFrom.get(pin.component, pin.version) ?? Infinity) > stage) runningFrom.set(pin.component, pin.version, stage);
     }
   }
   const baked = (wave: DraftWave, member: WaveMember) => member.slot.end + wave.bakeDays * DAY_MS;
   // Indexes over the stages already settled: each stage only looks at earlier ones.
   const nonProdBaked = new Map<string, { at: number; stack: string }>();
-  const versionBaked = new Map<string, { at: number; stack: string; stage: string }>();
+  const versionBaked = new ByVersion<{ at: number; stack: string; stage: string }>();
   // An environment's stage is its own, whatever wave expediting put it in.
   const stageCache = new Map<WaveMember, number>();
   const stageOf = (m: WaveMember) => {
@@ -65,9 +79,8 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
       }
       if (stage > 0 && env.environment === 'prod') {
         for (const c of inputs.changesOf(env.stack)) {
-          const key = `${c.component}@${c.to}`;
-          if ((runningFrom.get(key) ?? Infinity) < stage) continue;
-          const earlier = versionBaked.get(key);
+          if ((runningFrom.get(c.component, c.to) ?? Infinity) < stage) continue;
+          const earlier = versionBaked.get(c.component, c.to);
           if (!earlier) {
             item.member.notes.push(`canary: no earlier stage runs or gets ${c.component} ${c.to}; ${env.stack} is its first stage`);
           } else if (earlier.at > start && !(sibling && earlier.stack === sibling.stack && sibling.at >= earlier.at)) {
@@ -88,9 +101,8 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
           if (!prev || at > prev.at) nonProdBaked.set(env.customer, { at, stack: env.stack });
         }
         for (const c of inputs.changesOf(env.stack)) {
-          const key = `${c.component}@${c.to}`;
-          const prev = versionBaked.get(key);
-          if (!prev || at < prev.at) versionBaked.set(key, { at, stack: env.stack, stage: wave.stage });
+          const prev = versionBaked.get(c.component, c.to);
+          if (!prev || at < prev.at) versionBaked.set(c.component, c.to, { at, stack: env.stack, stage: wave.stage });
         }
       }
     }
