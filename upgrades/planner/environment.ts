@@ -59,7 +59,7 @@ interface PinFacts {
  * are never mutated after they are made. Each is filed under a path of keys (`cached`).
  */
 export interface PlanCache {
-  /** PinFacts by component, version and approved majors. */
+  /** PinFacts by component, version and approvals. */
   readonly pins: KeyTree;
   /** Change drafts are immutable, so environments with the same pins and choices share them. */
   readonly changes: KeyTree;
@@ -89,16 +89,6 @@ function cached<V>(tree: KeyTree, keys: readonly unknown[], make: () => V): V {
   const value = make();
   node.set(last, value);
   return value;
-}
-
-/** The majors approved for a component, as one key ("" for none, the common case). */
-function approvedMajorsKey(env: EnvironmentInput, component: ComponentId): string {
-  if (env.approvedMajors.length === 0) return '';
-  return env.approvedMajors
-    .filter((a) => a.component === component)
-    .map((a) => a.major)
-    .sort((a, b) => a - b)
-    .join(',');
 }
 
 /** The approvals of a component with who approved them, as one key ("" for none). */
@@ -156,7 +146,7 @@ export function planEnvironment(
       deferred.push({ stack: env.stack, component: pin.component, from: pin.version, to: null, reason: `${reason}: run "fleet validate" and fix the pin or the catalog` });
       continue;
     }
-    const facts = cached(cache.pins, [pin.component, pin.version, approvedMajorsKey(env, pin.component)], (): PinFacts => {
+    const facts = cached(cache.pins, [pin.component, pin.version, approvalsKey(env, pin.component)], (): PinFacts => {
       const componentLines = lines.get(pin.component) ?? [];
       const support = supportOf(current, componentLines, policy, today);
       const fixes = missingFixes(ci, current, policy, today);

@@ -43,8 +43,13 @@ function* objectParts(value: Readonly<Record<string, unknown>>, partChars: numbe
     const name = `${open}${JSON.stringify(key)}:`;
     yield name;
     open = ',';
-    chars += name.length + (text === undefined ? yield* listParts(field as readonly unknown[], partChars) : text.length);
-    if (text !== undefined) yield text;
+    chars += name.length;
+    if (text === undefined) {
+      chars += yield* listParts(field as readonly unknown[], partChars);
+      continue;
+    }
+    yield text;
+    chars += text.length;
   }
   const close = open === '{' ? '{}' : '}';
   yield close;
@@ -61,9 +66,10 @@ function* listParts(items: readonly unknown[], partChars: number): Parts {
     yield '[]';
     return 2;
   }
-  let chars = 1;
-  for (let i = 0, run = 0; i < items.length; chars++) {
+  let chars = 0;
+  for (let i = 0, run = 0; i < items.length; ) {
     yield i === 0 ? '[' : ',';
+    chars++;
     if (run === 0) {
       const length = yield* itemParts(items[i], partChars);
       chars += length;
@@ -78,7 +84,7 @@ function* listParts(items: readonly unknown[], partChars: number): Parts {
     run = Math.max(1, Math.min(1024, Math.floor((partChars * run) / list.length)));
   }
   yield ']';
-  return chars;
+  return chars + 1;
 }
 
 /** One list item: a plain object or a list in pieces, anything else as JSON.stringify gives it in a list. */
