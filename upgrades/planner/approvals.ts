@@ -24,6 +24,8 @@ export interface ApprovalInputs {
   readonly liftedHolds: EnvironmentInput['holds'];
   /** When the staged order lets the environment's wave start at the earliest (the previous wave baked). */
   readonly notBefore: number;
+  /** A prod environment waiting for its customer's frozen non-prod: that stack, and the slot prod would take if let go first. */
+  readonly behindFrozen?: { readonly stack: string; readonly slot: Slot };
 }
 
 function worstOf(fixes: readonly MissingSecurityFix[]): MissingSecurityFix | undefined {
@@ -43,7 +45,7 @@ const endOfDay = (iso: string) => dayStart(dayOf(iso) + 1) - 1;
 
 export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, lastDay: number): ApprovalNeeded[] {
   const out: ApprovalNeeded[] = [];
-  for (const { draft, calendar, slot, liftedHolds, notBefore } of inputs) {
+  for (const { draft, calendar, slot, liftedHolds, notBefore, behindFrozen } of inputs) {
     if (draft.unknown.length > 0) continue;
     for (const s of draft.statuses) {
       const urgent = urgentOf(s.missingSecurityFixes);
@@ -52,10 +54,14 @@ export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, 
       const lifted = liftedHolds.find((h) => h.component === s.component);
       const entry = !change
         ? holdApproval(draft.env.holds, s, urgent, calendar, slot, now, lastDay)
-        : lifted && slot
-          ? holdApproval([lifted], s, urgent.filter((f) => compareVersions(f.version, change.to) <= 0 && endOfDay(f.deadline) < slot.start), calendar, undefined, now, lastDay)
+        : behindFrozen
+          ? siblingApproval(s, urgent, change.to, behindFrozen)
+          : lifted && slot
+          ? liftedHoldApproval(lifted, s, urgent.filter((f) => compareVersions(f.version, change.to) <= 0 && endOfDay(f.deadline) < slot.start), calendar, slot, Math.max(now, notBefore), now, lastDay)
           : freezeApproval(s, urgent, change.to, calendar, slot, Math.max(now, notBefore), lastDay);
-      if (entry) out.push(entry);
+      const prerequisite = draft.heldPrerequisites.get(s.component);
+      const behind = entry ?? (prerequisite ? prerequisiteApproval(draft.env.holds, prerequisite, s, urgent, change?.to, calendar, slot, now, Math.max(now, notBefore), lastDay) : undefined);
+      if (behind) out.push(behind);
     }
   }
   return out.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0) || a.component.localeCompare(b.component, 'en'));
@@ -84,6 +90,43 @@ function freezeApproval(
   const freeze = freezeDuring(cal, unfrozen.day, unfrozen.end);
   if (!freeze) return undefined;
   return entry(s, to, worst, 'freeze', unfrozen, `${describeFreeze(freeze)} covers the windows before ${slot ? `the planned slot ${new Date(slot.start).toISOString()}` : 'the horizon ends'}`);
+}
+
+/** Prod never goes before its customer's non-prod, and that one is frozen past the horizon: approving lets prod go first. */
+function siblingApproval(s: ComponentStatus, urgent: readonly MissingSecurityFix[], to: string, behind: { readonly stack: string; readonly slot: Slot }): ApprovalNeeded | undefined {
+  const worst = worstOf(urgent.filter((f) => compareVersions(f.version, to) <= 0));
+  if (!worst) return undefined;
+  return entry(s, to, worst, 'freeze', behind.slot, `${behind.stack} (same customer, non-prod) has no window clear of its freezes in the horizon, and prod never goes first; approving lets prod go before it`);
+}
+
+/** A hold on a prerequisite keeps the fix's release out past its deadline: approving moves the prerequisite too. */
+function prerequisiteApproval(
+  holds: EnvironmentInput['holds'],
+  prerequisite: ComponentId,
+  s: ComponentStatus,
+  urgent: readonly MissingSecurityFix[],
+  to: string | undefined,
+  cal: Calendar,
+  slot: Slot | undefined,
+  now: number,
+  notBefore: number,
+  lastDay: number,
+): ApprovalNeeded | undefined {
+  const today = isoOf(Math.floor(now / 86_400_000));
+  const hold = holds.find((h) => h.component === prerequisite && (h.until === undefined || h.until >= today));
+  if (!hold) return undefined;
+  const missed = urgent.filter((f) => (to === undefined || compareVersions(f.version, to) > 0) && (hold.until === undefined || hold.until >= f.deadline));
+  const worst = worstOf(missed);
+  if (!worst) return undefined;
+  const earliest = slot ?? firstSlot(cal, notBefore, lastDay);
+  return entry(s, worst.version, worst, 'hold', earliest, `needs ${prerequisite} moved first, which is held${hold.until ? ` until ${hold.until}` : ''}: ${hold.reason}`);
+}
+
+/** A hold ended before the slot but after the fix's deadline: worth approving only if a window before the slot opens without it. */
+function liftedHoldApproval(hold: EnvironmentInput['holds'][number], s: ComponentStatus, late: readonly MissingSecurityFix[], cal: Calendar, slot: Slot, notBefore: number, now: number, lastDay: number): ApprovalNeeded | undefined {
+  const unheld = firstSlot(cal, notBefore, lastDay);
+  if (!unheld || unheld.start >= slot.start) return undefined;
+  return holdApproval([hold], s, late, cal, unheld, now, lastDay);
 }
 
 /** A hold keeps the component where it is past the fix's deadline. */

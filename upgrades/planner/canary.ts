@@ -10,7 +10,7 @@ import type { Policy } from '../policy';
 import { isoOf, utcDay } from './dates';
 import type { EnvironmentInput } from './types';
 import { stageIndexOf, type DraftWave, type ScheduleResult, type WaveMember } from './waves';
-import { firstSlot } from './windows';
+import { firstSlot, freezesBetween } from './windows';
 
 const DAY_MS = 86_400_000;
 
@@ -52,8 +52,27 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
     }
   }
   const baked = (wave: DraftWave, member: WaveMember) => member.slot.end + wave.bakeDays * DAY_MS;
-  // Indexes over the stages already settled: each stage only looks at earlier ones.
+  // This pass moves only prod environments, so where each customer's non-prod ends up is known
+  // now, whatever stage either is in (a ring-0 prod in the canary stage still waits for its
+  // customer's staging in the non-prod stage after it).
   const nonProdBaked = new Map<string, { at: number; stack: string }>();
+  for (const wave of result.waves) {
+    for (const member of wave.members) {
+      const env = member.candidate.env;
+      const at = baked(wave, member);
+      const prev = nonProdBaked.get(env.customer);
+      if (env.environment !== 'prod' && (!prev || at > prev.at)) nonProdBaked.set(env.customer, { at, stack: env.stack });
+    }
+  }
+  const nonProdUnscheduled = new Map<string, { stack: string; reason: string; frozen: boolean }>();
+  const horizonEnd = (lastDay + 1) * DAY_MS - 1;
+  for (const u of result.unscheduled) {
+    const env = u.candidate.env;
+    if (env.environment === 'prod' || nonProdUnscheduled.has(env.customer)) continue;
+    const frozen = freezesBetween(u.candidate.calendar, u.notBefore ?? now, horizonEnd).length > 0;
+    nonProdUnscheduled.set(env.customer, { stack: env.stack, reason: u.reason, frozen });
+  }
+  // Indexes over the stages already settled: each stage only looks at earlier ones.
   const versionBaked = new ByVersion<{ at: number; stack: string; stage: string }>();
   // An environment's stage is its own, whatever wave expediting put it in.
   const stageCache = new Map<WaveMember, number>();
@@ -69,6 +88,17 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
       .sort((a, b) => a.member.slot.start - b.member.slot.start);
     for (const item of items) {
       const env = item.member.candidate.env;
+      const stuck = env.environment === 'prod' ? nonProdUnscheduled.get(env.customer) : undefined;
+      if (stuck) {
+        // Its non-prod has no slot in the horizon: going first would make prod the customer's test.
+        item.wave.members.splice(item.wave.members.indexOf(item.member), 1);
+        result.unscheduled.push({
+          candidate: item.member.candidate,
+          reason: `waits for ${stuck.stack} (same customer, non-prod), which is not scheduled: ${stuck.reason}`,
+          ...(stuck.frozen ? { behindFrozen: { stack: stuck.stack, slot: item.member.slot } } : {}),
+        });
+        continue;
+      }
       let required = now;
       const waits: string[] = [];
       const start = item.member.slot.start;
@@ -96,10 +126,6 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
       for (const member of wave.members.filter((m) => stageOf(m) === stage)) {
         const env = member.candidate.env;
         const at = baked(wave, member);
-        if (env.environment !== 'prod') {
-          const prev = nonProdBaked.get(env.customer);
-          if (!prev || at > prev.at) nonProdBaked.set(env.customer, { at, stack: env.stack });
-        }
         for (const c of inputs.changesOf(env.stack)) {
           const prev = versionBaked.get(c.component, c.to);
           if (!prev || at < prev.at) versionBaked.set(c.component, c.to, { at, stack: env.stack, stage: wave.stage });

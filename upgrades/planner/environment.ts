@@ -5,7 +5,7 @@
 import { COMPONENT_IDS, type ComponentId } from '../../customers/schema';
 import type { Policy } from '../policy';
 import { dayStart, isoOf } from './dates';
-import { resolveRequirements } from './requirements';
+import { resolveRequirements, type Blocked } from './requirements';
 import { scoreChange, type ScoredChange } from './score';
 import {
   describeFixes,
@@ -21,7 +21,7 @@ import {
 import { supportOf, type SupportInfo } from './support';
 import { rollbackTarget, selectFastTrackTarget, verdicts, type Situation, type Verdict } from './target';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedChange } from './types';
-import { contains, type CatalogIndex, type ComponentIndex, type IndexedRelease } from './versions';
+import { contains, lineLabel, type CatalogIndex, type ComponentIndex, type IndexedRelease } from './versions';
 
 export interface ChangeDraft extends PlannedChange {
   /** Security fixes this change brings whose deadline has not passed yet. */
@@ -39,9 +39,12 @@ export interface EnvironmentDraft {
   readonly unknown: readonly string[];
   /** Final status objects; the caller fills in decision and target once waves are known. */
   readonly statuses: Mutable<ComponentStatus>[];
+  /** Components kept below a release because a prerequisite of it is held: that prerequisite, by component. */
+  readonly heldPrerequisites: ReadonlyMap<ComponentId, ComponentId>;
 }
 
 const MAX_FIX_LINES = 5;
+const NO_HELD: ReadonlyMap<ComponentId, ComponentId> = new Map();
 
 /** What depends only on the component, the pinned version and the approvals for it. */
 interface PinFacts {
@@ -214,9 +217,11 @@ export function planEnvironment(
     // requirements and fixes: the environment waits as a whole, and says what would have moved.
     const why = `not planned: the environment is unknown (${unknown.join('; ')})`;
     for (const c of changes) deferred.push({ stack: env.stack, component: c.component, from: c.from, to: c.to, reason: why });
-    return { env, changes: [], deferred, statuses, unknown };
+    return { env, changes: [], deferred, statuses, unknown, heldPrerequisites: NO_HELD };
   }
-  return { env, changes, deferred, statuses, unknown };
+  const heldPrerequisites = new Map<ComponentId, ComponentId>();
+  for (const [component, b] of resolution.blocked) if (b.heldBy) heldPrerequisites.set(component, b.heldBy);
+  return { env, changes, deferred, statuses, unknown, heldPrerequisites: heldPrerequisites.size > 0 ? heldPrerequisites : NO_HELD };
 }
 
 /** Why a pinned version cannot be planned: a prerelease, or a version the catalog does not list. */
@@ -297,7 +302,7 @@ function changeReasons(
 function deferralReason(
   s: Situation,
   target: IndexedRelease | undefined,
-  blocked: { wanted: IndexedRelease; reason: string } | undefined,
+  blocked: Blocked | undefined,
   unmet: string | undefined,
 ): { text: string; to: string | null } | undefined {
   const planned = target ?? s.current;
@@ -326,7 +331,9 @@ function deferralReason(
   if (verdict?.skips !== undefined) {
     // The fix lies past a major that must be landed on; say why that stepping stone is no good either.
     const stones = s.verdicts.filter((v) => v.rel.major === verdict.skips && !v.rel.release.withdrawn);
-    if (stones.length > 0 && stones.every((v) => v.blocked !== undefined)) {
+    if (stones.length === 0) {
+      why += `; but every ${lineLabel(String(verdict.skips))} release is withdrawn: a manual migration is needed`;
+    } else if (stones.every((v) => v.blocked !== undefined)) {
       why += `; and the stepping stone ${stones[stones.length - 1].blocked}: a manual migration is needed`;
     }
   }

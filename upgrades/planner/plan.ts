@@ -10,8 +10,9 @@ import { dayOf, dayStart, isoOf, utcDay } from './dates';
 import { deadlineInstant, newPlanCache, planEnvironment, type EnvironmentDraft } from './environment';
 import { supportedLines } from './support';
 import type { ComponentStatus, DeferredItem, EnvironmentInput, PlannedEnvironment, PlanWave, RankedChange, UnknownEnvironment, UpgradePlan } from './types';
-import { indexCatalog, type CatalogIndex } from './versions';
-import { scheduleWaves, type DraftWave, type WaveCandidate } from './waves';
+import { contains, indexCatalog, type CatalogIndex } from './versions';
+import { SEVERITY_RANK } from './status';
+import { scheduleWaves, type DraftWave, type Unscheduled, type WaveCandidate } from './waves';
 import { approvalsNeeded } from './approvals';
 import { enforceStageOrder } from './canary';
 import { calendarOf, type Slot, describeFreeze, describeSlot, freezeOn, freezesBetween, localDay, localToInstant } from './windows';
@@ -103,8 +104,10 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       m.notes.push(...(liftedNotes.get(env.stack) ?? []));
       const ending = endingHolds(env, today, lastDay).filter((h) => h.until! < isoOf(m.slot.day));
       if (ending.length === 0 || byStack.get(env.stack)!.env !== env) continue;
-      // Minimal on the fast track like every other draft: a lifted hold lets its component in, nothing more.
-      const lifted = minimalFastTrack(planEnvironment(withoutHolds(env, ending), index, lines, policy, today, cache), index, lines, policy, today, cache);
+      // The wave's track decides what goes: on the fast track only the fix and its prerequisites,
+      // in a regular wave (with its full bake) the whole change set, the unheld component with it.
+      const unheld = planEnvironment(withoutHolds(env, ending), index, lines, policy, today, cache);
+      const lifted = w.fastTrack ? minimalFastTrack(unheld, index, lines, policy, today, cache) : unheld;
       byStack.set(env.stack, lifted);
       for (const h of ending) m.notes.push(`hold on ${h.component} ends ${h.until}, before this window: ${h.component} is included`);
       liftedHolds.set(env.stack, ending);
@@ -168,6 +171,11 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       notBeforeOf.set(m.candidate.env.stack, w.notBefore);
     }
   }
+  const behindFrozenOf = new Map<string, NonNullable<Unscheduled['behindFrozen']>>();
+  for (const u of schedule.unscheduled) {
+    if (u.notBefore !== undefined) notBeforeOf.set(u.candidate.env.stack, u.notBefore);
+    if (u.behindFrozen) behindFrozenOf.set(u.candidate.env.stack, u.behindFrozen);
+  }
   const approvals = approvalsNeeded(
     finalDrafts.map((d) => ({
       draft: d,
@@ -175,6 +183,7 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       slot: waveOf.has(d.env.stack) ? slotOf.get(d.env.stack) : undefined,
       liftedHolds: liftedHolds.get(d.env.stack) ?? [],
       notBefore: notBeforeOf.get(d.env.stack) ?? now.getTime(),
+      behindFrozen: behindFrozenOf.get(d.env.stack),
     })),
     now.getTime(),
     lastDay,
@@ -240,10 +249,29 @@ function minimalFastTrack(full: EnvironmentDraft, index: CatalogIndex, lines: Re
       component: c.component,
       from: f?.to ?? c.from,
       to: c.to,
-      reason: `after the fast track: only the ${severities.join('/')} fix and its prerequisites go now; ${c.component} ${c.to} (${c.reasons[0] ?? 'planned change'}) follows on the regular track in a later plan`,
+      reason: `after the fast track: only the ${severities.join('/')} fix and its prerequisites go now; ${c.component} ${c.to} (${remainder(full, c.component, f?.to ?? c.from, c.to, index)}) follows on the regular track in a later plan`,
     });
   }
   return { ...fast, deferred };
+}
+
+/** What a move from `from` to `to` brings beyond what the fast track delivers: the worst fix left, not the one going now. */
+function remainder(full: EnvironmentDraft, component: ComponentId, from: string, to: string, index: CatalogIndex): string {
+  const ci = index.get(component)!;
+  const [fromRel, toRel] = [ci.byVersion.get(from)!, ci.byVersion.get(to)!];
+  const between = (version: string) => {
+    const r = ci.byVersion.get(version);
+    return r !== undefined && !contains(fromRel, r) && contains(toRel, r);
+  };
+  const status = full.statuses.find((s) => s.component === component);
+  const security = (status?.missingSecurityFixes ?? []).filter((x) => between(x.version));
+  const worst = [...security].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])[0];
+  if (worst) {
+    const more = security.length > 1 ? `, +${security.length - 1} more security release${security.length > 2 ? 's' : ''}` : '';
+    return `security fix ${worst.severity} ${worst.version} ${worst.advisories.length > 0 ? worst.advisories.join(', ') : '(no advisory named)'}${more}`;
+  }
+  const bugs = new Set((status?.missingBugFixes ?? []).filter((b) => between(b.version)).map((b) => b.version));
+  return bugs.size > 0 ? `bug fixes in ${[...bugs].join(', ')}` : 'no further fixes';
 }
 
 /** A held component let in after its hold: say so where that is past a fix's deadline. */

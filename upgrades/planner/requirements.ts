@@ -11,6 +11,13 @@ import { selectTarget, type Situation, type TargetChoice } from './target';
 import { contains, requirementsOf, type IndexedRelease, type Requirement } from './versions';
 import type { Feature, Severity } from '../catalog/schema';
 
+export interface Blocked {
+  readonly wanted: IndexedRelease;
+  readonly reason: string;
+  /** The held prerequisite, when a hold on it is what stopped the wanted release. */
+  readonly heldBy?: ComponentId;
+}
+
 export interface Resolution {
   /** Final target per moving component. */
   readonly targets: ReadonlyMap<ComponentId, IndexedRelease>;
@@ -18,8 +25,8 @@ export interface Resolution {
   readonly order: readonly ComponentId[];
   /** Why each target was chosen, including prerequisite and cap reasons. */
   readonly reasons: ReadonlyMap<ComponentId, string[]>;
-  /** Per component: the version first wanted and why it could not be had. */
-  readonly blocked: ReadonlyMap<ComponentId, { readonly wanted: IndexedRelease; readonly reason: string }>;
+  /** Per component: the version first wanted and why it could not be had (`heldBy`: a prerequisite's hold). */
+  readonly blocked: ReadonlyMap<ComponentId, Blocked>;
   /** Requirements the pinned versions already break and the plan cannot repair. */
   readonly unmet: ReadonlyMap<ComponentId, string>;
 }
@@ -36,7 +43,7 @@ export function resolveRequirements(
   choose: (s: Situation, ceiling?: number) => TargetChoice = selectTarget,
 ): Resolution {
   const ceilings = new Map<ComponentId, number>();
-  const blocked = new Map<ComponentId, { wanted: IndexedRelease; reason: string }>();
+  const blocked = new Map<ComponentId, Blocked>();
   const capNotes = new Map<ComponentId, string>();
   const components = COMPONENT_IDS.filter((c) => situations.has(c));
 
@@ -59,8 +66,8 @@ export function resolveRequirements(
       for (const [c, note] of capNotes) if (targets.has(c)) reasons.get(c)!.push(note);
       return { targets, order: applyOrder(components.filter((c) => targets.has(c)), edges), reasons, blocked, unmet };
     }
-    const { component, rel, reason } = failure;
-    if (!blocked.has(component)) blocked.set(component, { wanted: rel, reason });
+    const { component, rel, reason, heldBy } = failure;
+    if (!blocked.has(component)) blocked.set(component, { wanted: rel, reason, ...(heldBy ? { heldBy } : {}) });
     ceilings.set(component, rel.index - 1);
     capNotes.set(component, `capped below ${rel.version}: ${reason}`);
   }
@@ -74,7 +81,7 @@ export function resolveRequirements(
     reasons: Map<ComponentId, string[]>,
     unmet: Map<ComponentId, string>,
     edges: [ComponentId, ComponentId][],
-  ): { component: ComponentId; rel: IndexedRelease; reason: string } | undefined {
+  ): { component: ComponentId; rel: IndexedRelease; reason: string; heldBy?: ComponentId } | undefined {
     // A rollback must not break what the rest of the environment needs of it.
     for (const c of components) {
       const t = targets.get(c);
@@ -120,7 +127,7 @@ export function resolveRequirements(
             continue;
           }
           const reason = `blocked: needs ${req.component} ${req.range}${when(req)} first (${raised.why})`;
-          if (moving) return { component: c, rel, reason };
+          if (moving) return { component: c, rel, reason, ...(dep.hold ? { heldBy: req.component } : {}) };
           unmet.set(c, `${c} ${rel.version} needs ${req.component} ${req.range}, which the plan cannot provide (${raised.why})`);
         }
       }

@@ -59,7 +59,8 @@ export function scheduleStage(pending: readonly WaveCandidate[], notBefore: numb
     const [leader, ...others] = rest;
     const slot = slotWithRoom(leader.calendar, Math.max(notBefore, leader.earliest ?? 0), lastDay, room);
     if (!slot) {
-      unscheduled.push({ candidate: leader, reason: whyNot(leader.calendar, Math.max(notBefore, leader.earliest ?? 0), lastDay, perDay) });
+      const from = Math.max(notBefore, leader.earliest ?? 0);
+      unscheduled.push({ candidate: leader, reason: whyNot(leader.calendar, from, lastDay, perDay), notBefore: from });
       rest = others;
       continue;
     }
@@ -87,7 +88,8 @@ export function scheduleStage(pending: readonly WaveCandidate[], notBefore: numb
   const file = (c: WaveCandidate, from: number) => {
     const s = firstSlot(c.calendar, from, lastDay);
     if (!s) {
-      unscheduled.push({ candidate: c, reason: crowded.has(c) ? capacityReason(c.calendar, Math.max(gate, c.earliest ?? 0), lastDay, perDay) : whyNot(c.calendar, Math.max(gate, c.earliest ?? 0), lastDay, perDay) });
+      const opens = Math.max(gate, c.earliest ?? 0);
+      unscheduled.push({ candidate: c, reason: crowded.has(c) ? capacityReason(c.calendar, opens, lastDay, perDay) : whyNot(c.calendar, opens, lastDay, perDay), notBefore: opens });
       return;
     }
     slotOf.set(c, s);

@@ -45,8 +45,8 @@ function approvalHint(component: ComponentId, major: number): string {
 }
 
 /**
- * Rules, in the order they are checked: withdrawn, not yet released, out of support, beyond the
- * first major that must not be skipped, a major without approval (unless support forces it),
+ * Rules, in the order they are checked: withdrawn, not yet released, beyond the first major that
+ * must not be skipped, out of support, a major without approval (unless support forces it),
  * younger than the minimum release age (unless it carries an exempt security fix).
  */
 export function verdicts(
@@ -78,14 +78,16 @@ export function verdicts(
     const name = `${component} ${rel.version}`;
     if (rel.release.withdrawn) return `${name} was withdrawn (${rel.release.withdrawnReason ?? 'no reason given'})`;
     if (rel.day > today) return `${name} is not released until ${rel.release.date}`;
+    // Checked before support: "land on 3.x first" is what stops a 4.x release for a 2.x pin,
+    // whether or not 4.x is still supported.
+    if (rel.major > majorCap) {
+      return `${name} would skip major ${majorCap}, which must not be skipped: land on ${lineLabel(String(majorCap))} first (one major step per plan)`;
+    }
     const support = supportOf(rel, lines, policy, today);
     // A major that must not be skipped is a stepping stone even when out of support: landing on
     // it is the only way forward, and the next plan moves on from it.
     const stone = rel.major === majorCap && support.state === 'unsupported';
     if (support.state !== 'supported' && !stone) return `${name} is ${support.reason}`;
-    if (rel.major > majorCap) {
-      return `${name} would skip major ${majorCap}, which must not be skipped: land on ${lineLabel(String(majorCap))} first (one major step per plan)`;
-    }
     if (rel.major > current.major && policy.majorsNeedApproval && !approved.has(rel.major) && !(forced && rel.major <= lowestMajor)) {
       return `${name} is a major upgrade that needs customer approval: ${approvalHint(component, rel.major)}`;
     }
@@ -163,13 +165,18 @@ function chooseTarget(s: Situation, ceiling: number): TargetChoice {
  * severities, and nothing for a component without one (it moves only as a prerequisite).
  */
 export function selectFastTrackTarget(s: Situation, severities: readonly string[], ceiling = Number.POSITIVE_INFINITY): TargetChoice {
-  const urgent = s.fixes.security.filter((f) => severities.includes(f.severity));
+  const eligible = s.verdicts.filter((v) => v.blocked === undefined && v.rel.index <= ceiling).map((v) => v.rel);
+  // A fix no eligible release carries (past a major that must not be skipped, say) waits for a
+  // later plan; the ones reachable now still go on the fast track, and nothing beyond them.
+  const urgent = s.fixes.security.filter((f) => severities.includes(f.severity) && eligible.some((e) => contains(e, f.rel)));
   if (urgent.length === 0) return { why: [] };
-  const target = s.verdicts.find((v) => v.blocked === undefined && v.rel.index <= ceiling && urgent.every((f) => contains(v.rel, f.rel)))?.rel;
+  const target = eligible.find((e) => urgent.every((f) => contains(e, f.rel)));
   if (!target) return { why: [] };
   const named = urgent.flatMap((f) => f.change.advisories.map((a) => a.id));
   const what = `${[...new Set(urgent.map((f) => f.severity))].join('/')} fix${urgent.length > 1 ? 'es' : ''}${named.length > 0 ? ` (${[...new Set(named)].join(', ')})` : ''}`;
-  return { target, why: [`fast track: lowest release with the ${what}; nothing else rides along`] };
+  const left = s.fixes.security.filter((f) => severities.includes(f.severity)).length - urgent.length;
+  const rest = left > 0 ? `; ${left} more ${severities.join('/')} fix release(s) cannot be reached now (see deferred)` : '';
+  return { target, why: [`fast track: lowest release with the ${what}; nothing else rides along${rest}`] };
 }
 
 /** The newest released, supported, non-withdrawn release below a withdrawn pin. */

@@ -48,6 +48,10 @@ export interface DraftWave {
 export interface Unscheduled {
   readonly candidate: WaveCandidate;
   readonly reason: string;
+  /** The earliest instant the staged order would let it start (its stage open, its holds over). Default: now. */
+  readonly notBefore?: number;
+  /** A prod environment held back because its customer's non-prod found no window clear of freezes: that stack, and the slot prod had. */
+  readonly behindFrozen?: { readonly stack: string; readonly slot: Slot };
 }
 
 export interface ScheduleResult {
@@ -152,7 +156,7 @@ function expedite(trackWaves: DraftWave[], unscheduled: Unscheduled[], fastTrack
     if (item.member) item.member.notes.push(`late: the ${due.text} cannot be met: ${cause}`);
     else {
       const u = unscheduled[item.unscheduledAt!];
-      unscheduled[item.unscheduledAt!] = { candidate: u.candidate, reason: `${u.reason}; late: the ${due.text} cannot be met: ${cause}` };
+      unscheduled[item.unscheduledAt!] = { ...u, reason: `${u.reason}; late: the ${due.text} cannot be met: ${cause}` };
     }
   }
   for (const i of removeUnscheduled.sort((a, b) => b - a)) unscheduled.splice(i, 1);
