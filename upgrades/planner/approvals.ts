@@ -26,6 +26,8 @@ export interface ApprovalInputs {
   readonly notBefore: number;
   /** A prod environment waiting for its customer's frozen non-prod: that stack, and the slot prod would take if let go first. */
   readonly behindFrozen?: { readonly stack: string; readonly slot: Slot };
+  /** Components kept below a fix because a prerequisite was held when the plan began (before any hold was lifted). */
+  readonly heldPrerequisites: ReadonlyMap<ComponentId, ComponentId>;
 }
 
 function worstOf(fixes: readonly MissingSecurityFix[]): MissingSecurityFix | undefined {
@@ -45,26 +47,31 @@ const endOfDay = (iso: string) => dayStart(dayOf(iso) + 1) - 1;
 
 export function approvalsNeeded(inputs: readonly ApprovalInputs[], now: number, lastDay: number): ApprovalNeeded[] {
   const out: ApprovalNeeded[] = [];
-  for (const { draft, calendar, slot, liftedHolds, notBefore, behindFrozen } of inputs) {
-    if (draft.unknown.length > 0) continue;
-    for (const s of draft.statuses) {
+  for (const input of inputs) {
+    if (input.draft.unknown.length > 0) continue;
+    for (const s of input.draft.statuses) {
       const urgent = urgentOf(s.missingSecurityFixes);
-      if (urgent.length === 0) continue;
-      const change = draft.changes.find((c) => c.component === s.component);
-      const lifted = liftedHolds.find((h) => h.component === s.component);
-      const entry = !change
-        ? holdApproval(draft.env.holds, s, urgent, calendar, slot, now, lastDay)
-        : behindFrozen
-          ? siblingApproval(s, urgent, change.to, behindFrozen)
-          : lifted && slot
-          ? liftedHoldApproval(lifted, s, urgent.filter((f) => compareVersions(f.version, change.to) <= 0 && endOfDay(f.deadline) < slot.start), calendar, slot, Math.max(now, notBefore), now, lastDay)
-          : freezeApproval(s, urgent, change.to, calendar, slot, Math.max(now, notBefore), lastDay);
-      const prerequisite = draft.heldPrerequisites.get(s.component);
-      const behind = entry ?? (prerequisite ? prerequisiteApproval(draft.env.holds, prerequisite, s, urgent, change?.to, calendar, slot, now, Math.max(now, notBefore), lastDay) : undefined);
-      if (behind) out.push(behind);
+      const entry = urgent.length > 0 ? approvalFor(input, s, urgent, now, lastDay) : undefined;
+      if (entry) out.push(entry);
     }
   }
   return out.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0) || a.component.localeCompare(b.component, 'en'));
+}
+
+function approvalFor(input: ApprovalInputs, s: ComponentStatus, urgent: readonly MissingSecurityFix[], now: number, lastDay: number): ApprovalNeeded | undefined {
+  const { draft, calendar, slot, liftedHolds, behindFrozen } = input;
+  const from = Math.max(now, input.notBefore);
+  const change = draft.changes.find((c) => c.component === s.component);
+  const prerequisite = input.heldPrerequisites.get(s.component);
+  const heldPrerequisite = () => (prerequisite ? holdApproval(draft.env.holds, prerequisite, s, urgent, change?.to, calendar, slot, from, now, lastDay) : undefined);
+  if (!change) return holdApproval(draft.env.holds, s.component, s, urgent, undefined, calendar, slot, from, now, lastDay) ?? heldPrerequisite();
+  if (behindFrozen) return siblingApproval(s, urgent, change.to, behindFrozen);
+  const lifted = liftedHolds.find((h) => h.component === s.component || h.component === prerequisite);
+  if (lifted && slot) {
+    const late = urgent.filter((f) => compareVersions(f.version, change.to) <= 0 && endOfDay(f.deadline) < slot.start);
+    return liftedHoldApproval(lifted, s, late, calendar, slot, from, now, lastDay);
+  }
+  return freezeApproval(s, urgent, change.to, calendar, slot, from, lastDay) ?? heldPrerequisite();
 }
 
 /** A freeze pushed the fix's slot past its deadline: approving work in the freeze gets the first window. */
@@ -99,53 +106,39 @@ function siblingApproval(s: ComponentStatus, urgent: readonly MissingSecurityFix
   return entry(s, to, worst, 'freeze', behind.slot, `${behind.stack} (same customer, non-prod) has no window clear of its freezes in the horizon, and prod never goes first; approving lets prod go before it`);
 }
 
-/** A hold on a prerequisite keeps the fix's release out past its deadline: approving moves the prerequisite too. */
-function prerequisiteApproval(
+/** A hold ended before the slot but after the fix's deadline: worth approving only if a window before the slot opens without it. */
+function liftedHoldApproval(hold: EnvironmentInput['holds'][number], s: ComponentStatus, late: readonly MissingSecurityFix[], cal: Calendar, slot: Slot, from: number, now: number, lastDay: number): ApprovalNeeded | undefined {
+  const unheld = firstSlot(cal, from, lastDay);
+  if (!unheld || unheld.start >= slot.start) return undefined;
+  return holdApproval([hold], hold.component, s, late, undefined, cal, unheld, from, now, lastDay);
+}
+
+/**
+ * A hold on `held` (the component itself, or a prerequisite of the fix's release) keeps the fix
+ * out past its deadline. `to`: what the plan moves the component to, whose fixes are not missed.
+ */
+function holdApproval(
   holds: EnvironmentInput['holds'],
-  prerequisite: ComponentId,
+  held: ComponentId,
   s: ComponentStatus,
   urgent: readonly MissingSecurityFix[],
   to: string | undefined,
   cal: Calendar,
   slot: Slot | undefined,
+  from: number,
   now: number,
-  notBefore: number,
   lastDay: number,
 ): ApprovalNeeded | undefined {
   const today = isoOf(Math.floor(now / 86_400_000));
-  const hold = holds.find((h) => h.component === prerequisite && (h.until === undefined || h.until >= today));
+  const hold = holds.find((h) => h.component === held && (h.until === undefined || h.until >= today));
   if (!hold) return undefined;
   const missed = urgent.filter((f) => (to === undefined || compareVersions(f.version, to) > 0) && (hold.until === undefined || hold.until >= f.deadline));
   const worst = worstOf(missed);
   if (!worst) return undefined;
-  const earliest = slot ?? firstSlot(cal, notBefore, lastDay);
-  return entry(s, worst.version, worst, 'hold', earliest, `needs ${prerequisite} moved first, which is held${hold.until ? ` until ${hold.until}` : ''}: ${hold.reason}`);
-}
-
-/** A hold ended before the slot but after the fix's deadline: worth approving only if a window before the slot opens without it. */
-function liftedHoldApproval(hold: EnvironmentInput['holds'][number], s: ComponentStatus, late: readonly MissingSecurityFix[], cal: Calendar, slot: Slot, notBefore: number, now: number, lastDay: number): ApprovalNeeded | undefined {
-  const unheld = firstSlot(cal, notBefore, lastDay);
-  if (!unheld || unheld.start >= slot.start) return undefined;
-  return holdApproval([hold], s, late, cal, unheld, now, lastDay);
-}
-
-/** A hold keeps the component where it is past the fix's deadline. */
-function holdApproval(
-  holds: EnvironmentInput['holds'],
-  s: ComponentStatus,
-  urgent: readonly MissingSecurityFix[],
-  cal: Calendar,
-  slot: Slot | undefined,
-  now: number,
-  lastDay: number,
-): ApprovalNeeded | undefined {
-  const today = isoOf(Math.floor(now / 86_400_000));
-  const hold = holds.find((h) => h.component === s.component && (h.until === undefined || h.until >= today));
-  if (!hold) return undefined;
-  const worst = worstOf(urgent.filter((f) => hold.until === undefined || hold.until >= f.deadline));
-  if (!worst) return undefined;
-  const earliest = slot ?? firstSlot(cal, now, lastDay);
-  return entry(s, worst.version, worst, 'hold', earliest, `held${hold.until ? ` until ${hold.until}` : ''}: ${hold.reason}`);
+  const earliest = slot ?? firstSlot(cal, held === s.component ? now : from, lastDay);
+  const until = hold.until ? ` until ${hold.until}` : '';
+  const why = held === s.component ? `held${until}: ${hold.reason}` : `needs ${held} moved first, which is held${until}: ${hold.reason}`;
+  return entry(s, worst.version, worst, 'hold', earliest, why);
 }
 
 function entry(s: ComponentStatus, to: string, f: MissingSecurityFix, blockedBy: 'freeze' | 'hold', slot: Slot | undefined, why: string): ApprovalNeeded {

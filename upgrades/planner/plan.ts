@@ -69,6 +69,8 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
   const lastDay = today + policy.waves.horizonDays;
   const drafts = envs.map((env) => minimalFastTrack(planEnvironment(env, index, lines, policy, today, cache), index, lines, policy, today, cache));
   const byStack = new Map(drafts.map((d) => [d.env.stack, d]));
+  // Before any hold is lifted: a fix that waited for a held prerequisite may still need an approval.
+  const heldAtStart = new Map(drafts.map((d) => [d.env.stack, d.heldPrerequisites]));
 
   // Holds are judged on the slot's date: a hold ending within the horizon lets its component in
   // when the environment's window falls after it, or makes a slot for it after the hold ends.
@@ -184,6 +186,7 @@ export function planUpgrades(input: PlannerInput): UpgradePlan {
       liftedHolds: liftedHolds.get(d.env.stack) ?? [],
       notBefore: notBeforeOf.get(d.env.stack) ?? now.getTime(),
       behindFrozen: behindFrozenOf.get(d.env.stack),
+      heldPrerequisites: heldAtStart.get(d.env.stack) ?? d.heldPrerequisites,
     })),
     now.getTime(),
     lastDay,
