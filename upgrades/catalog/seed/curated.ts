@@ -6,6 +6,7 @@
  */
 import type { ComponentId } from '../../../customers/schema';
 import type { Feature, Severity } from '../schema';
+import { PUBLISHED_RATINGS } from './published-ratings';
 
 export interface CuratedRelease {
   readonly migration?: readonly string[];
@@ -32,10 +33,9 @@ const LICENSE = 'Accept the Snowplow Limited Use License (license.accept = true 
 
 /**
  * Public ratings of advisories releases.tsv names, from releases-notes.md ("severity_hint" and
- * "Public ratings of the main inferred advisories"). Used only where the table's severity is
- * "unknown".
+ * "Public ratings of the main inferred advisories").
  */
-export const ADVISORY_RATINGS: Readonly<Record<string, Severity>> = {
+const NOTES_RATINGS: Readonly<Record<string, Severity>> = {
   'CVE-2021-44228': 'critical',
   'CVE-2021-45046': 'critical',
   'CVE-2022-42889': 'critical',
@@ -47,6 +47,17 @@ export const ADVISORY_RATINGS: Readonly<Record<string, Severity>> = {
   'CVE-2023-44487': 'high',
   'CVE-2020-36518': 'high',
 };
+
+/**
+ * Every advisory rating the seed may use, with where it comes from; used only where the table's
+ * severity is "unknown". releases-notes.md first, then the published records (published-ratings.ts).
+ */
+export const ADVISORY_RATINGS: ReadonlyMap<string, { readonly severity: Severity; readonly from: string }> = new Map([
+  ...Object.entries(NOTES_RATINGS).map(([id, severity]) => [id, { severity, from: 'releases-notes.md' }] as const),
+  ...PUBLISHED_RATINGS.filter((r) => NOTES_RATINGS[r.id] === undefined).map(
+    (r) => [r.id, { severity: r.severity, from: `${r.score === null ? '' : `CVSS ${r.score.toFixed(1)}, `}${r.publisher}` }] as const,
+  ),
+]);
 
 /**
  * The stated default for a security release whose source gives no severity and names no rated

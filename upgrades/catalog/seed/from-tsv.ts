@@ -56,12 +56,13 @@ function severityOf(row: TsvRow): { severity?: Severity; severityDerived?: true;
   if ((SEVERITIES as readonly string[]).includes(row.severityHint)) return { severity: row.severityHint as Severity };
   const rated = row.advisories
     .map((a) => a.replace(/\?$/, ''))
-    .filter((id) => ADVISORY_RATINGS[id] !== undefined)
-    .sort((a, b) => SEVERITIES.indexOf(ADVISORY_RATINGS[a]) - SEVERITIES.indexOf(ADVISORY_RATINGS[b]) || (a < b ? -1 : 1));
+    .filter((id) => ADVISORY_RATINGS.has(id))
+    .sort((a, b) => SEVERITIES.indexOf(ADVISORY_RATINGS.get(a)!.severity) - SEVERITIES.indexOf(ADVISORY_RATINGS.get(b)!.severity) || (a < b ? -1 : 1));
   if (rated.length > 0) {
     const id = rated[0];
+    const { severity, from } = ADVISORY_RATINGS.get(id)!;
     const inferred = row.advisories.includes(`${id}?`) ? ' (advisory inferred from a bumped library)' : '';
-    return { severity: ADVISORY_RATINGS[id], severityDerived: true, severityBasis: `rating of ${id}${inferred}: ${ADVISORY_RATINGS[id]}` };
+    return { severity, severityDerived: true, severityBasis: `rating of ${id}${inferred}: ${severity} (${from})` };
   }
   return { severity: DEFAULT_SEVERITY, severityDerived: true, severityBasis: `default ${DEFAULT_SEVERITY}: the source states no severity and names no rated advisory` };
 }
