@@ -19,6 +19,9 @@ export interface PlanningInputs {
   readonly plan: UpgradePlan;
 }
 
+/** What the pin checks expect (customers/load.ts versionIssues, constructs/apps/validate.ts). */
+const PIN_CHECK = /^a [a-z-]+ version (from the release catalog|with a runtime contract|that runs on [a-z]+)$/;
+
 /** The options planning reads: --customers, --at, --catalog, --policy. */
 export function definePlanningOptions(c: Commander): Commander {
   return c.addOption(customersOption()).addOption(atOption()).addOption(catalogOption()).addOption(policyOption());
@@ -53,7 +56,9 @@ export function planFromOptions(ctx: CommandContext, { keepSpecs = false }: { re
   const pinProblems = new Map<string, string[]>();
   const fatal = customers.issues.filter((i) => {
     const stack = stackOf.get(i.file);
-    if (!stack || !/^components\.[a-z-]+\.version$/.test(i.path)) return true;
+    // Only the pin checks themselves (catalog, runtime contract, cloud) spare the fleet; anything
+    // else on a version field, a value that looks like a secret above all, stops it.
+    if (!stack || !/^components\.[a-z-]+\.version$/.test(i.path) || !PIN_CHECK.test(i.expected)) return true;
     pinProblems.set(stack, [...(pinProblems.get(stack) ?? []), `${i.path.split('.')[1]}: expected ${i.expected}, got ${i.got}`]);
     return false;
   });

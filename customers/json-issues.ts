@@ -54,6 +54,8 @@ export function show(value: unknown, suspected: ReadonlySet<string> = new Set())
     if (value.length > MAX_SHOWN || suspected.has(value) || secretReason(value) !== undefined) return `a ${value.length}-character string (not shown)`;
     return JSON.stringify(value);
   }
+  // JSON.stringify writes Infinity (a number literal like 1e999 parses to it) as "null".
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number too large for JSON)`;
   return String(JSON.stringify(value));
 }
 
@@ -100,6 +102,14 @@ function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue, sche
   if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && got !== undefined)) {
     const options = 'values' in issue ? (issue.values as unknown[]).map((v) => JSON.stringify(v)).join(' | ') : undefined;
     return { file, path, expected: options ? `one of ${options}` : decodeMessage(issue.message).expected, got: shown };
+  }
+  if ((issue.code === 'too_big' || issue.code === 'too_small') && !issue.message.startsWith('{')) {
+    // zod's own wording ("Too big: expected number to be <=3") would read "expected Too big: ...".
+    const big = issue.code === 'too_big';
+    const limit = String(big ? (issue as z.core.$ZodIssueTooBig).maximum : (issue as z.core.$ZodIssueTooSmall).minimum);
+    const bound = `${big ? 'at most' : 'at least'} ${limit}`;
+    const expected = issue.origin === 'string' ? `a string of ${bound} characters` : issue.origin === 'array' ? `${bound} item(s)` : `a number ${bound}`;
+    return { file, path, expected, got: shown, hint: `use a value ${bound}` };
   }
   if (issue.code === 'invalid_type') {
     // zod's own wording ("expected string, received undefined") would read "expected expected ...".

@@ -32,12 +32,9 @@ export interface InputResult<T> {
   readonly issues: ValidationIssue[];
 }
 
-/** `$schema` names the editor schema file; it is not configuration. */
-const skip = (key: string, depth: number): boolean => depth === 1 && key === '$schema';
-
-/** The fields a kind's secret scan leaves out: `$schema`, and those its `notSecret` names. */
+/** The fields a kind's secret scan leaves out: those its `notSecret` names (`$schema` is scanned like any other). */
 export function secretSkip(kind: Pick<InputKind<z.ZodTypeAny>, 'notSecret'>): SkipField {
-  return (key, depth) => skip(key, depth) || (kind.notSecret?.(key, depth) ?? false);
+  return (key, depth) => kind.notSecret?.(key, depth) ?? false;
 }
 
 /** Checks an input's content (text or, better, the raw bytes so UTF-8 is checked too). */
@@ -53,7 +50,8 @@ export function checkParsed<S extends z.ZodTypeAny>(
   /** The file's secret scan when the caller ran it already (`SecretScanner` with `secretSkip(kind)`); an Error fails it closed. */
   scanned?: SecretScan | Error,
 ): InputResult<z.infer<S>> {
-  const scannable = parsed.raw ?? parsed.scannable;
+  // `null` is a value (the schema refuses it); only a file that did not parse has none.
+  const scannable = parsed.raw !== undefined ? parsed.raw : parsed.scannable;
   if (scannable === undefined) return { issues: parsed.issues };
   const issues: ValidationIssue[] = [...parsed.issues];
   let suspected: ReadonlySet<string> = new Set();

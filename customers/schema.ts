@@ -17,6 +17,15 @@ export function expect(expected: string, hint?: string): string {
   return JSON.stringify({ expected, hint });
 }
 
+/**
+ * `$schema` only points an editor at the JSON schema beside the file: a relative path, so a URL
+ * (with credentials, say) or any other value has no place there. It is secret-scanned too.
+ */
+export const schemaReference = z
+  .string()
+  .max(200)
+  .regex(/^(?:\.{1,2}\/)*(?:[\w-]+\/)*[\w-]+(?:\.[\w-]+)*\.json$/, expect('a relative path to a JSON schema file, such as ./customer.schema.json', 'the field only points an editor at the schema; remove it or use that form'));
+
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const THIRTY_DAY_MONTHS = new Set([4, 6, 9, 11]);
@@ -36,11 +45,17 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, expect('a date as YYYY-MM-DD', 'write e.g. 2026-12-31'))
   .refine(isCalendarDate, { message: expect('a real calendar date', 'check the month and day') });
 
+// Up to nine digits a number: no release comes near, and semver refuses numbers past 2^53.
+// A prerelease tag (refused later, but named) of at most 20 characters: a longer one is more
+// likely a pasted value than a tag, and the pin is printed in plans. A fourth number is
+// Enrich's maintenance backports (3.6.0.1-3.6.0.3), which the catalog lists.
+export const PIN_VERSION = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(\.(0|[1-9]\d{0,8})|-[0-9A-Za-z.-]{1,20})?$/;
+
 const semverString = z
   .string()
   .regex(
-    /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/,
-    expect('an exact version such as 3.4.0', 'pin an exact release; ranges and "latest" are not allowed'),
+    PIN_VERSION,
+    expect('an exact version such as 3.4.0', 'pin an exact release (numbers of at most 9 digits, or a backport such as 3.6.0.1); ranges and "latest" are not allowed'),
   );
 
 const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i, expect('an email address'));
@@ -314,7 +329,7 @@ const alertThresholds = {
 };
 
 const baseCustomer = {
-  $schema: z.string().optional(),
+  $schema: schemaReference.optional(),
   /** Customer id: kebab-case, stable, shared by all of a customer's environments. */
   id: z.string().regex(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/, expect('a kebab-case customer id of 3-30 characters such as acme-retail')),
   name: z.string().min(2),

@@ -3,7 +3,7 @@
  * security fixes must land, how young a release may be, and how rollouts are staged.
  */
 import { z } from 'zod';
-import { expect } from '../customers/schema';
+import { expect, schemaReference } from '../customers/schema';
 import { SEVERITIES } from './catalog/schema';
 import type { ValidationIssue } from '../customers/json-issues';
 import { checkInput, readInput, type InputKind } from '../customers/read-input';
@@ -28,7 +28,7 @@ const stage = z
 
 export const policySchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: schemaReference.optional(),
     supportWindow: z
       .object({
         /** A release line is a major ("3.x"; "0.14.x" below 1.0) or a minor ("3.4.x"). */

@@ -41,7 +41,7 @@ function accepted(component: string, version: string, cloud: Cloud, only?: AppCo
   const none = { label: '', settings: {}, settingKeys: [], secrets: {}, secretNames: [] };
   const gap = contractGap(component, version);
   if (gap !== undefined) {
-    return { ...none, versionProblem: { expected: `a ${component} version with a runtime contract`, got: JSON.stringify(version), hint: `covered: ${coveredRanges(component)}` } };
+    return { ...none, versionProblem: { expected: `a ${component} version with a runtime contract`, got: show(version), hint: `covered: ${coveredRanges(component)}` } };
   }
   const contracts = only ? [only] : contractsFor(component, version);
   const label = contracts.map((c) => c.label).filter((v, i, a) => a.indexOf(v) === i).join('/');
@@ -51,7 +51,7 @@ function accepted(component: string, version: string, cloud: Cloud, only?: AppCo
       ...none,
       versionProblem: {
         expected: `a ${component} version that runs on ${cloud}`,
-        got: JSON.stringify(version),
+        got: show(version),
         hint: `${offCloud.map(appOf).join(', ')} ${label} has no ${cloud} image; covered: ${coveredRanges(component)}`,
       },
     };

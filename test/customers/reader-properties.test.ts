@@ -90,8 +90,7 @@ describe('customer-file reader properties', () => {
         const raw = JSON.parse(TEXTS[which]);
         const all = containers(raw).filter((c) => !Array.isArray(c.node));
         const { node } = all[pick % all.length] as { node: Record<string, unknown> };
-        // "$schema" only names the editor schema; it is neither scanned nor validated.
-        const keys = Object.keys(node).filter((k) => k !== '$schema');
+        const keys = Object.keys(node);
         const key = keys.length > 0 && how !== 'key' ? keys[pick % keys.length] : 'extra';
         if (how === 'key') node[s] = 'x';
         else node[key] = how === 'value' ? s : how === 'array' ? ['a', s] : { inner: s };

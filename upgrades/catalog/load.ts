@@ -12,7 +12,7 @@ import { show, type ValidationIssue } from '../../customers/json-issues';
 import { readInputFile } from '../../customers/input-file';
 import { checkInput, type InputKind } from '../../customers/read-input';
 import { componentCatalogSchema, type Catalog, type ComponentCatalog } from './schema';
-import { compareVersions, patchLineOf, semverOf, versionParts } from './version';
+import { CATALOG_VERSION, compareVersions, patchLineOf, semverOf, versionParts } from './version';
 
 export interface CatalogResult {
   /** Present only when there are no issues. */
@@ -200,7 +200,8 @@ export function catalogVersionCheck(catalog: Catalog): VersionCheck {
     if (parsed && parsed.prerelease.length > 0) {
       return `${component} ${show(version)} is a prerelease; prereleases never enter the fleet: pin a release such as ${known[known.length - 1]}`;
     }
-    const valid = parsed !== null;
+    // compareVersions orders backports (3.6.0.2) too, which semver cannot parse.
+    const valid = CATALOG_VERSION.test(version);
     const below = valid ? known.filter((v) => compareVersions(v, version) < 0) : [];
     const above = valid ? known.filter((v) => compareVersions(v, version) > 0) : [];
     const nearest = [...below.slice(-2), ...above.slice(0, 2)];

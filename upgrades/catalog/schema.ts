@@ -4,7 +4,7 @@
  * everything it decides (support, fixes, requirements, majors) must be stated here.
  */
 import { z } from 'zod';
-import { COMPONENT_IDS, expect, isoDate, type ComponentId } from '../../customers/schema';
+import { COMPONENT_IDS, expect, isoDate, schemaReference, type ComponentId } from '../../customers/schema';
 import { CATALOG_VERSION } from './version';
 import { refinement } from '../../customers/refine';
 
@@ -109,7 +109,7 @@ const release = z
 
 export const componentCatalogSchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: schemaReference.optional(),
     component: z.enum(COMPONENT_IDS),
     name: z.string().min(2),
     /** Majors whose configuration changes mean an upgrade must land on them rather than jump over. Default: none. */

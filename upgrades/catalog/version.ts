@@ -6,7 +6,8 @@
  */
 import { SemVer } from 'semver';
 
-export const CATALOG_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?$/;
+/** Up to nine digits a number: semver (and the range checks) refuse numbers past 2^53. */
+export const CATALOG_VERSION = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(\.(0|[1-9]\d{0,8}))?$/;
 
 /** [major, minor, patch, maintenance]; maintenance is 0 for plain semver. */
 export function versionParts(v: string): [number, number, number, number] {

@@ -18,7 +18,7 @@
  * points; like a missing field, it is judged "no data", which is not healthy.
  */
 import { z } from 'zod';
-import { expect } from '../../customers/schema';
+import { expect, schemaReference } from '../../customers/schema';
 import { parseJson, type ValidationIssue } from '../../customers/json-issues';
 import { parseJsonFile } from './issues';
 
@@ -39,7 +39,7 @@ export const stackMetricsSchema = z.strictObject({
 });
 
 export const metricsFileSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: schemaReference.optional(),
   /** The period the values cover; it starts at or after the wave's deploy. */
   window: z
     .strictObject({ from: instant, to: instant })

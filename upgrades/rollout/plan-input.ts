@@ -6,14 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { COMPONENT_IDS, expect, type ComponentId } from '../../customers/schema';
+import { COMPONENT_IDS, expect, PIN_VERSION, type ComponentId } from '../../customers/schema';
 import type { ValidationIssue } from '../../customers/json-issues';
 import { parseJsonFile } from './issues';
 import { refinement } from '../../customers/refine';
 
-const version = z
-  .string()
-  .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, expect('an exact version such as 3.4.0'));
+const version = z.string().regex(PIN_VERSION, expect('an exact version such as 3.4.0'));
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, expect('a date as YYYY-MM-DD'));
 
