@@ -4,6 +4,7 @@
  * nothing but the file and the clock; customers/load.ts adds the catalog and cross-file checks.
  */
 import { basename } from 'node:path';
+import { compressionOf } from '../constructs/apps/compression';
 import { contractIssues } from '../constructs/apps/validate';
 import type { ValidationIssue } from './json-issues';
 import { checkParsed, secretSkip, type InputKind } from './read-input';
@@ -128,7 +129,18 @@ function checkFile(file: string, parsed: StrictJsonResult, scan: SecretScan | Er
   // A file with a suspected secret gets no further checks: their messages quote field names and values.
   const clean = checked.issues.length === 0;
   const issues = clean ? semanticIssues(file, checked.data) : checked.issues;
-  return { file, issues, warnings: grantWarnings(file, checked.data, days), spec: checked.data, clean };
+  return { file, issues, warnings: [...grantWarnings(file, checked.data, days), ...compressionWarnings(file, checked.data)], spec: checked.data, clean };
+}
+
+/** `features.compression` on, but a stream stays uncompressed until the pins allow it: said, so nobody thinks it is on. */
+function compressionWarnings(file: string, spec: CustomerSpec): ValidationIssue[] {
+  return compressionOf(spec).waiting.map((why) => ({
+    file,
+    path: 'features.compression',
+    expected: 'every stream compressed',
+    got: why,
+    hint: 'the upgrade plan moves the readers first; the stream is compressed from the deploy that runs them',
+  }));
 }
 
 /**

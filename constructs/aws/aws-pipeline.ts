@@ -12,6 +12,7 @@ import { ENRICH_CONTRACTS } from '../apps/components/enrich';
 import { S3_LOADER_CONTRACTS } from '../apps/components/s3-loader';
 import { SNOWFLAKE_LOADER_CONTRACTS } from '../apps/components/snowflake-streaming-loader';
 import type { LaunchDescription } from '../apps/contract';
+import { compressionOf } from '../apps/compression';
 import { launch } from '../apps/launch';
 import { igluUrlParameter } from './app-config';
 import { ArchiveBucket } from './archive-bucket';
@@ -84,6 +85,7 @@ export class AwsPipeline extends Construct {
     const prod = spec.environment === 'prod';
     const privateSubnets = spec.network.privateSubnetIds;
     const c = spec.components;
+    const compression = compressionOf(spec);
 
     const shared = new Construct(this, 'shared');
     const key = new CustomerKey(shared, 'key', { namePrefix: prefix, accountId, region });
@@ -153,6 +155,7 @@ export class AwsPipeline extends Construct {
         bad: streams.names.bad,
         port: lb.targetPort,
         cookieDomain: spec.collector.domain,
+        compression: compression.raw,
       }),
       sizing: c.collector.sizing,
       port: lb.targetPort,
@@ -179,6 +182,7 @@ export class AwsPipeline extends Construct {
         appName: enrichLeases.name,
         igluServer: igluBoot !== undefined,
         enrichments: enrichmentsOf(c.enrich),
+        compression: compression.enriched,
       }),
       boot: igluBoot,
       sizing: c.enrich.sizing,

@@ -11,6 +11,7 @@ import { BIGQUERY_LOADER_CONTRACTS } from '../apps/components/bigquery-loader';
 import { COLLECTOR_CONTRACTS } from '../apps/components/collector';
 import { ENRICH_CONTRACTS } from '../apps/components/enrich';
 import type { ConfigObject } from '../apps/contract';
+import { compressionOf } from '../apps/compression';
 import { launch } from '../apps/launch';
 import { isBigqueryLoader1x } from './app-config';
 import { GcpCollectorLoadBalancer } from './collector-load-balancer';
@@ -65,6 +66,7 @@ export class GcpPipeline extends Construct {
     const prod = spec.environment === 'prod';
     const network = resolveNetwork(spec);
     const c = spec.components;
+    const compression = compressionOf(spec);
     const loaderSpec = c['bigquery-loader'];
     const loaderV1 = isBigqueryLoader1x(loaderSpec.version);
     const igluSpec = c['iglu-server'];
@@ -107,6 +109,7 @@ export class GcpPipeline extends Construct {
         bad: topics.topicName('bad'),
         port: COLLECTOR_PORT,
         cookieDomain: spec.collector.domain,
+        compression: compression.raw,
       }),
       secretIds: secretIds('collector'),
       health: { port: COLLECTOR_PORT, path: '/health' },
@@ -157,6 +160,7 @@ export class GcpPipeline extends Construct {
         bad: topics.topicName('bad'),
         igluServer: iglu !== undefined,
         enrichments: (c.enrich as { enrichments?: Readonly<Record<string, ConfigObject>> }).enrichments,
+        compression: compression.enriched,
       }),
       secretIds: secretIds('enrich'),
       boot: igluBoot,

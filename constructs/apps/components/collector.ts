@@ -14,6 +14,8 @@ export interface CollectorWiring {
   readonly port: number;
   /** Domain the collector's cookie is set for. */
   readonly cookieDomain: string;
+  /** Compress the raw stream (3.6.0 and later; apps/compression.ts decides). Default: off. */
+  readonly compression?: boolean;
 }
 
 const SETTINGS: Readonly<Record<string, SettingSpec>> = {
@@ -60,7 +62,7 @@ function contract(line: '2.x' | '3.x'): AppContract<CollectorWiring> {
         ? { good: { name: w.good, ...target }, bad: { name: w.bad, ...target } }
         : { good: w.good, bad: w.bad, sink: target };
       const config: ConfigObject = {
-        collector: { ...license(v3), interface: '0.0.0.0', port: w.port, paths: {}, cookie: cookie(common, w), streams },
+        collector: { ...license(v3), interface: '0.0.0.0', port: w.port, paths: {}, cookie: cookie(common, w), streams, ...(v3 && w.compression ? { compression: { enabled: true } } : {}) },
       };
       return oneContainer(common, {
         contract: `collector ${line}`,

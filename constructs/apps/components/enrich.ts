@@ -23,6 +23,8 @@ export interface EnrichWiring {
   readonly igluServer: boolean;
   /** Customer enrichments by name (self-describing JSON). Default: none beyond the defaults. */
   readonly enrichments?: Readonly<Record<string, ConfigObject>>;
+  /** Compress the enriched stream (6.11.0 and later; apps/compression.ts decides). Default: off. */
+  readonly compression?: boolean;
 }
 
 const SETTINGS: Readonly<Record<string, SettingSpec>> = {
@@ -73,6 +75,7 @@ function contract(line: '2.x' | '3.x-5.x' | '6.x', range: string): AppContract<E
         ...license(gte(common.version, '4.0.0')),
         ...io(common, w, line),
         assetsUpdatePeriod: common.settings?.assetsUpdatePeriod,
+        ...(common6 && w.compression ? { compression: { enabled: true } } : {}),
         ...(common.cloud === 'aws' && !common6 ? { monitoring: { metrics: { cloudwatch: false } } } : {}),
       });
       return oneContainer(common, {

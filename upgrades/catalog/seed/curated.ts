@@ -6,6 +6,7 @@
  */
 import type { ComponentId } from '../../../customers/schema';
 import type { Feature, Severity } from '../schema';
+import { ENRICHED_COMPRESSION_FROM, ENRICHED_READERS, RAW_COMPRESSION_FROM } from '../../../constructs/apps/compression';
 import { PUBLISHED_RATINGS } from './published-ratings';
 
 export interface CuratedRelease {
@@ -78,7 +79,14 @@ export const CURATED: Readonly<Record<ComponentId, CuratedComponent>> = {
       '3.0.0': { migration: ['Collector 3 exposes one port (http or https): where both were used, move the http->https redirect to the load balancer (releases-notes.md item 11)'] },
       '3.6.0': { migration: ['Raw-stream compression (collector.compression.enabled, default off) needs Enrich >= 6.1.0 deployed first; no S3 loader may read a compressed raw stream (item 1)'] },
     },
-    conditional: [{ from: '3.6.0', feature: 'compression', requires: { enrich: '>=6.1.0' }, source: 'releases-notes.md item 1: collector 3-6-x upgrade guide and configure page' }],
+    conditional: [
+      {
+        from: RAW_COMPRESSION_FROM.collector,
+        feature: 'compression',
+        requires: { enrich: `>=${RAW_COMPRESSION_FROM.enrich}` },
+        source: 'releases-notes.md item 1: collector 3-6-x upgrade guide and configure page',
+      },
+    ],
   },
   enrich: {
     name: 'Enrich (snowplow-enrich-kinesis / -pubsub)',
@@ -104,9 +112,9 @@ export const CURATED: Readonly<Record<ComponentId, CuratedComponent>> = {
     },
     conditional: [
       {
-        from: '6.11.0',
+        from: ENRICHED_COMPRESSION_FROM,
         feature: 'compression',
-        requires: { 'bigquery-loader': '>=2.2.0', 'elasticsearch-loader': '>=3.0.0', 's3-loader': '>=3.2.0', 'snowflake-streaming-loader': '>=0.6.0' },
+        requires: Object.fromEntries(Object.entries(ENRICHED_READERS).map(([component, min]) => [component, `>=${min}`])),
         source: 'releases-notes.md item 2: enrich 6-11-x upgrade guide and configuration reference',
       },
     ],
