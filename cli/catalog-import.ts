@@ -50,11 +50,13 @@ export const catalogImportCommand: FleetCommand = {
       writeOutput(ctx, JSON.stringify({ component, ...p, skipped: result.skipped, diff: result.diff }, null, 2));
     } else {
       const lines = [
-        `${component}: ${p.added.length} new release(s), ${p.advisoriesAdded.length} advisory addition(s), ${p.conflicts.length} conflict(s), ${p.unclassified.length} unclassified entr(ies), ${p.tooOld.length} release(s) before ${since} left out`,
+        `${component}: ${p.added.length} new release(s), ${p.advisoriesAdded.length} advisory addition(s), ${p.conflicts.length} conflict(s), ${p.unclassified.length} unclassified entr(ies), ${p.unmatched.length} unmatched advisor(ies), ${result.skipped.length} skipped heading(s), ${p.tooOld.length} release(s) before ${since} left out`,
         ...p.added.map((r) => `  + ${r.version} (${r.date}) ${r.kinds.join(', ')}${r.severity ? `, ${r.severity} (${r.severityBasis})` : ''}`),
-        ...p.advisoriesAdded.map((a) => `  + ${a.version} fixes ${a.advisory}${a.inferred ? ' (inferred from a dependency bump)' : ''}`),
+        ...p.advisoriesAdded.map((a) => `  + ${a.version} fixes ${a.advisory}${a.severity ? ` (rated ${a.severity}: ${a.severitySource})` : ' (unrated)'}${a.inferred ? ' (inferred from a dependency bump)' : ''}`),
         ...p.conflicts.map((c) => `  ! ${c.text}`),
         ...p.unclassified.map((u) => `  ? ${u.version}: ${u.text}`),
+        ...p.unmatched.map((u) => `  ? ${u.advisory} (${u.file}) matches no release: ${u.reason}`),
+        ...result.skipped.map((s) => `  - skipped ${s.where}: ${s.problem}`),
         ...(result.diff ? [result.diff.trimEnd()] : []),
       ];
       writeOutput(ctx, lines.join('\n'));

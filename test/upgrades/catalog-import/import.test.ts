@@ -1,38 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../cli/fleet';
 import { loadCatalog } from '../../../upgrades/catalog/load';
 import { runImport } from '../../../upgrades/catalog/import/run';
-import { ROOT } from '../fixtures';
+import { catalogWithout, FIXTURES, fleet, scratch, useScratch } from './helpers';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'upstream');
-let dir: string;
-
-/** A scratch copy of the real catalog with some real releases taken out, for the import to find again. */
-function catalogWithout(component: string, versions: readonly string[]): string {
-  const catalogDir = join(dir, 'catalog');
-  mkdirSync(catalogDir);
-  const real = join(ROOT, 'upgrades', 'catalog');
-  for (const name of readdirSync(real).filter((n) => n.endsWith('.json'))) cpSync(join(real, name), join(catalogDir, name));
-  const file = join(catalogDir, `${component}.json`);
-  const raw = JSON.parse(readFileSync(file, 'utf8'));
-  raw.releases = raw.releases.filter((r: { version: string }) => !versions.includes(r.version));
-  writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`);
-  return catalogDir;
-}
-
-async function fleet(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'catalog-import-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+useScratch();
 
 describe('fleet catalog import', () => {
   const enrichArgs = (catalogDir: string) => [
@@ -50,7 +22,7 @@ describe('fleet catalog import', () => {
       osvFiles: [join(FIXTURES, 'osv', 'GHSA-3mc7-4q67-w48m.json')],
       ownPackages: [],
       since: '2022-01-01',
-      cwd: dir,
+      cwd: scratch(),
     });
     expect(result.problems).toEqual([]);
     const p = result.proposal!;
@@ -126,7 +98,7 @@ describe('fleet catalog import', () => {
 
   test('an import that would break the catalog is refused', async () => {
     const catalogDir = catalogWithout('enrich', ['3.3.2']);
-    const changelog = join(dir, 'CHANGELOG');
+    const changelog = join(scratch(), 'CHANGELOG');
     // 3.3.2 dated before 3.3.1 on the same line: the catalog's own checks refuse it.
     writeFileSync(changelog, '3.3.2 (2022-09-01)\n------------------\ncommon-fs2: retry EOF errors in blaze http client (#692)\n');
     const r = await fleet(['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--changelog', changelog, '--write']);

@@ -9,7 +9,8 @@ import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type Severity } from '../sch
 import { DEFAULT_SEVERITY } from '../seed/curated';
 import { compareVersions } from '../version';
 import { classifyEntry, isDependencyBump } from './classify';
-import { isFixedIn, looseVersion, type Advisory } from './osv';
+import { type Advisory } from './osv';
+import { ownFixes, type Unmatched } from './own-fixes';
 import type { UpstreamRelease } from './upstream';
 
 const SUMMARY_LIMIT = 240;
@@ -33,6 +34,8 @@ export interface AdvisoryAddition {
   readonly inferred: boolean;
   /** Shown to the reviewer only: the release's own severity is a fact the import does not change. */
   readonly severity?: Severity;
+  /** How the advisory's rating was found, e.g. "CVSS 3 base score 10.0". */
+  readonly severitySource?: string;
 }
 
 export interface Finding {
@@ -49,6 +52,8 @@ export interface Proposal {
   readonly conflicts: readonly Finding[];
   /** Entries no rule classified; they are not in the proposal's kinds. */
   readonly unclassified: readonly Finding[];
+  /** OSV advisories (or ranges of them) no release could be credited with, and why. */
+  readonly unmatched: readonly Unmatched[];
   /** Releases older than `since`, left out. */
   readonly tooOld: readonly string[];
 }
@@ -78,19 +83,6 @@ function summaryOf(texts: readonly string[]): string {
     out = next;
   }
   return out;
-}
-
-/** For the component's own package: the first release that fixes each affected interval. */
-function ownFixes(versions: readonly string[], advisories: readonly Advisory[], own: readonly string[]): Map<string, Advisory[]> {
-  const byVersion = new Map<string, Advisory[]>();
-  const sorted = [...versions].sort(semver.compare);
-  for (const a of advisories) {
-    for (const p of a.packages.filter((x) => own.includes(x.name))) {
-      const firsts = new Set(p.fixed.map((f) => sorted.find((v) => semver.major(v) === semver.major(looseVersion(f) ?? v) && isFixedIn(p, v))));
-      for (const first of firsts) if (first) byVersion.set(first, [...(byVersion.get(first) ?? []), a]);
-    }
-  }
-  return byVersion;
 }
 
 function catalogRelease(u: UpstreamRelease, own: readonly Advisory[], advisories: readonly Advisory[], unclassified: Finding[]): CatalogReleaseJson {
@@ -135,36 +127,65 @@ function catalogRelease(u: UpstreamRelease, own: readonly Advisory[], advisories
   };
 }
 
+function unmatchedReason(a: Advisory, own: readonly string[], since: string, beforeSince: readonly string[] | undefined): string {
+  if (beforeSince !== undefined) return `fixed only in ${beforeSince.join(', ')}, before --since ${since}`;
+  if (a.packages.length === 0) return 'the OSV file lists no affected package, so nothing can fix it';
+  const names = a.packages.map((p) => p.name).join(', ');
+  const ownHint = a.packages.some((p) => own.includes(p.name)) ? '' : `; if ${a.packages.length > 1 ? 'one of these is' : 'this is'} the component itself, give it with --package`;
+  return `no changelog entry names it or bumps ${names} to a fixed version${ownHint}`;
+}
+
 export function propose(input: ProposeInput): Proposal {
   const existing = new Map(input.existing.map((r) => [r.version, r]));
-  const own = ownFixes(
-    [...new Set([...existing.keys(), ...input.upstream.map((u) => u.version)])].filter((v) => semver.valid(v) !== null),
-    input.advisories,
-    input.ownPackages,
-  );
+  const own = ownFixes([...new Set([...existing.keys(), ...input.upstream.map((u) => u.version)])], input.advisories, input.ownPackages);
+  const upstream = [...input.upstream];
+  // An own-package fix reaches a catalog release even when the source does not list it.
+  const listedUpstream = new Set(upstream.map((u) => u.version));
+  for (const [version, fixing] of own.byVersion) {
+    const known = existing.get(version);
+    if (known && !listedUpstream.has(version)) upstream.push({ version, date: known.date, entries: [], source: [...new Set(fixing.map((a) => a.file))].join(', ') });
+  }
   const added: CatalogReleaseJson[] = [];
   const advisoriesAdded: AdvisoryAddition[] = [];
   const conflicts: Finding[] = [];
   const unclassified: Finding[] = [];
   const tooOld: string[] = [];
-  for (const u of [...input.upstream].sort((a, b) => compareVersions(a.version, b.version))) {
+  const credited = new Set<string>();
+  const beforeSince = new Map<string, string[]>();
+  for (const u of upstream.sort((a, b) => compareVersions(a.version, b.version))) {
     const known = existing.get(u.version);
+    const ownHere = own.byVersion.get(u.version) ?? [];
     if (known === undefined) {
-      if (u.date < input.since) tooOld.push(u.version);
-      else added.push(catalogRelease(u, own.get(u.version) ?? [], input.advisories, unclassified));
+      if (u.date < input.since) {
+        tooOld.push(u.version);
+        for (const a of catalogRelease(u, ownHere, input.advisories, []).advisories) beforeSince.set(a.id, [...(beforeSince.get(a.id) ?? []), u.version]);
+      } else {
+        const release = catalogRelease(u, ownHere, input.advisories, unclassified);
+        for (const a of release.advisories) credited.add(a.id);
+        added.push(release);
+      }
       continue;
     }
     if (known.date !== u.date) conflicts.push({ version: u.version, where: u.source, text: `the catalog dates ${u.version} ${known.date}, upstream ${u.date}; the catalog keeps ${known.date} (check its source: ${known.source})` });
     const listed = new Set((known.advisories ?? []).map((a) => a.id));
-    const fixes = catalogRelease(u, own.get(u.version) ?? [], input.advisories, []);
+    const fixes = catalogRelease(u, ownHere, input.advisories, []);
     for (const a of fixes.advisories) {
+      credited.add(a.id);
       if (listed.has(a.id)) continue;
       if (!known.kinds.includes('security')) {
         conflicts.push({ version: u.version, where: u.source, text: `${a.id} is fixed in ${u.version}, which the catalog does not mark as a security release; a person decides its kinds and severity` });
         continue;
       }
-      advisoriesAdded.push({ version: u.version, advisory: a.id, inferred: a.inferred, severity: input.advisories.find((x) => x.id === a.id)?.severity });
+      const advisory = input.advisories.find((x) => x.id === a.id);
+      advisoriesAdded.push({ version: u.version, advisory: a.id, inferred: a.inferred, severity: advisory?.severity, severitySource: advisory?.severitySource });
     }
   }
-  return { added, advisoriesAdded, conflicts, unclassified, tooOld };
+  const ownUnmatched = new Set(own.unmatched.map((x) => x.advisory));
+  const unmatched: Unmatched[] = [
+    ...own.unmatched,
+    ...input.advisories
+      .filter((a) => !credited.has(a.id) && !ownUnmatched.has(a.id))
+      .map((a) => ({ advisory: a.id, file: a.file, reason: unmatchedReason(a, input.ownPackages, input.since, beforeSince.get(a.id)) })),
+  ];
+  return { added, advisoriesAdded, conflicts, unclassified, unmatched, tooOld };
 }
