@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { COMPONENT_IDS } from '../customers/schema';
+import { COMPONENT_IDS, type ComponentId } from '../customers/schema';
 import { writeFileAtomically } from '../files/atomic-write';
 import { runImport } from '../upgrades/catalog/import/run';
 import { HISTORY_FROM } from '../upgrades/catalog/seed/curated';
@@ -24,7 +24,7 @@ export const catalogImportCommand: FleetCommand = {
       .addOption(outFileOption()),
   run(ctx) {
     const o = ctx.options;
-    const component = o.component as string;
+    const component = o.component as ComponentId;
     const changelog = o.changelog as string | undefined;
     const releases = o.githubReleases as string | undefined;
     if ((changelog === undefined) === (releases === undefined)) throw new UsageError('give exactly one of --changelog FILE and --github-releases FILE');
@@ -50,9 +50,10 @@ export const catalogImportCommand: FleetCommand = {
       writeOutput(ctx, JSON.stringify({ component, ...p, skipped: result.skipped, diff: result.diff }, null, 2));
     } else {
       const lines = [
-        `${component}: ${p.added.length} new release(s), ${p.advisoriesAdded.length} advisory addition(s), ${p.conflicts.length} conflict(s), ${p.unclassified.length} unclassified entr(ies), ${p.unmatched.length} unmatched advisor(ies), ${result.skipped.length} skipped heading(s), ${p.tooOld.length} release(s) before ${since} left out`,
+        `${component}: ${p.added.length} new release(s), ${p.advisoriesAdded.length} advisory addition(s), ${p.severityChanges.length} severity change(s), ${p.conflicts.length} conflict(s), ${p.unclassified.length} unclassified entr(ies), ${p.unmatched.length} unmatched advisor(ies), ${result.skipped.length} skipped heading(s), ${p.tooOld.length} release(s) before ${since} left out`,
         ...p.added.map((r) => `  + ${r.version} (${r.date}) ${r.kinds.join(', ')}${r.severity ? `, ${r.severity} (${r.severityBasis})` : ''}`),
         ...p.advisoriesAdded.map((a) => `  + ${a.version} fixes ${a.advisory}${a.severity ? ` (rated ${a.severity}: ${a.severitySource})` : ' (unrated)'}${a.inferred ? ' (inferred from a dependency bump)' : ''}`),
+        ...p.severityChanges.map((c) => `  ~ ${c.version} severity ${c.from} -> ${c.to} (derived: ${c.basis})`),
         ...p.conflicts.map((c) => `  ! ${c.text}`),
         ...p.unclassified.map((u) => `  ? ${u.version}: ${u.text}`),
         ...p.unmatched.map((u) => `  ? ${u.advisory} (${u.file}) matches no release: ${u.reason}`),

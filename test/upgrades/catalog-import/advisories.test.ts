@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isFixedIn, looseVersion, parseOsv } from '../../../upgrades/catalog/import/osv';
 import { ownFixes } from '../../../upgrades/catalog/import/own-fixes';
 import { runImport } from '../../../upgrades/catalog/import/run';
@@ -98,5 +97,46 @@ describe('prereleases of a fixed version', () => {
     const log4j = advisory('GHSA-jfh8-c2jp-5v3q.json').packages[0];
     expect(isFixedIn(log4j, '2.15.0-rc1')).toBe(false);
     expect(isFixedIn(log4j, '2.15.0')).toBe(true);
+  });
+});
+
+describe('an advisory added to an existing security release', () => {
+  const log4j = () => osvFixture('GHSA-jfh8-c2jp-5v3q.json');
+
+  test('re-derives a derived severity it outranks, in the text, the JSON and the diff', async () => {
+    const changelog = write('CHANGELOG', 'Version 6.9.0 (2026-03-02)\n---\nBump log4j-core to 2.17.1 (#300)\n');
+    const args = ['catalog', 'import', '--component', 'enrich', '--catalog', catalogWithout('enrich', []), '--changelog', changelog, '--osv', log4j(), '--since', '2026-01-01'];
+    const text = await fleet(args);
+    expect(text.out).toContain('+ 6.9.0 fixes CVE-2021-44228 (rated critical: CVSS 3 base score 10.0)');
+    expect(text.out).toContain('~ 6.9.0 severity medium -> critical (derived: CVSS 3 base score 10.0 of CVE-2021-44228: critical)');
+    expect(text.out).toContain('-      "severity": "medium",\n+      "severity": "critical",');
+    expect(text.out).toContain('+      "severityBasis": "CVSS 3 base score 10.0 of CVE-2021-44228: critical",');
+    const json = JSON.parse((await fleet([...args, '--json'])).out);
+    expect(json.severityChanges).toEqual([{ version: '6.9.0', from: 'medium', to: 'critical', advisory: 'CVE-2021-44228', rating: 'CVSS 3 base score 10.0', basis: 'CVSS 3 base score 10.0 of CVE-2021-44228: critical' }]);
+  });
+
+  test('never changes a severity a person set; a higher rating is a conflict', () => {
+    const changelog = write('CHANGELOG', '3.3.1 (2022-09-06)\n---\nBump log4j-core to 2.17.1 (#300)\n');
+    const result = runImport({
+      component: 'enrich', catalogDir: catalogWithout('enrich', []), source: { kind: 'changelog', file: changelog },
+      osvFiles: [log4j()], ownPackages: [], since: '2022-01-01', cwd: scratch(),
+    });
+    const p = result.proposal!;
+    expect(p.advisoriesAdded.map((a) => [a.version, a.advisory, a.severity])).toEqual([['3.3.1', 'CVE-2021-44228', 'critical']]);
+    expect(p.severityChanges).toEqual([]);
+    expect(p.conflicts.map((c) => c.text)).toEqual([expect.stringMatching(/^CVE-2021-44228 is rated critical \(CVSS 3 base score 10\.0\), above 3\.3\.1's high, which a person set; the catalog keeps high/)]);
+    expect(result.diff).not.toMatch(/^[-+]\s+"severity/m);
+  });
+
+  test('the worst new rating wins; a rating at or below the derived one changes nothing', async () => {
+    const catalogDir = catalogWithout('enrich', []);
+    const both = write('CHANGELOG', 'Version 6.9.0 (2026-03-02)\n---\nBump snakeyaml to 2.0 (#3)\nBump log4j-core to 2.17.1 (#300)\n');
+    const args = (changelog: string, osv: string) => ['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--changelog', changelog, '--osv', osv, '--since', '2026-01-01'];
+    const first = await fleet([...args(both, log4j()), '--osv', osvFixture('last-affected.json'), '--json', '--write']);
+    expect(JSON.parse(first.out).severityChanges.map((c: { to: string; advisory: string }) => [c.to, c.advisory])).toEqual([['critical', 'CVE-2021-44228']]);
+    const yaml = write('CHANGELOG-2', 'Version 6.9.0 (2026-03-02)\n---\nBump snakeyaml to 2.0 (#3)\n');
+    const second = JSON.parse((await fleet([...args(yaml, osvFixture('last-affected.json')), '--json'])).out);
+    expect(second.advisoriesAdded).toEqual([]);
+    expect(second.severityChanges).toEqual([]);
   });
 });

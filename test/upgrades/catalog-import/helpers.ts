@@ -1,5 +1,5 @@
 /** A scratch folder per test, a copy of the real catalog to import into, and the CLI in-process. */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../cli/fleet';
@@ -20,8 +20,7 @@ export function useScratch(): void {
 
 /** A scratch copy of the real catalog with some real releases taken out, for the import to find again. */
 export function catalogWithout(component: string, versions: readonly string[]): string {
-  const catalogDir = join(dir, 'catalog');
-  mkdirSync(catalogDir);
+  const catalogDir = mkdtempSync(join(dir, 'catalog-'));
   const real = join(ROOT, 'upgrades', 'catalog');
   for (const name of readdirSync(real).filter((n) => n.endsWith('.json'))) cpSync(join(real, name), join(catalogDir, name));
   const file = join(catalogDir, `${component}.json`);

@@ -5,7 +5,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { applyEdits, modify, parse, type FormattingOptions } from 'jsonc-parser';
 import { compareVersions } from '../version';
-import type { CatalogReleaseJson, Proposal } from './propose';
+import type { CatalogReleaseJson, Proposal, SeverityChange } from './propose';
 
 const FORMAT: FormattingOptions = { insertSpaces: true, tabSize: 2, eol: '\n' };
 
@@ -30,10 +30,20 @@ function addAdvisory(text: string, version: string, id: string, inferred: boolea
   return applyEdits(text, modify(text, path, value, { isArrayInsertion: count > 0, formattingOptions: FORMAT }));
 }
 
+function setSeverity(text: string, change: SeverityChange): string {
+  const index = versionsOf(text).indexOf(change.version);
+  let out = text;
+  for (const [field, value] of [['severity', change.to], ['severityBasis', change.basis]] as const) {
+    out = applyEdits(out, modify(out, ['releases', index, field], value, { formattingOptions: FORMAT }));
+  }
+  return out;
+}
+
 export function applyProposal(text: string, proposal: Proposal): string {
   let out = text;
   for (const r of proposal.added) out = insertRelease(out, r);
   for (const a of proposal.advisoriesAdded) out = addAdvisory(out, a.version, a.advisory, a.inferred);
+  for (const c of proposal.severityChanges) out = setSeverity(out, c);
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { ComponentId } from '../../../customers/schema';
 import { parseJson } from '../../../customers/json-issues';
 import { formatIssue } from '../../../customers/json-issues';
 import { validateCatalogTexts } from '../load';
@@ -16,7 +17,7 @@ import { propose, type CatalogReleaseJson, type Proposal } from './propose';
 import type { SourceProblem } from './upstream';
 
 export interface ImportRequest {
-  readonly component: string;
+  readonly component: ComponentId;
   readonly catalogDir: string;
   readonly source: { readonly kind: 'changelog' | 'github-releases'; readonly file: string };
   readonly osvFiles: readonly string[];
@@ -73,7 +74,7 @@ export function runImport(req: ImportRequest): ImportResult {
   }
   if (problems.length > 0) return { ...empty, skipped: upstream.skipped, problems };
 
-  const proposal = propose({ existing, upstream: upstream.releases, advisories, ownPackages: req.ownPackages, since: req.since });
+  const proposal = propose({ component: req.component, existing, upstream: upstream.releases, advisories, ownPackages: req.ownPackages, since: req.since });
   const after = applyProposal(catalog.text, proposal);
   const others = readdirSync(req.catalogDir)
     .filter((n) => n.endsWith('.json') && n !== `${req.component}.json`)
