@@ -13,7 +13,7 @@ export const catalogImportCommand: FleetCommand = {
   define: (c) =>
     c
       .addOption(new Option('--component <id>', 'the component the sources describe').choices([...COMPONENT_IDS]).makeOptionMandatory())
-      .option('--changelog <file>', "the component's CHANGELOG (Snowplow's format: `Version X.Y.Z (YYYY-MM-DD)` headings)")
+      .option('--changelog <file>', "the component's CHANGELOG: Snowplow's `Version X.Y.Z (YYYY-MM-DD)` headings or Keep a Changelog's `## [X.Y.Z] - YYYY-MM-DD`")
       .option('--github-releases <file>', 'a GitHub releases API export (gh api repos/OWNER/REPO/releases --paginate)')
       .addOption(repeatable('--osv <file>', 'an OSV advisory JSON file (repeatable)'))
       .addOption(repeatable('--package <name>', "an OSV package name that is this component itself, e.g. com.snowplowanalytics:snowplow-s3-loader (repeatable)"))
