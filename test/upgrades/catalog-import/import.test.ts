@@ -91,7 +91,12 @@ describe('fleet catalog import', () => {
     expect(bad.err).toMatch(/nothing was changed/);
     expect(readFileSync(join(catalogDir, 'enrich.json'), 'utf8')).toBe(before);
     expect((await fleet(['catalog', 'import', '--component', 'enrichh', '--changelog', 'x'])).code).toBe(1);
-    expect((await fleet(['catalog', 'import', '--component', 'enrich', '--changelog', 'missing-file', '--catalog', catalogDir])).err).toMatch(/missing-file: cannot be read \(ENOENT\)/);
+    expect((await fleet(['catalog', 'import', '--component', 'enrich', '--changelog', 'missing-file', '--catalog', catalogDir])).err).toMatch(
+      /^missing-file: cannot be read: there is no such file \(expected a CHANGELOG file\); check the path/,
+    );
+    expect((await fleet(['catalog', 'import', '--component', 'enrich', '--changelog', FIXTURES, '--catalog', catalogDir])).err).toMatch(
+      /: cannot be read: it is a folder \(expected a CHANGELOG file, a file\); give the path of the file itself/,
+    );
     const badSince = await fleet([...enrichArgs(catalogDir), '--since', '2022-02-30']);
     expect(badSince).toMatchObject({ code: 1, err: expect.stringContaining('--since expects a real date as YYYY-MM-DD, got "2022-02-30" (that month has 28 days)') });
   });

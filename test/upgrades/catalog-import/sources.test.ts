@@ -97,6 +97,24 @@ describe('GitHub releases reader', () => {
     expect(parseGithubReleases('r.json', '[{"name":"x"}]').problems[0].where).toBe('r.json [0]');
     expect(parseGithubReleases('r.json', '[').problems[0].problem).toMatch(/valid JSON/);
   });
+
+  test('gh api --paginate pages written back to back, and --slurp pages, read as one list', () => {
+    const paged = parseGithubReleases('releases.json', fixture('s3-loader-releases-paginated.json'));
+    expect(paged.problems).toEqual([]);
+    expect(paged.releases.map((r) => [r.version, r.date])).toEqual([['3.3.1', '2026-09-02'], ['3.3.0', '2026-09-01']]);
+    const slurped = parseGithubReleases('releases.json', `[${fixture('s3-loader-releases-paginated.json').replace('][', '],[')}]`);
+    expect(slurped).toEqual(paged);
+    // A syntax error in the second page keeps its own line and column.
+    const broken = parseGithubReleases('r.json', '[{"tag_name":"1.0.0"}]\n[{"tag_name" "1.0.1"}]');
+    expect(broken.problems).toEqual([{ where: 'r.json', problem: 'is not valid JSON: a colon was expected at line 2, column 14; fix the syntax; comments and trailing commas are not allowed' }]);
+  });
+
+  test('syntax errors in plain words, not jsonc-parser codes', () => {
+    expect(parseGithubReleases('r.json', '[\n  {"tag_name": "1.0.0"\n  "body": ""}\n]').problems[0].problem).toBe(
+      'is not valid JSON: a comma was expected at line 3, column 3; fix the syntax; comments and trailing commas are not allowed',
+    );
+    expect(parseOsv('o.json', '{"id": "GHSA-x", ').problems[0].problem).toMatch(/^is not valid JSON: a quoted field name was expected at line 1, column 18/);
+  });
 });
 
 describe('OSV reader', () => {

@@ -8,6 +8,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { parseJson } from '../../../customers/json-issues';
 import type { Severity } from '../schema';
+import { issueText } from './json-text';
 import type { SourceProblem } from './upstream';
 
 const event = z.object({ introduced: z.string().optional(), fixed: z.string().optional(), last_affected: z.string().optional(), limit: z.string().optional() });
@@ -139,7 +140,7 @@ export function isFixedIn(pkg: AffectedPackage, version: string): boolean {
 
 export function parseOsv(file: string, text: string): { advisory?: Advisory; problems: SourceProblem[] } {
   const parsed = parseJson(file, text);
-  if (parsed.raw === undefined) return { problems: parsed.issues.map((i) => ({ where: file, problem: `${i.expected}: ${i.got}` })) };
+  if (parsed.raw === undefined) return { problems: parsed.issues.map((i) => ({ where: file, problem: issueText(i) })) };
   const r = osvSchema.safeParse(parsed.raw);
   if (!r.success) return { problems: [{ where: file, problem: `not an OSV advisory: ${r.error.issues.map((x) => `${x.path.join('.') || '(root)'} ${x.message}`).join('; ')}` }] };
   const raw = r.data;
