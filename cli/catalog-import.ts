@@ -1,13 +1,32 @@
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Option } from 'commander';
 import { COMPONENT_IDS, type ComponentId } from '../customers/schema';
-import { writeFileAtomically } from '../files/atomic-write';
+import { writeFileAtomically, WriteRefusedError } from '../files/atomic-write';
 import { runImport } from '../upgrades/catalog/import/run';
 import { HISTORY_FROM } from '../upgrades/catalog/seed/curated';
 import { parseDate, showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
 import { catalogOption, jsonOption, outFileOption, repeatable } from './options';
 import { writeOutput } from './output';
+
+/** The path a write would land on: links followed, also for a file not made yet. */
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realTarget(parent), basename(path));
+  }
+}
+
+/** --out never replaces a file the import reads (`--changelog X --out X` would lose the changelog). */
+function refuseOutOverInput(ctx: { cwd: string }, out: string | undefined, inputs: readonly { option: string; file: string }[]): void {
+  if (out === undefined || out === '-') return;
+  const target = realTarget(resolve(ctx.cwd, out));
+  const hit = inputs.find((i) => realTarget(i.file) === target);
+  if (hit) throw new WriteRefusedError(`--out ${showPath(ctx.cwd, resolve(ctx.cwd, out))} is the ${hit.option} input ${showPath(ctx.cwd, hit.file)}; write the report to another file`);
+}
 
 export const catalogImportCommand: FleetCommand = {
   define: (c) =>
@@ -31,11 +50,14 @@ export const catalogImportCommand: FleetCommand = {
     const since = (o.since as string | undefined) ?? HISTORY_FROM;
     parseDate(since, '--since');
 
+    const source = changelog !== undefined ? { kind: 'changelog' as const, file: resolve(ctx.cwd, changelog) } : { kind: 'github-releases' as const, file: resolve(ctx.cwd, releases!) };
+    const osvFiles = ((o.osv as string[] | undefined) ?? []).map((f) => resolve(ctx.cwd, f));
+    refuseOutOverInput(ctx, o.out as string | undefined, [{ option: `--${source.kind}`, file: source.file }, ...osvFiles.map((file) => ({ option: '--osv', file }))]);
     const result = runImport({
       component,
       catalogDir: resolve(ctx.cwd, (o.catalog as string | undefined) ?? 'upgrades/catalog'),
-      source: changelog !== undefined ? { kind: 'changelog', file: resolve(ctx.cwd, changelog) } : { kind: 'github-releases', file: resolve(ctx.cwd, releases!) },
-      osvFiles: ((o.osv as string[] | undefined) ?? []).map((f) => resolve(ctx.cwd, f)),
+      source,
+      osvFiles,
       ownPackages: (o.package as string[] | undefined) ?? [],
       since,
       cwd: ctx.cwd,

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../../../upgrades/catalog/load';
 import { runImport } from '../../../upgrades/catalog/import/run';
-import { catalogWithout, FIXTURES, fleet, scratch, useScratch } from './helpers';
+import { catalogWithout, FIXTURES, fleet, scratch, useScratch, write } from './helpers';
 
 useScratch();
 
@@ -109,5 +109,26 @@ describe('fleet catalog import', () => {
     const r = await fleet(['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--changelog', changelog, '--write']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/would not validate: .*enrich\.json: releases\.\d+\.date/);
+  });
+
+  test('the text output lists the skipped prereleases and drafts', async () => {
+    const r = await fleet(enrichArgs(catalogWithout('enrich', [])));
+    expect(r.out).toMatch(/, 1 skipped heading\(s\),/);
+    expect(r.out).toMatch(/^ {2}- skipped \S*enrich-CHANGELOG line 15: 3\.3\.1-rc1 is a prerelease or build tag, not a release$/m);
+  });
+
+  test('--out never replaces an input file, also through a link', async () => {
+    const catalogDir = catalogWithout('enrich', ['3.4.0']);
+    const changelog = write('CHANGELOG', readFileSync(join(FIXTURES, 'enrich-CHANGELOG'), 'utf8'));
+    symlinkSync(changelog, join(scratch(), 'link'));
+    const osv = write('osv.json', readFileSync(join(FIXTURES, 'osv', 'GHSA-jfh8-c2jp-5v3q.json'), 'utf8'));
+    const before = [readFileSync(changelog, 'utf8'), readFileSync(osv, 'utf8')];
+    const args = ['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--osv', osv];
+    const sameFile = await fleet([...args, '--changelog', changelog, '--out', 'CHANGELOG']);
+    expect(sameFile).toMatchObject({ code: 1, err: expect.stringContaining('--out CHANGELOG is the --changelog input CHANGELOG; write the report to another file') });
+    expect((await fleet([...args, '--changelog', 'link', '--out', 'CHANGELOG'])).err).toContain('is the --changelog input link');
+    expect((await fleet([...args, '--changelog', changelog, '--out', 'osv.json'])).err).toContain('is the --osv input osv.json');
+    expect([readFileSync(changelog, 'utf8'), readFileSync(osv, 'utf8')]).toEqual(before);
+    expect((await fleet([...args, '--changelog', changelog, '--out', 'report.txt'])).code).toBe(0);
   });
 });
