@@ -1,38 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../cli/fleet';
 import { loadCatalog } from '../../../upgrades/catalog/load';
 import { runImport } from '../../../upgrades/catalog/import/run';
-import { ROOT } from '../fixtures';
+import { catalogWithout, FIXTURES, fleet, scratch, useScratch, write } from './helpers';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'upstream');
-let dir: string;
-
-/** A scratch copy of the real catalog with some real releases taken out, for the import to find again. */
-function catalogWithout(component: string, versions: readonly string[]): string {
-  const catalogDir = join(dir, 'catalog');
-  mkdirSync(catalogDir);
-  const real = join(ROOT, 'upgrades', 'catalog');
-  for (const name of readdirSync(real).filter((n) => n.endsWith('.json'))) cpSync(join(real, name), join(catalogDir, name));
-  const file = join(catalogDir, `${component}.json`);
-  const raw = JSON.parse(readFileSync(file, 'utf8'));
-  raw.releases = raw.releases.filter((r: { version: string }) => !versions.includes(r.version));
-  writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`);
-  return catalogDir;
-}
-
-async function fleet(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'catalog-import-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+useScratch();
 
 describe('fleet catalog import', () => {
   const enrichArgs = (catalogDir: string) => [
@@ -50,7 +22,7 @@ describe('fleet catalog import', () => {
       osvFiles: [join(FIXTURES, 'osv', 'GHSA-3mc7-4q67-w48m.json')],
       ownPackages: [],
       since: '2022-01-01',
-      cwd: dir,
+      cwd: scratch(),
     });
     expect(result.problems).toEqual([]);
     const p = result.proposal!;
@@ -119,18 +91,44 @@ describe('fleet catalog import', () => {
     expect(bad.err).toMatch(/nothing was changed/);
     expect(readFileSync(join(catalogDir, 'enrich.json'), 'utf8')).toBe(before);
     expect((await fleet(['catalog', 'import', '--component', 'enrichh', '--changelog', 'x'])).code).toBe(1);
-    expect((await fleet(['catalog', 'import', '--component', 'enrich', '--changelog', 'missing-file', '--catalog', catalogDir])).err).toMatch(/missing-file: cannot be read \(ENOENT\)/);
+    expect((await fleet(['catalog', 'import', '--component', 'enrich', '--changelog', 'missing-file', '--catalog', catalogDir])).err).toMatch(
+      /^missing-file: cannot be read: there is no such file \(expected a CHANGELOG file\); check the path/,
+    );
+    expect((await fleet(['catalog', 'import', '--component', 'enrich', '--changelog', FIXTURES, '--catalog', catalogDir])).err).toMatch(
+      /: cannot be read: it is a folder \(expected a CHANGELOG file, a file\); give the path of the file itself/,
+    );
     const badSince = await fleet([...enrichArgs(catalogDir), '--since', '2022-02-30']);
     expect(badSince).toMatchObject({ code: 1, err: expect.stringContaining('--since expects a real date as YYYY-MM-DD, got "2022-02-30" (that month has 28 days)') });
   });
 
   test('an import that would break the catalog is refused', async () => {
     const catalogDir = catalogWithout('enrich', ['3.3.2']);
-    const changelog = join(dir, 'CHANGELOG');
+    const changelog = join(scratch(), 'CHANGELOG');
     // 3.3.2 dated before 3.3.1 on the same line: the catalog's own checks refuse it.
     writeFileSync(changelog, '3.3.2 (2022-09-01)\n------------------\ncommon-fs2: retry EOF errors in blaze http client (#692)\n');
     const r = await fleet(['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--changelog', changelog, '--write']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/would not validate: .*enrich\.json: releases\.\d+\.date/);
+  });
+
+  test('the text output lists the skipped prereleases and drafts', async () => {
+    const r = await fleet(enrichArgs(catalogWithout('enrich', [])));
+    expect(r.out).toMatch(/, 1 skipped heading\(s\),/);
+    expect(r.out).toMatch(/^ {2}- skipped \S*enrich-CHANGELOG line 15: 3\.3\.1-rc1 is a prerelease or build tag, not a release$/m);
+  });
+
+  test('--out never replaces an input file, also through a link', async () => {
+    const catalogDir = catalogWithout('enrich', ['3.4.0']);
+    const changelog = write('CHANGELOG', readFileSync(join(FIXTURES, 'enrich-CHANGELOG'), 'utf8'));
+    symlinkSync(changelog, join(scratch(), 'link'));
+    const osv = write('osv.json', readFileSync(join(FIXTURES, 'osv', 'GHSA-jfh8-c2jp-5v3q.json'), 'utf8'));
+    const before = [readFileSync(changelog, 'utf8'), readFileSync(osv, 'utf8')];
+    const args = ['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--osv', osv];
+    const sameFile = await fleet([...args, '--changelog', changelog, '--out', 'CHANGELOG']);
+    expect(sameFile).toMatchObject({ code: 1, err: expect.stringContaining('--out CHANGELOG is the --changelog input CHANGELOG; write the report to another file') });
+    expect((await fleet([...args, '--changelog', 'link', '--out', 'CHANGELOG'])).err).toContain('is the --changelog input link');
+    expect((await fleet([...args, '--changelog', changelog, '--out', 'osv.json'])).err).toContain('is the --osv input osv.json');
+    expect([readFileSync(changelog, 'utf8'), readFileSync(osv, 'utf8')]).toEqual(before);
+    expect((await fleet([...args, '--changelog', changelog, '--out', 'report.txt'])).code).toBe(0);
   });
 });

@@ -28,14 +28,48 @@ describe('CHANGELOG reader', () => {
     const text = 'Version 1.2.0 (2022-02-31)\n---\nFix it\n\n1.1.0 (2022-01-03)\n---\nA\n\n1.1.0 (2022-01-04)\n---\nB\n';
     expect(parseChangelog('C', text).problems).toEqual([
       { where: 'C line 1', problem: 'release 1.2.0 is dated "2022-02-31", not a real YYYY-MM-DD day' },
-      { where: 'C line 9', problem: 'release 1.1.0 is listed twice (first at line 5)' },
+      { where: 'C line 9', problem: 'release 1.1.0 is listed twice (first at line 5); remove one heading' },
     ]);
   });
 
   test('a file with no release heading is refused, not read as empty', () => {
     expect(parseChangelog('README.md', '# Enrich\n\nSome text\n').problems).toEqual([
-      { where: 'README.md', problem: 'no release heading such as "Version 3.4.0 (2024-05-02)" or "3.4.0 (2024-05-02)" was found' },
+      { where: 'README.md', problem: 'no release heading such as "Version 3.4.0 (2024-05-02)", "3.4.0 (2024-05-02)" or "## [3.4.0] - 2024-05-02" was found' },
     ]);
+  });
+
+  test('a file of prereleases only says how many headings it skipped', () => {
+    const { problems, skipped } = parseChangelog('C', 'Version 6.14.0-rc1 (2026-08-01)\n---\nFix a crash\n\nVersion 6.14.0-rc2 (2026-08-02)\n---\nFix it\n');
+    expect(skipped).toHaveLength(2);
+    expect(problems).toEqual([{ where: 'C', problem: expect.stringMatching(/^no release heading was found: all 2 release heading\(s\) \(line 1, 5\) are prereleases or build tags, which are skipped; the file needs at least one release heading such as /) }]);
+  });
+
+  test('a line that starts like a heading but is not one is refused with its line, not merged into the release above', () => {
+    const text = 'Version 6.12.0 (2026-06-17)\n---\nAdd CloudFront adapter (#400)\n\nVersion 6.11.1 (2026-06-01) - hotfix\n---\nBump log4j-core to 2.17.1 (#399)\n\nVersion 6.11.0 2026-05-20\n---\nDrop support\n\n6.10.0 (2026-05-01) extra\n\n## [6.9.0] 2026-04-01\n';
+    const { problems, releases } = parseChangelog('C', text);
+    expect(problems.map((p) => p.where)).toEqual(['C line 5', 'C line 9', 'C line 13', 'C line 15']);
+    expect(problems[0].problem).toBe('"Version 6.11.1 (2026-06-01) - hotfix" looks like a release heading but is not one; write it as "Version 3.4.0 (2024-05-02)", "3.4.0 (2024-05-02)" or "## [3.4.0] - 2024-05-02"');
+    expect(releases[0].entries.map((e) => e.text)).toEqual(['Add CloudFront adapter (#400)']);
+  });
+});
+
+describe('Keep a Changelog form', () => {
+  test('## [X.Y.Z] - date headings, entries under their ### section, Unreleased and prereleases skipped, links ignored', () => {
+    const { releases, skipped, problems } = parseChangelog('CHANGELOG', fixture('collector-CHANGELOG'));
+    expect(problems).toEqual([]);
+    expect(releases.map((r) => [r.version, r.date, r.source])).toEqual([['3.8.0', '2026-10-01', 'CHANGELOG line 12'], ['0.9.0', '2016-11-15', 'CHANGELOG line 30']]);
+    expect(releases[0].entries).toEqual([
+      { text: 'Add option to create second cookie to store networkUserID that is not http only [#10]', section: 'Added' },
+      { text: 'Update workflows to install sbt [#434]', section: 'Changed' },
+      { text: 'Remove parts of the cookies that are not valid according to RFC 6265, which some browsers send [#432]', section: 'Fixed' },
+      { text: 'Bump dependencies [#9]', section: 'Security' },
+    ]);
+    expect(skipped.map((s) => [s.where, s.problem])).toEqual([
+      ['CHANGELOG line 8', 'the Unreleased section is not a release'],
+      ['CHANGELOG line 26', '3.7.1-rc1 is a prerelease or build tag, not a release'],
+    ]);
+    const kinds = releases[0].entries.map((e) => classifyEntry(e, [])?.kind);
+    expect(kinds).toEqual(['feature', 'internal', 'bug', 'security']);
   });
 });
 
@@ -62,6 +96,24 @@ describe('GitHub releases reader', () => {
     expect(parseGithubReleases('r.json', '{"tag_name":"1.0.0"}').problems[0].problem).toMatch(/JSON array/);
     expect(parseGithubReleases('r.json', '[{"name":"x"}]').problems[0].where).toBe('r.json [0]');
     expect(parseGithubReleases('r.json', '[').problems[0].problem).toMatch(/valid JSON/);
+  });
+
+  test('gh api --paginate pages written back to back, and --slurp pages, read as one list', () => {
+    const paged = parseGithubReleases('releases.json', fixture('s3-loader-releases-paginated.json'));
+    expect(paged.problems).toEqual([]);
+    expect(paged.releases.map((r) => [r.version, r.date])).toEqual([['3.3.1', '2026-09-02'], ['3.3.0', '2026-09-01']]);
+    const slurped = parseGithubReleases('releases.json', `[${fixture('s3-loader-releases-paginated.json').replace('][', '],[')}]`);
+    expect(slurped).toEqual(paged);
+    // A syntax error in the second page keeps its own line and column.
+    const broken = parseGithubReleases('r.json', '[{"tag_name":"1.0.0"}]\n[{"tag_name" "1.0.1"}]');
+    expect(broken.problems).toEqual([{ where: 'r.json', problem: 'is not valid JSON: a colon was expected at line 2, column 14; fix the syntax; comments and trailing commas are not allowed' }]);
+  });
+
+  test('syntax errors in plain words, not jsonc-parser codes', () => {
+    expect(parseGithubReleases('r.json', '[\n  {"tag_name": "1.0.0"\n  "body": ""}\n]').problems[0].problem).toBe(
+      'is not valid JSON: a comma was expected at line 3, column 3; fix the syntax; comments and trailing commas are not allowed',
+    );
+    expect(parseOsv('o.json', '{"id": "GHSA-x", ').problems[0].problem).toMatch(/^is not valid JSON: a quoted field name was expected at line 1, column 18/);
   });
 });
 
@@ -108,5 +160,14 @@ describe('classification', () => {
     expect(kind('enrich-kinesis: Recover from losing lease to a new worker (#649)')!.kind).toBe('bug');
     expect(kind('Add RabbitMQ asset (#679)')!.kind).toBe('feature');
     expect(kind('Upgrade to Cats Effect 3 ecosystem')).toBeUndefined();
+  });
+
+  test('"spec" is a test word only as a test spec', () => {
+    expect(kind('Event spec enrichment (#151)')?.kind).not.toBe('internal');
+    expect(kind('[DPS-1839] Add three-tier data model with versioned event spec validation (#205)')?.kind).not.toBe('internal');
+    expect(kind('common: bump specs2 to 4.17.0 (#707)')!.kind).toBe('internal');
+    expect(kind('Stream FS2: remove race condition from flaky EnrichSpec (#422)')!.kind).toBe('internal');
+    expect(kind('Beam: migrate adapters specs from Spark Enrich')!.kind).toBe('internal');
+    expect(kind('Common: make test specifications formatting consistent')!.kind).toBe('internal');
   });
 });

@@ -24,7 +24,7 @@ const SECTION_KINDS: readonly [RegExp, ChangeKind][] = [
   [/breaking/i, 'breaking'],
   [/deprecat/i, 'deprecation'],
   [/fix|bug/i, 'bug'],
-  [/feature|new|enhancement|improvement/i, 'feature'],
+  [/feature|new|enhancement|improvement|\badded\b/i, 'feature'],
 ];
 
 const WORD_RULES: readonly [string, RegExp, ChangeKind][] = [
@@ -32,7 +32,10 @@ const WORD_RULES: readonly [string, RegExp, ChangeKind][] = [
   ['deprecation', /\bdeprecat\w*/i, 'deprecation'],
   ['license words', /\blicen[cs]e\b|\bSLULA\b/i, 'license'],
   ['breaking words', /\b(breaking|incompatib\w*|no longer|drop(?:s|ped)? support)\b/i, 'breaking'],
-  ['build and test words', /\b(github actions?|workflows?|CI|integration tests?|unit tests?|specs?|sbt|scalafmt|readme|copyright|lacework|snyk|coveralls)\b/i, 'internal'],
+  ['build and test words', /\b(github actions?|workflows?|CI|integration tests?|unit tests?|sbt|scalafmt|readme|copyright|lacework|snyk|coveralls)\b/i, 'internal'],
+  // "spec" alone is also a product word ("Event spec enrichment"): only test specs count, i.e.
+  // "test spec(s)", the specs2 library, *Spec test classes and "specs" not after "event".
+  ['build and test words', /\b[Tt]est spec(?:s|ifications?)?\b|\bspecs2\b|\b[A-Z][A-Za-z]*Spec\b|(?<![Ee]vent )\bspecs\b/, 'internal'],
   ['fix words', /\b(fix(?:es|ed)?|bug\w*|recover\w*|prevent\w*|avoid\w*|crash\w*|correct\w*|handle\w*|retry|retries)\b/i, 'bug'],
   ['feature words', /^(add|adds|added|allow|allows|support|supports|introduce|enable|expose|provide|publish)\b|\bconfigurable\b|\bnew\b/i, 'feature'],
 ];

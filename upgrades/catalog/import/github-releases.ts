@@ -1,10 +1,11 @@
 /**
- * A GitHub releases API export (`gh api repos/OWNER/REPO/releases --paginate > releases.json`):
+ * A GitHub releases API export (`gh api repos/OWNER/REPO/releases --paginate > releases.json`,
+ * with or without --slurp):
  * tag, publication time and the Markdown body, whose bullets become entries under the heading
  * they stand below.
  */
 import { z } from 'zod';
-import { parseJson } from '../../../customers/json-issues';
+import { issueText, parsePagedArray } from './json-text';
 import { isExactVersion, type SourceProblem, type UpstreamEntry, type UpstreamRelease, type UpstreamReleases } from './upstream';
 
 // Only the fields the importer reads; GitHub sends many more, which are ignored on purpose.
@@ -35,9 +36,11 @@ function bodyEntries(body: string): UpstreamEntry[] {
 }
 
 export function parseGithubReleases(file: string, text: string): UpstreamReleases {
-  const parsed = parseJson(file, text);
-  if (parsed.raw === undefined) return { releases: [], skipped: [], problems: parsed.issues.map((i) => ({ where: file, problem: `${i.expected}: ${i.got}` })) };
-  if (!Array.isArray(parsed.raw)) return { releases: [], skipped: [], problems: [{ where: file, problem: 'expected the JSON array the GitHub releases API returns' }] };
+  const parsed = parsePagedArray(file, text);
+  if (parsed.raw === undefined) return { releases: [], skipped: [], problems: parsed.issues.map((i) => ({ where: file, problem: issueText(i) })) };
+  if (!Array.isArray(parsed.raw)) {
+    return { releases: [], skipped: [], problems: [{ where: file, problem: 'expected the JSON array the GitHub releases API returns; export it with gh api repos/OWNER/REPO/releases --paginate' }] };
+  }
   const releases: UpstreamRelease[] = [];
   const skipped: SourceProblem[] = [];
   const problems: SourceProblem[] = [];

@@ -8,6 +8,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { parseJson } from '../../../customers/json-issues';
 import type { Severity } from '../schema';
+import { issueText } from './json-text';
 import type { SourceProblem } from './upstream';
 
 const event = z.object({ introduced: z.string().optional(), fixed: z.string().optional(), last_affected: z.string().optional(), limit: z.string().optional() });
@@ -102,9 +103,15 @@ function intervals(events: readonly z.infer<typeof event>[]): AffectedRange[] {
   return out;
 }
 
+// Maven and npm spellings of a prerelease (2.15.0-rc1, 2.0-beta9, 1.0.0-M1): below the release.
+// Other suffixes (4.1.100.Final, 31.1-jre) name a release build and are ignored.
+const PRERELEASE = /^(?:alpha|beta|rc|cr|m|milestone|snapshot|pre|preview|ea|dev)(?:[.-]?\d+)*$/i;
+
 /** Maven versions such as 4.1.100.Final or 2.0-beta9 compared as far as semver can ("0" is the start of time). */
 export function looseVersion(v: string): string | undefined {
-  return semver.coerce(v)?.version;
+  const full = semver.coerce(v, { includePrerelease: true });
+  if (full === null) return undefined;
+  return PRERELEASE.test(full.prerelease.join('.')) ? full.version : semver.coerce(v)!.version;
 }
 
 /** Whether a version of the package lies inside one of the advisory's affected intervals. */
@@ -120,19 +127,20 @@ export function isAffected(pkg: AffectedPackage, version: string): boolean {
   });
 }
 
-/** A version fixes the advisory for the package when it reaches a fixed version and no interval still contains it. */
+/** A version fixes the advisory for the package when it is past an interval's end (`fixed`, or above `last_affected`) and no interval still contains it. */
 export function isFixedIn(pkg: AffectedPackage, version: string): boolean {
   const v = looseVersion(version);
   if (v === undefined || isAffected(pkg, version)) return false;
-  return pkg.fixed.some((f) => {
-    const fixed = looseVersion(f);
-    return fixed !== undefined && semver.gte(v, fixed);
+  return pkg.ranges.some((r) => {
+    const end = looseVersion(r.fixed ?? r.lastAffected ?? '');
+    if (end === undefined) return false;
+    return r.fixed !== undefined ? semver.gte(v, end) : semver.gt(v, end);
   });
 }
 
 export function parseOsv(file: string, text: string): { advisory?: Advisory; problems: SourceProblem[] } {
   const parsed = parseJson(file, text);
-  if (parsed.raw === undefined) return { problems: parsed.issues.map((i) => ({ where: file, problem: `${i.expected}: ${i.got}` })) };
+  if (parsed.raw === undefined) return { problems: parsed.issues.map((i) => ({ where: file, problem: issueText(i) })) };
   const r = osvSchema.safeParse(parsed.raw);
   if (!r.success) return { problems: [{ where: file, problem: `not an OSV advisory: ${r.error.issues.map((x) => `${x.path.join('.') || '(root)'} ${x.message}`).join('; ')}` }] };
   const raw = r.data;

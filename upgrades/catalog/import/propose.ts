@@ -5,11 +5,13 @@
  * changed: an existing release only ever gains an advisory it did not list.
  */
 import semver from 'semver';
-import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type Severity } from '../schema';
-import { DEFAULT_SEVERITY } from '../seed/curated';
+import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type ConditionalRequirement, type Severity } from '../schema';
+import type { ComponentId } from '../../../customers/schema';
+import { CURATED, DEFAULT_SEVERITY } from '../seed/curated';
 import { compareVersions } from '../version';
 import { classifyEntry, isDependencyBump } from './classify';
-import { isFixedIn, looseVersion, type Advisory } from './osv';
+import { type Advisory } from './osv';
+import { ownFixes, type Unmatched } from './own-fixes';
 import type { UpstreamRelease } from './upstream';
 
 const SUMMARY_LIMIT = 240;
@@ -25,14 +27,28 @@ export interface CatalogReleaseJson {
   readonly severityBasis?: string;
   readonly advisories: readonly { readonly id: string; readonly inferred: boolean }[];
   readonly source: string;
+  readonly requiresWhen?: readonly ConditionalRequirement[];
 }
 
 export interface AdvisoryAddition {
   readonly version: string;
   readonly advisory: string;
   readonly inferred: boolean;
-  /** Shown to the reviewer only: the release's own severity is a fact the import does not change. */
+  /** The advisory's rating. It raises a derived release severity (see severityChanges), never one a person set. */
   readonly severity?: Severity;
+  /** How the advisory's rating was found, e.g. "CVSS 3 base score 10.0". */
+  readonly severitySource?: string;
+}
+
+export interface SeverityChange {
+  readonly version: string;
+  readonly from: Severity;
+  readonly to: Severity;
+  /** The advisory whose rating raised it, and how that rating was found. */
+  readonly advisory: string;
+  readonly rating: string;
+  /** The new severityBasis. */
+  readonly basis: string;
 }
 
 export interface Finding {
@@ -45,15 +61,20 @@ export interface Proposal {
   readonly added: readonly CatalogReleaseJson[];
   /** Advisories an existing release fixes that it does not list yet. */
   readonly advisoriesAdded: readonly AdvisoryAddition[];
+  /** Derived severities of existing releases that a newly listed advisory outranks. */
+  readonly severityChanges: readonly SeverityChange[];
   /** Upstream disagrees with the catalog; the catalog's value stays. */
   readonly conflicts: readonly Finding[];
   /** Entries no rule classified; they are not in the proposal's kinds. */
   readonly unclassified: readonly Finding[];
+  /** OSV advisories (or ranges of them) no release could be credited with, and why. */
+  readonly unmatched: readonly Unmatched[];
   /** Releases older than `since`, left out. */
   readonly tooOld: readonly string[];
 }
 
 export interface ProposeInput {
+  readonly component: ComponentId;
   readonly existing: readonly CatalogReleaseJson[];
   readonly upstream: readonly UpstreamRelease[];
   readonly advisories: readonly Advisory[];
@@ -70,30 +91,43 @@ function worst(severities: readonly (Severity | undefined)[]): Severity | undefi
   return best < SEVERITIES.length ? SEVERITIES[best] : undefined;
 }
 
+/** The first of the worst-rated advisories. */
+function worstAdvisory(advisories: readonly Advisory[]): Advisory | undefined {
+  const severity = worst(advisories.map((a) => a.severity));
+  return severity === undefined ? undefined : advisories.find((a) => a.severity === severity);
+}
+
+/** Cuts at a word boundary: a first entry longer than the limit still says what changed. */
+function shorten(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > limit / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
 function summaryOf(texts: readonly string[]): string {
   let out = '';
   for (const [i, t] of texts.entries()) {
     const next = out === '' ? t : `${out}; ${t}`;
-    if (next.length > SUMMARY_LIMIT) return `${out}; and ${texts.length - i} more`;
+    if (next.length > SUMMARY_LIMIT) {
+      const rest = texts.length - i;
+      if (out !== '') return `${out}; and ${rest} more`;
+      const more = rest > 1 ? `; and ${rest - 1} more` : '';
+      return `${shorten(t, SUMMARY_LIMIT - more.length)}${more}`;
+    }
     out = next;
   }
   return out;
 }
 
-/** For the component's own package: the first release that fixes each affected interval. */
-function ownFixes(versions: readonly string[], advisories: readonly Advisory[], own: readonly string[]): Map<string, Advisory[]> {
-  const byVersion = new Map<string, Advisory[]>();
-  const sorted = [...versions].sort(semver.compare);
-  for (const a of advisories) {
-    for (const p of a.packages.filter((x) => own.includes(x.name))) {
-      const firsts = new Set(p.fixed.map((f) => sorted.find((v) => semver.major(v) === semver.major(looseVersion(f) ?? v) && isFixedIn(p, v))));
-      for (const first of firsts) if (first) byVersion.set(first, [...(byVersion.get(first) ?? []), a]);
-    }
-  }
-  return byVersion;
+/** The seed's rule (seed/from-tsv.ts): a curated conditional requirement holds from its release on, so a new release inherits it. */
+function requiresWhenOf(component: ComponentId, version: string): ConditionalRequirement[] {
+  return CURATED[component].conditional
+    .filter((c) => compareVersions(version, c.from) >= 0)
+    .map((c) => ({ feature: c.feature, requires: { ...c.requires }, source: c.source }));
 }
 
-function catalogRelease(u: UpstreamRelease, own: readonly Advisory[], advisories: readonly Advisory[], unclassified: Finding[]): CatalogReleaseJson {
+function catalogRelease(component: ComponentId, u: UpstreamRelease, own: readonly Advisory[], advisories: readonly Advisory[], unclassified: Finding[]): CatalogReleaseJson {
   const kinds = new Set<ChangeKind>();
   const texts: string[] = [];
   const fixes = new Map<string, { advisory?: Advisory; inferred: boolean }>();
@@ -112,10 +146,10 @@ function catalogRelease(u: UpstreamRelease, own: readonly Advisory[], advisories
   if (fixes.size > 0) kinds.add('security');
   if (semver.minor(u.version) === 0 && semver.patch(u.version) === 0 && semver.major(u.version) > 0) kinds.add('breaking');
   const ids = [...fixes.keys()].sort();
-  const rated = ids.map((id) => fixes.get(id)!.advisory).filter((a): a is Advisory => a?.severity !== undefined);
-  const severity = worst(rated.map((a) => a.severity));
+  const top = worstAdvisory(ids.map((id) => fixes.get(id)!.advisory).filter((a): a is Advisory => a !== undefined));
+  const severity = top?.severity;
   const security = kinds.has('security');
-  const worstAdvisory = rated.find((a) => a.severity === severity);
+  const conditional = requiresWhenOf(component, u.version);
   return {
     version: u.version,
     date: u.date,
@@ -125,46 +159,98 @@ function catalogRelease(u: UpstreamRelease, own: readonly Advisory[], advisories
       ? {
           severity: severity ?? DEFAULT_SEVERITY,
           severityDerived: true,
-          severityBasis: worstAdvisory
-            ? `${worstAdvisory.severitySource} of ${worstAdvisory.id}: ${severity}`
+          severityBasis: top
+            ? `${top.severitySource} of ${top.id}: ${severity}`
             : `default ${DEFAULT_SEVERITY}: the source states no severity and names no rated advisory`,
         }
       : {}),
     advisories: ids.map((id) => ({ id, inferred: fixes.get(id)!.inferred })),
     source: `import: ${u.source}`,
+    ...(conditional.length > 0 ? { requiresWhen: conditional } : {}),
   };
+}
+
+/**
+ * A derived severity is the worst rating of what the release fixes, so a newly listed advisory
+ * rated above it changes it; a rating at or below it changes nothing (the old basis still holds).
+ */
+function severityChange(known: CatalogReleaseJson, gained: readonly Advisory[]): SeverityChange | undefined {
+  const top = worstAdvisory(gained);
+  if (top === undefined || known.severity === undefined || SEVERITIES.indexOf(top.severity!) >= SEVERITIES.indexOf(known.severity)) return undefined;
+  return { version: known.version, from: known.severity, to: top.severity!, advisory: top.id, rating: top.severitySource!, basis: `${top.severitySource} of ${top.id}: ${top.severity}` };
+}
+
+function unmatchedReason(a: Advisory, own: readonly string[], since: string, beforeSince: readonly string[] | undefined): string {
+  if (beforeSince !== undefined) return `fixed only in ${beforeSince.join(', ')}, before --since ${since}`;
+  if (a.packages.length === 0) return 'the OSV file lists no affected package, so nothing can fix it';
+  const names = a.packages.map((p) => p.name).join(', ');
+  const ownHint = a.packages.some((p) => own.includes(p.name)) ? '' : `; if ${a.packages.length > 1 ? 'one of these is' : 'this is'} the component itself, give it with --package`;
+  return `no changelog entry names it or bumps ${names} to a fixed version${ownHint}`;
 }
 
 export function propose(input: ProposeInput): Proposal {
   const existing = new Map(input.existing.map((r) => [r.version, r]));
-  const own = ownFixes(
-    [...new Set([...existing.keys(), ...input.upstream.map((u) => u.version)])].filter((v) => semver.valid(v) !== null),
-    input.advisories,
-    input.ownPackages,
-  );
+  const own = ownFixes([...new Set([...existing.keys(), ...input.upstream.map((u) => u.version)])], input.advisories, input.ownPackages);
+  const upstream = [...input.upstream];
+  // An own-package fix reaches a catalog release even when the source does not list it.
+  const listedUpstream = new Set(upstream.map((u) => u.version));
+  for (const [version, fixing] of own.byVersion) {
+    const known = existing.get(version);
+    if (known && !listedUpstream.has(version)) upstream.push({ version, date: known.date, entries: [], source: [...new Set(fixing.map((a) => a.file))].join(', ') });
+  }
   const added: CatalogReleaseJson[] = [];
   const advisoriesAdded: AdvisoryAddition[] = [];
   const conflicts: Finding[] = [];
   const unclassified: Finding[] = [];
   const tooOld: string[] = [];
-  for (const u of [...input.upstream].sort((a, b) => compareVersions(a.version, b.version))) {
+  const severityChanges: SeverityChange[] = [];
+  const credited = new Set<string>();
+  const beforeSince = new Map<string, string[]>();
+  for (const u of upstream.sort((a, b) => compareVersions(a.version, b.version))) {
     const known = existing.get(u.version);
+    const ownHere = own.byVersion.get(u.version) ?? [];
     if (known === undefined) {
-      if (u.date < input.since) tooOld.push(u.version);
-      else added.push(catalogRelease(u, own.get(u.version) ?? [], input.advisories, unclassified));
+      if (u.date < input.since) {
+        tooOld.push(u.version);
+        for (const a of catalogRelease(input.component, u, ownHere, input.advisories, []).advisories) beforeSince.set(a.id, [...(beforeSince.get(a.id) ?? []), u.version]);
+      } else {
+        const release = catalogRelease(input.component, u, ownHere, input.advisories, unclassified);
+        for (const a of release.advisories) credited.add(a.id);
+        added.push(release);
+      }
       continue;
     }
     if (known.date !== u.date) conflicts.push({ version: u.version, where: u.source, text: `the catalog dates ${u.version} ${known.date}, upstream ${u.date}; the catalog keeps ${known.date} (check its source: ${known.source})` });
     const listed = new Set((known.advisories ?? []).map((a) => a.id));
-    const fixes = catalogRelease(u, own.get(u.version) ?? [], input.advisories, []);
+    const fixes = catalogRelease(input.component, u, ownHere, input.advisories, []);
+    const gained: Advisory[] = [];
     for (const a of fixes.advisories) {
+      credited.add(a.id);
       if (listed.has(a.id)) continue;
       if (!known.kinds.includes('security')) {
         conflicts.push({ version: u.version, where: u.source, text: `${a.id} is fixed in ${u.version}, which the catalog does not mark as a security release; a person decides its kinds and severity` });
         continue;
       }
-      advisoriesAdded.push({ version: u.version, advisory: a.id, inferred: a.inferred, severity: input.advisories.find((x) => x.id === a.id)?.severity });
+      const advisory = input.advisories.find((x) => x.id === a.id);
+      advisoriesAdded.push({ version: u.version, advisory: a.id, inferred: a.inferred, severity: advisory?.severity, severitySource: advisory?.severitySource });
+      if (advisory) gained.push(advisory);
+    }
+    const change = severityChange(known, gained);
+    if (change && known.severityDerived === true) severityChanges.push(change);
+    else if (change) {
+      conflicts.push({
+        version: u.version,
+        where: u.source,
+        text: `${change.advisory} is rated ${change.to} (${change.rating}), above ${u.version}'s ${change.from}, which a person set; the catalog keeps ${change.from}: raise it by hand if the advisory applies`,
+      });
     }
   }
-  return { added, advisoriesAdded, conflicts, unclassified, tooOld };
+  const ownUnmatched = new Set(own.unmatched.map((x) => x.advisory));
+  const unmatched: Unmatched[] = [
+    ...own.unmatched,
+    ...input.advisories
+      .filter((a) => !credited.has(a.id) && !ownUnmatched.has(a.id))
+      .map((a) => ({ advisory: a.id, file: a.file, reason: unmatchedReason(a, input.ownPackages, input.since, beforeSince.get(a.id)) })),
+  ];
+  return { added, advisoriesAdded, severityChanges, conflicts, unclassified, unmatched, tooOld };
 }
