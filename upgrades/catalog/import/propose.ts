@@ -7,7 +7,7 @@
 import semver from 'semver';
 import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type ConditionalRequirement, type Severity } from '../schema';
 import type { ComponentId } from '../../../customers/schema';
-import { CURATED, DEFAULT_SEVERITY } from '../seed/curated';
+import { conditionalRequirementsOf, DEFAULT_SEVERITY } from '../seed/curated';
 import { compareVersions } from '../version';
 import { classifyEntry, isDependencyBump } from './classify';
 import { type Advisory } from './osv';
@@ -120,13 +120,6 @@ function summaryOf(texts: readonly string[]): string {
   return out;
 }
 
-/** The seed's rule (seed/from-tsv.ts): a curated conditional requirement holds from its release on, so a new release inherits it. */
-function requiresWhenOf(component: ComponentId, version: string): ConditionalRequirement[] {
-  return CURATED[component].conditional
-    .filter((c) => compareVersions(version, c.from) >= 0)
-    .map((c) => ({ feature: c.feature, requires: { ...c.requires }, source: c.source }));
-}
-
 function catalogRelease(component: ComponentId, u: UpstreamRelease, own: readonly Advisory[], advisories: readonly Advisory[], unclassified: Finding[]): CatalogReleaseJson {
   const kinds = new Set<ChangeKind>();
   const texts: string[] = [];
@@ -149,7 +142,7 @@ function catalogRelease(component: ComponentId, u: UpstreamRelease, own: readonl
   const top = worstAdvisory(ids.map((id) => fixes.get(id)!.advisory).filter((a): a is Advisory => a !== undefined));
   const severity = top?.severity;
   const security = kinds.has('security');
-  const conditional = requiresWhenOf(component, u.version);
+  const conditional: ConditionalRequirement[] = conditionalRequirementsOf(component, u.version);
   return {
     version: u.version,
     date: u.date,

@@ -7,6 +7,7 @@
 import type { ComponentId } from '../../../customers/schema';
 import type { Feature, Severity } from '../schema';
 import { ENRICHED_COMPRESSION_FROM, ENRICHED_READERS, RAW_COMPRESSION_FROM } from '../../../constructs/apps/compression';
+import { compareVersions } from '../version';
 import { PUBLISHED_RATINGS } from './published-ratings';
 
 export interface CuratedRelease {
@@ -177,3 +178,10 @@ export const CURATED: Readonly<Record<ComponentId, CuratedComponent>> = {
 };
 
 export { LICENSE };
+
+/** The conditional requirements a release carries: every curated rule that holds from an earlier (or the same) release on. */
+export function conditionalRequirementsOf(component: ComponentId, version: string): { feature: Feature; requires: Record<string, string>; source: string }[] {
+  return CURATED[component].conditional
+    .filter((c) => compareVersions(version, c.from) >= 0)
+    .map((c) => ({ feature: c.feature, requires: { ...c.requires }, source: c.source }));
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { COMPONENT_IDS, type ComponentId } from '../../../customers/schema';
 import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type Severity } from '../schema';
 import { compareVersions } from '../version';
-import { ADVISORY_RATINGS, CURATED, DEFAULT_SEVERITY, HISTORY_FROM, LICENSE } from './curated';
+import { ADVISORY_RATINGS, conditionalRequirementsOf, CURATED, DEFAULT_SEVERITY, HISTORY_FROM, LICENSE } from './curated';
 
 export interface TsvRow {
   readonly component: string;
@@ -82,9 +82,7 @@ export function catalogFiles(rows: readonly TsvRow[]): { component: ComponentId;
           ...(row.version === curated.licenseFrom ? [`${LICENSE} (releases-notes.md licence gates)`] : []),
           ...(extra.migration ?? []),
         ];
-        const conditional = curated.conditional
-          .filter((c) => compareVersions(row.version, c.from) >= 0)
-          .map((c) => ({ feature: c.feature, requires: { ...c.requires }, source: c.source }));
+        const conditional = conditionalRequirementsOf(component, row.version);
         return {
           version: row.version,
           date: row.date,
