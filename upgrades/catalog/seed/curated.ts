@@ -107,8 +107,14 @@ export const CURATED: Readonly<Record<ComponentId, CuratedComponent>> = {
       },
       '6.11.0': {
         migration: [
-          'Enriched-stream compression (compression.enabled, default off) needs every consumer at a minimum version first (requiresWhen); also Databricks 0.5.0, Lake loader 0.10.0, Snowbridge 5.2.0; RDB Loader is not listed; custom consumers must be updated (item 2)',
+          'Enriched-stream compression (compression.enabled, default off) needs every consumer at a minimum version first (requiresWhen); also Databricks 0.5.0, Lake loader 0.10.0, Snowbridge 5.2.0; RDB Loader reads no compressed records, so the fleet keeps compression off where it runs; custom consumers must be updated (item 2)',
         ],
+      },
+      '6.12.0': {
+        migration: ['CloudFront/Firehose CDN tracking (sources/cdn-trackers/cloudfront) needs this release or later: move pipelines using that integration here before turning it on (item 8)'],
+      },
+      '6.13.0': {
+        migration: ['The referer-parser enrichment\'s utm_sources option needs its configuration schema 2-0-2: where it is used, update the enrichment JSON to that schema with this move (item 9)'],
       },
     },
     conditional: [
