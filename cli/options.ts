@@ -23,6 +23,8 @@ export const policyOption = () => new Option('--policy <file>', 'upgrade policy 
 export const jsonOption = () => new Option('--json', 'machine-readable JSON instead of the text report');
 /** For commands whose output is one document; folder-writing commands have an --out DIR instead. */
 export const outFileOption = () => new Option('--out <file>', 'write the output into FILE instead of stdout (atomically, parent folders created; - is stdout)');
+/** For commands that write a file the user names: an existing one is replaced only if it is fleet's output of the same kind. */
+export const forceOption = () => new Option('--force', "replace an existing --out/--md file even when it is not fleet's output of the same kind");
 export const outDirOption = (fallback: string) =>
   new Option('--out <dir>', `output folder, replaced whole on each run; it must be new, empty or made by fleet (default: ${fallback})`);
 
