@@ -5,7 +5,7 @@
  * names (the link stays a link), and anything that is not a regular file (a folder, a device such
  * as /dev/stdout, a pipe, a dangling link) is refused, because renaming over it would replace it.
  */
-import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { LockedError, withFileLocks } from './file-locks';
@@ -73,14 +73,18 @@ export function writableTarget(path: string): string {
   try {
     link = lstatSync(absolute);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return absolute;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return absolute;
+    if (code === 'ENOTDIR') throw new WriteRefusedError(`${path}: ${fileOnTheWay(absolute)} is a file, not a folder, so nothing can be written inside it; give a path whose folders are folders`);
     throw e;
   }
   if (link.isSymbolicLink()) {
     let target;
     try {
       target = statSync(absolute);
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new WriteRefusedError(`${path} is a symlink that leads back to itself (a loop); point it at a file or remove the link`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw new WriteRefusedError(`${path} is a symlink through a file, not a folder (${fileOnTheWay(realTarget(absolute))}); point it at a file or remove the link`);
       throw new WriteRefusedError(`${path} is a symlink to a file that does not exist; point it at a file or remove the link`);
     }
     if (!target.isFile()) throw new WriteRefusedError(`${path} is a symlink to something that is not a regular file (a device, pipe or folder); give a file path (or - for standard output)`);
@@ -89,6 +93,25 @@ export function writableTarget(path: string): string {
   if (link.isDirectory()) throw new WriteRefusedError(`${path} is a folder; give a file path`);
   if (!link.isFile()) throw new WriteRefusedError(`${path} is not a regular file (a device, pipe or socket); give a file path (or - for standard output)`);
   return absolute;
+}
+
+/** The nearest folder on the way to `absolute` that is in fact a file (what ENOTDIR means). */
+function fileOnTheWay(absolute: string): string {
+  for (let dir = dirname(absolute); dirname(dir) !== dir; dir = dirname(dir)) {
+    let st;
+    try {
+      st = statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      continue; // below the file: ENOTDIR again
+    }
+    if (st?.isFile()) return dir;
+  }
+  return dirname(absolute);
+}
+
+/** Where a symlink points, resolved from its folder (it need not exist). */
+function realTarget(link: string): string {
+  return resolve(dirname(link), readlinkSync(link));
 }
 
 /** Writes one file atomically, creating its parent folders. */
