@@ -11,7 +11,7 @@ import { DEFAULT_DEPLOYMENTS, InputError, loadDeployments } from '../upgrades/ro
 import { Option } from 'commander';
 import { issueLine, parseAt, showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
-import { atOption, customersOption, jsonOption, outFileOption } from './options';
+import { atOption, customersOption, forceOption, jsonOption, outFileOption } from './options';
 import { writeOutput } from './output';
 
 function git(cwd: string, args: string[]): string {
@@ -35,7 +35,8 @@ export const affectedCommand: FleetCommand = {
       .addOption(atOption())
       .option('--max-jobs <n>', `most matrix jobs, 6 to ${GITHUB_MATRIX_LIMIT} (default: ${GITHUB_MATRIX_LIMIT})`)
       .addOption(jsonOption())
-      .addOption(outFileOption()),
+      .addOption(outFileOption())
+      .addOption(forceOption()),
   run(ctx) {
     const { options } = ctx;
     if ([options.base, options.all, options.sinceDeployed].filter((o) => o !== undefined).length !== 1) {

@@ -48,14 +48,22 @@ export interface RegisteredCommand {
 /** A usage error: the CLI prints the message and the command's help, and exits 1. */
 export class UsageError extends Error {}
 
+/** 00:00 UTC of a day; any year from 0000 (Date.UTC alone would take 0 to 99 as 1900 to 1999). */
+function utcDay(year: number, monthIndex: number, day: number): Date {
+  const date = new Date(Date.UTC(2000, monthIndex, day));
+  date.setUTCFullYear(year, monthIndex, day);
+  return date;
+}
+
 /** Parses YYYY-MM-DD into the start of that day in UTC; only real dates (2026-02-31 is refused). */
 export function parseDate(value: string, flag = '--at'): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) throw new UsageError(`${flag} expects a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
+  const date = utcDay(y, mo - 1, d);
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-    throw new UsageError(`${flag} expects a real date as YYYY-MM-DD, got ${JSON.stringify(value)} (${mo >= 1 && mo <= 12 ? `that month has ${new Date(Date.UTC(y, mo, 0)).getUTCDate()} days` : 'months run 01 to 12'})`);
+    const why = mo < 1 || mo > 12 ? 'months run 01 to 12' : d === 0 ? 'days start at 01' : `that month has ${utcDay(y, mo, 0).getUTCDate()} days`;
+    throw new UsageError(`${flag} expects a real date as YYYY-MM-DD, got ${JSON.stringify(value)} (${why})`);
   }
   return date;
 }

@@ -9,10 +9,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { computeChangeSet } from '../upgrades/stage/change-set';
 import type { ChangeSet, TerraformConfig } from '../upgrades/stage/types';
-import { writeFileAtomically } from '../files/atomic-write';
 import { UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
-import { repeatable } from './options';
+import { forceOption, repeatable } from './options';
+import { writeOutputFiles } from './output';
 
 function readStack(outDir: string, stack: string, which: string): TerraformConfig | undefined {
   const file = join(outDir, 'stacks', stack, 'cdk.tf.json');
@@ -36,6 +36,7 @@ export const predictCommand: FleetCommand = {
       .option('--base <dir>', 'a `fleet synth --out` folder of the commit each stack was last deployed from (empty: nothing deployed)')
       .option('--head <dir>', 'a `fleet synth --out` folder of the merged commit')
       .option('--out <file>', 'where the prediction (a staged-plan file) is written')
+      .addOption(forceOption())
       .addOption(repeatable('--stack <id>', 'only this stack; repeat for more (default: every stack in --head)')),
   run(ctx) {
     const { options } = ctx;
@@ -56,7 +57,7 @@ export const predictCommand: FleetCommand = {
     const predicted = stacks.map((stack) => ({ stack, changeSet: computeChangeSet(stack, readStack(base, stack, 'base'), readStack(head, stack, 'head')) }));
     // The staged plan's shape, one "wave": what `fleet review --expect` reads.
     const json = { kind: 'merge-prediction', waves: [{ number: 1, name: 'merge', stacks: predicted }] };
-    writeFileAtomically(out, `${JSON.stringify(json, null, 2)}\n`);
+    writeOutputFiles(ctx, [{ file: options.out as string, option: '--out', text: `${JSON.stringify(json, null, 2)}\n` }]);
     for (const p of predicted) ctx.out(`${p.stack}: ${countOf(p.changeSet)}`);
     ctx.out(`wrote ${out}`);
     return EXIT.ok;

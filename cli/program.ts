@@ -34,6 +34,7 @@ function version(): string {
 
 /** Errors that are the user's input, not a bug: printed as one line, exit 1. */
 function inputProblem(e: unknown, cwd: string): string | undefined {
+  if (e instanceof WriteRefusedError && !e.nothingWritten) return `${e.message}.`;
   if (e instanceof WriteRefusedError || e instanceof OutputFolderError) return `${e.message}; nothing was written.`;
   const errno = e as NodeJS.ErrnoException;
   if (errno && typeof errno.code === 'string' && typeof errno.path === 'string' && /^E[A-Z]+$/.test(errno.code)) {

@@ -1,5 +1,4 @@
 import { basename, resolve } from 'node:path';
-import { writeFileAtomically } from '../files/atomic-write';
 import { readExpectations, type Expectations } from '../upgrades/review/expected';
 import { HOW_TO_PRODUCE, readPlanFile } from '../upgrades/review/plan-json';
 import { renderMarkdown, renderText } from '../upgrades/review/render';
@@ -7,8 +6,8 @@ import { resolveStack } from '../upgrades/review/identity';
 import { failed, reviewPlan, type ReviewOptions, type StackReview } from '../upgrades/review/review';
 import { showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
-import { jsonOption } from './options';
-import { refuseInputFolder } from './output';
+import { forceOption, jsonOption } from './options';
+import { writeOutputFiles } from './output';
 
 function expectedFor(expectations: Expectations, expectFile: string, stack: string, wave: number | undefined): NonNullable<ReviewOptions['expected']> {
   const staged = expectations.get(stack) ?? [];
@@ -33,6 +32,7 @@ export const reviewCommand: FleetCommand = {
       .option('--wave <n>', 'compare with this wave of the staged plan (default: the first that stages the stack)')
       .option('--stack <id>', 'the stack a single plan is of; it must agree with the plan (default: from the plan)')
       .option('--md <file>', 'also write the review as Markdown into FILE')
+      .addOption(forceOption())
       .addOption(jsonOption()),
   run(ctx) {
     const { options } = ctx;
@@ -100,8 +100,7 @@ export const reviewCommand: FleetCommand = {
     }
     if (options.md !== undefined) {
       const mdFile = resolve(ctx.cwd, options.md as string);
-      refuseInputFolder(ctx, mdFile, '--md');
-      writeFileAtomically(mdFile, renderMarkdown(reviews, unreadable));
+      writeOutputFiles(ctx, [{ file: options.md as string, option: '--md', text: renderMarkdown(reviews, unreadable) }]);
       (options.json ? ctx.err : ctx.out)(`wrote ${showPath(ctx.cwd, mdFile)}`);
     }
     return code;

@@ -14,7 +14,7 @@ import { runMark, stackList } from '../upgrades/rollout/run/run-mark';
 import { renderStatus, statusView } from '../upgrades/rollout/status';
 import { pendingJournal } from '../upgrades/rollout/store';
 import { parseAt, showPath, UsageError, type CommandContext, type FleetCommand } from './command';
-import { atOption, customersOption, jsonOption, outFileOption, repeatable } from './options';
+import { atOption, customersOption, forceOption, jsonOption, outFileOption, repeatable } from './options';
 import { writeOutput } from './output';
 
 function waveNumber(value: unknown, allowed: readonly string[]): number | string {
@@ -95,7 +95,8 @@ export const rolloutStatusCommand: FleetCommand = {
       .option('--plan <file>', `the upgrade plan (default: ${DEFAULT_PLAN} when there is no state yet)`)
       .addOption(atOption())
       .addOption(jsonOption())
-      .addOption(outFileOption()),
+      .addOption(outFileOption())
+      .addOption(forceOption()),
   run: guarded((ctx) => {
     const { options } = ctx;
     const at = parseAt(options.at as Date | undefined);

@@ -8,9 +8,10 @@
  * folder that is neither empty nor marked as fleet's.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { lock } from 'proper-lockfile';
+import { lockOf, removeLockOfDeadRun } from './file-locks';
 import { makeFolders } from './folders';
 import { showPath } from './show-path';
 
@@ -141,7 +142,7 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
 
   let compromised: Error | undefined;
   let release: () => Promise<void>;
-  const lockDir = join(parent, `.${name}.fleet-lock`);
+  const lockDir = lockOf(target);
   removeLockOfDeadRun(lockDir);
   try {
     release = await lock(target, {
@@ -184,28 +185,6 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
     rmSync(`${lockDir}.pid`, { force: true });
     await release().catch(() => undefined);
   }
-}
-
-/**
- * proper-lockfile takes over a lock only once it is stale (10 s without an update); a run that
- * was killed on this machine left its pid, so its lock can go at once.
- */
-function removeLockOfDeadRun(lockDir: string): void {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(`${lockDir}.pid`, 'utf8'));
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
-  try {
-    process.kill(pid, 0);
-    return; // alive: its lock stands
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') return;
-  }
-  rmSync(lockDir, { recursive: true, force: true });
-  rmSync(`${lockDir}.pid`, { force: true });
 }
 
 function publish(target: string, generation: string, existing: Existing): void {

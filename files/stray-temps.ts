@@ -21,6 +21,11 @@ export function isFleetTempOf(file: string, entry: string): boolean {
   return numbered(entry, `.${basename(file)}.`, '.fleet-tmp');
 }
 
+/** The pid in a journaled writer's temporary file name, or undefined when `entry` is not one for `file`. */
+export function fleetTempPid(file: string, entry: string): number | undefined {
+  return isFleetTempOf(file, entry) ? Number(entry.slice(basename(file).length + 2, -'.fleet-tmp'.length)) : undefined;
+}
+
 /** Removes the entries in `file`'s folder that `matches` picks; a folder that cannot be read has none. */
 export function removeTempsBeside(file: string, matches: (entry: string) => boolean): void {
   let entries: string[];

@@ -14,10 +14,14 @@ import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, openSync, readF
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { makeFolders } from './folders';
-import { isAtomicTempOf, isFleetTempOf, removeTempsBeside } from './stray-temps';
+import { isAlive } from './file-locks';
+import { fleetTempPid, isAtomicTempOf, isFleetTempOf, removeTempsBeside } from './stray-temps';
 
 /** A write refused or left incomplete; the message names the file and the fix. */
 export class JournalError extends Error {}
+
+/** A write that stopped after replacing some of its files; the message says which and what to do. */
+export class IncompleteWriteError extends JournalError {}
 
 /** The journal beside a target: `.<name>.fleet-write`. */
 export function journalOf(target: string): string {
@@ -84,7 +88,9 @@ export function completeWrite(path: string): boolean {
     for (const r of renames) rmSync(journalOf(r.to), { force: true });
     completed = true;
   }
-  removeTempsBeside(target, (entry) => isFleetTempOf(target, entry) || isAtomicTempOf(journalOf(target), entry));
+  // A temporary file of a live run (pid not ours) is that run's write in progress: it stays.
+  const dead = (pid: number | undefined) => pid !== undefined && (pid === process.pid || !isAlive(pid));
+  removeTempsBeside(target, (entry) => dead(fleetTempPid(target, entry)) || isAtomicTempOf(journalOf(target), entry));
   return completed;
 }
 
@@ -174,10 +180,20 @@ export function writeAllOrNone(files: readonly { readonly real: string; readonly
     for (const r of renames) rmSync(r.from, { force: true });
     throw e;
   }
+  let done = 0;
   try {
-    for (const r of renames) renameSync(r.from, r.to);
+    for (const r of renames) {
+      renameSync(r.from, r.to);
+      done++;
+    }
   } catch (e) {
-    throw new JournalError(`${files.map((f) => f.real).join(', ')}: the write stopped after some files were replaced (${(e as Error).message}); ${journalOf(renames[0].to)} lists the rest, and the next write of these files completes it`);
+    // Say what is true now: which files are new, which are not, and whether the journal can still finish them.
+    const rest = renames.slice(done);
+    const replaced = done === 0 ? 'none of them was replaced yet' : `${renames.slice(0, done).map((r) => r.to).join(', ')} replaced`;
+    const next = rest.every((r) => existsSync(r.from))
+      ? `${journalOf(rest[0].to)} lists the rest, and the next write of these files completes it`
+      : 'a temporary file of the write is gone, so the journal cannot finish it: run the command again to write them all';
+    throw new IncompleteWriteError(`${rest.map((r) => r.to).join(', ')}: not replaced (${(e as Error).message}), ${replaced}; ${next}`);
   }
   for (const r of renames) rmSync(journalOf(r.to), { force: true });
 }

@@ -161,7 +161,8 @@ describe('files are written atomically, through symlinks, never over a non-file'
   test('a symlink to a file: the file gets the output and the link stays a link', () => {
     const dir = scratchRepo();
     mkdirSync(join(dir, 'real'));
-    writeFileSync(join(dir, 'real', 'schema.json'), 'old\n');
+    // An earlier `fleet schema` output: fleet replaces only its own output of the same kind.
+    writeFileSync(join(dir, 'real', 'schema.json'), readFileSync(join(dir, 'customers', 'customer.schema.json'), 'utf8'));
     symlinkSync(join('real', 'schema.json'), join(dir, 'schema.json'));
     const r = fleet(dir, ['schema', '--out', 'schema.json']);
     expect(r).toEqual({ code: 0, out: 'wrote schema.json\n', err: '' });

@@ -14,6 +14,8 @@ const plan = (at: string) => ['upgrades', 'plan', '--at', at, ...OUT];
 
 const files = (dir: string) => ['json', 'md'].map((ext) => readFileSync(join(dir, 'plan', `upgrade-plan.${ext}`), 'utf8'));
 const litter = (dir: string) => readdirSync(join(dir, 'plan')).filter((f) => f.startsWith('.'));
+/** A kill leaves the run's lock (and its pid) too; the next run finds the pid dead and takes the lock over. */
+const unlocked = (names: string[]) => names.filter((f) => !/\.fleet-lock(?:\.pid)?$/.test(f));
 
 (existsSync(STRACE) ? describe : describe.skip)('fleet upgrades plan killed at any rename', () => {
   test('both files old, or a journal that fleet rollout refuses and the next write completes to both new', () => {
@@ -38,7 +40,7 @@ const litter = (dir: string) => readdirSync(join(dir, 'plan')).filter((f) => f.s
         outcomes.push('old');
       }
       // Only temporary files (ours, and write-file-atomic's for a journal) may be left; the next write removes them.
-      expect({ n, litter: litter(dir).filter((f) => !/\.fleet-tmp$|\.fleet-write\.\d+$/.test(f)) }).toEqual({ n, litter: [] });
+      expect({ n, litter: unlocked(litter(dir)).filter((f) => !/\.fleet-tmp$|\.fleet-write\.\d+$/.test(f)) }).toEqual({ n, litter: [] });
       expect(fleet(dir, plan('2026-11-27')).code).toBe(0);
       expect({ n, files: files(dir), litter: litter(dir) }).toEqual({ n, files: before, litter: [] });
     }
@@ -60,7 +62,7 @@ const litter = (dir: string) => readdirSync(join(dir, 'plan')).filter((f) => f.s
 
     expect(killedAtRename(dir, 1, one('2026-11-28'))).toBe(true);
     expect(json()).toBe(before);
-    expect(litter(dir)).toEqual([expect.stringMatching(/^\.upgrade-plan\.json\.\d+\.fleet-tmp$/)]);
+    expect(unlocked(litter(dir))).toEqual([expect.stringMatching(/^\.upgrade-plan\.json\.\d+\.fleet-tmp$/)]);
     // No journal for one file: its one rename is the whole write.
     expect(killedAtRename(dir, 2, one('2026-11-28'))).toBe(false);
     expect({ json: json(), litter: litter(dir) }).toEqual({ json: after, litter: [] });
