@@ -43,19 +43,25 @@ export const GRANT_RENEWAL_DAYS = 14;
 interface GrantDays {
   readonly today: string;
   readonly soon: string;
+  /** The renewal window ends after 9999-12-31, so even an expiry on `soon` is inside it. */
+  readonly soonPastEnd: boolean;
 }
 
 function grantDays(now: Date): GrantDays {
-  return { today: now.toISOString().slice(0, 10), soon: new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString().slice(0, 10) };
+  const soon = new Date(now.getTime() + GRANT_RENEWAL_DAYS * 86_400_000).toISOString();
+  // Past 9999-12-31 toISOString writes "+010000-...", which no longer compares as text: every
+  // expiry a file can hold is then within the renewal window.
+  const pastEnd = soon.startsWith('+');
+  return { today: now.toISOString().slice(0, 10), soon: pastEnd ? '9999-12-31' : soon.slice(0, 10), soonPastEnd: pastEnd };
 }
 
 /**
  * Expired grants warn instead of failing: they already vanish from the synthesized stack and
  * their IAM condition has ended them, so one stale grant must not stop CI for every customer.
  */
-function grantWarnings(file: string, spec: CustomerSpec, { today, soon }: GrantDays): ValidationIssue[] {
+function grantWarnings(file: string, spec: CustomerSpec, { today, soon, soonPastEnd }: GrantDays): ValidationIssue[] {
   return spec.accessGrants.flatMap((g, i) => {
-    if (g.status !== 'approved' || g.expires >= soon) return [];
+    if (g.status !== 'approved' || (g.expires >= soon && !soonPastEnd)) return [];
     const expired = g.expires < today;
     return [
       {

@@ -83,4 +83,14 @@ describe('hostile customer files', () => {
     const inf = fleet(dir, ['validate', ...AT]);
     expect(inf.out + inf.err).toContain('rollout.ring: expected a number, got Infinity (a number too large for JSON)');
   });
+
+  test('grant reminders do not vanish at the end of year 9999, where ISO dates get six digits', () => {
+    const dir = scratchRepo();
+    const count = (at: string) => {
+      const r = fleet(dir, ['validate', '--at', at]);
+      return `${r.out}${r.err}`.split('\n').filter((l) => l.includes('accessGrants.')).length;
+    };
+    expect(count('9999-12-01')).toBeGreaterThan(0);
+    expect(count('9999-12-30')).toBe(count('9999-12-01'));
+  });
 });
