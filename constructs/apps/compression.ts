@@ -8,9 +8,9 @@
  * guides). The catalog's conditional requirements are seeded from the same minimums, so the
  * planner moves the consumers first and this turns compression on once they run.
  */
-import { satisfies } from 'semver';
+import { gte, satisfies, valid } from 'semver';
 import { componentPins, type ComponentId } from '../../customers/schema';
-import { semverOf } from '../../upgrades/catalog/version';
+import { CATALOG_VERSION, semverOf } from '../../upgrades/catalog/version';
 
 export const RAW_COMPRESSION_FROM = { collector: '3.6.0', enrich: '6.1.0' } as const;
 export const ENRICHED_COMPRESSION_FROM = '6.11.0';
@@ -33,29 +33,53 @@ export interface Compression {
   readonly waiting: readonly string[];
 }
 
-const atLeast = (version: string, min: string) => satisfies(semverOf(version), `>=${min}`);
+/** A backport counts as its base; a prerelease is below its release; anything else is not at least `min`. */
+function atLeast(version: string, min: string): boolean {
+  if (CATALOG_VERSION.test(version)) return satisfies(semverOf(version), `>=${min}`);
+  return valid(version) !== null && gte(version, min);
+}
 
-export function compressionOf(spec: { readonly features?: { readonly compression?: boolean } } & Parameters<typeof componentPins>[0]): Compression {
+/**
+ * Readers of a stream the customer file itself adds: its roles on the stream (an application the
+ * customer runs). Access grants are a person's time-limited debugging access, not a consumer.
+ */
+function customReaders(spec: CompressionSpec, stream: 'raw' | 'enriched'): string[] {
+  const names: string[] = [];
+  for (const role of spec.roles ?? []) {
+    const aliases = 'statements' in role ? (role.statements ?? []).flatMap((st) => st.resources) : (role.bindings ?? []).flatMap((b) => b.resources);
+    if (aliases.includes(`${stream}-stream`) || aliases.includes(`${stream}-topic`)) names.push(`role ${role.name}`);
+  }
+  return names;
+}
+
+type CompressionSpec = { readonly features?: { readonly compression?: boolean } } & Parameters<typeof componentPins>[0] & {
+  readonly roles?: readonly ({ readonly name: string } & ({ readonly statements?: readonly { readonly resources: readonly string[] }[] } | { readonly bindings?: readonly { readonly resources: readonly string[] }[] }))[];
+};
+
+export function compressionOf(spec: CompressionSpec): Compression {
   if (spec.features?.compression !== true) return { raw: false, enriched: false, waiting: [] };
   const pins = new Map(componentPins(spec).map((p) => [p.component, p.version]));
-  const waiting: string[] = [];
-  const collector = pins.get('collector');
-  const enrich = pins.get('enrich');
-  let raw = collector !== undefined && enrich !== undefined && atLeast(collector, RAW_COMPRESSION_FROM.collector);
-  if (raw && !atLeast(enrich!, RAW_COMPRESSION_FROM.enrich)) {
-    raw = false;
-    waiting.push(`the raw stream stays uncompressed until enrich >= ${RAW_COMPRESSION_FROM.enrich} runs (pinned ${enrich})`);
+  const collector = pins.get('collector') ?? '0.0.0';
+  const enrich = pins.get('enrich') ?? '0.0.0';
+
+  const rawWaits: string[] = [];
+  if (!atLeast(collector, RAW_COMPRESSION_FROM.collector)) rawWaits.push(`until collector >= ${RAW_COMPRESSION_FROM.collector} runs (pinned ${collector})`);
+  if (!atLeast(enrich, RAW_COMPRESSION_FROM.enrich)) rawWaits.push(`until enrich >= ${RAW_COMPRESSION_FROM.enrich} runs (pinned ${enrich})`);
+  // A reader the file adds may not read compressed records: fail closed.
+  for (const reader of customReaders(spec, 'raw')) rawWaits.push(`while ${reader} reads it (Enrich is the only reader of compressed raw records; remove that access to compress)`);
+
+  const enrichedWaits: string[] = [];
+  if (!atLeast(enrich, ENRICHED_COMPRESSION_FROM)) enrichedWaits.push(`until enrich >= ${ENRICHED_COMPRESSION_FROM} runs (pinned ${enrich})`);
+  for (const component of NEVER_READS) if (pins.has(component)) enrichedWaits.push(`while ${component} reads it (it reads no compressed records)`);
+  for (const [component, min] of Object.entries(ENRICHED_READERS) as [ComponentId, string][]) {
+    const version = pins.get(component);
+    if (version !== undefined && !atLeast(version, min)) enrichedWaits.push(`until ${component} >= ${min} runs (pinned ${version})`);
   }
-  let enriched = enrich !== undefined && atLeast(enrich, ENRICHED_COMPRESSION_FROM);
-  if (enriched) {
-    for (const component of NEVER_READS) {
-      if (pins.has(component)) waiting.push(`the enriched stream stays uncompressed: ${component} reads no compressed records`);
-    }
-    for (const [component, min] of Object.entries(ENRICHED_READERS) as [ComponentId, string][]) {
-      const version = pins.get(component);
-      if (version !== undefined && !atLeast(version, min)) waiting.push(`the enriched stream stays uncompressed until ${component} >= ${min} runs (pinned ${version})`);
-    }
-    enriched = waiting.every((w) => !w.startsWith('the enriched'));
-  }
-  return { raw, enriched, waiting };
+  for (const reader of customReaders(spec, 'enriched')) enrichedWaits.push(`while ${reader} reads it (a custom consumer must decompress first; remove that access to compress)`);
+
+  return {
+    raw: rawWaits.length === 0,
+    enriched: enrichedWaits.length === 0,
+    waiting: [...rawWaits.map((w) => `the raw stream stays uncompressed ${w}`), ...enrichedWaits.map((w) => `the enriched stream stays uncompressed ${w}`)],
+  };
 }

@@ -61,7 +61,15 @@ describe.each([
 describe('a stream waits for its slowest reader', () => {
   test('the raw stream stays uncompressed under an Enrich older than 6.1.0', () => {
     const spec = customerSchema.parse(fileWith('globex-games-dev', { collector: '3.7.0', enrich: '6.0.0' }, true));
-    expect(compressionOf(spec)).toEqual({ raw: false, enriched: false, waiting: ['the raw stream stays uncompressed until enrich >= 6.1.0 runs (pinned 6.0.0)'] });
+    expect(compressionOf(spec)).toEqual({
+      raw: false,
+      enriched: false,
+      waiting: [
+        'the raw stream stays uncompressed until enrich >= 6.1.0 runs (pinned 6.0.0)',
+        'the enriched stream stays uncompressed until enrich >= 6.11.0 runs (pinned 6.0.0)',
+        'the enriched stream stays uncompressed until elasticsearch-loader >= 3.0.0 runs (pinned 2.0.1)',
+      ],
+    });
   });
 
   test('the enriched stream stays uncompressed while a loader is below its minimum, or while RDB Loader reads it', () => {
@@ -72,6 +80,25 @@ describe('a stream waits for its slowest reader', () => {
     expect(c.get('collector')!.collector.compression).toEqual({ enabled: true });
     expect(c.get('enrich')!.compression).toBeUndefined();
     const { warnings } = validateCustomerTexts([{ file: 'nordic-news-prod.json', text: JSON.stringify(rdb) }], { now: NOW });
-    expect(warnings).toContainEqual(expect.objectContaining({ path: 'features.compression', got: 'the enriched stream stays uncompressed: rdb-loader reads no compressed records' }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'features.compression', got: 'the enriched stream stays uncompressed while rdb-loader reads it (it reads no compressed records)' }));
+  });
+
+  test('versions below both minimums are said too, and a prerelease pin does not stop the check', () => {
+    const spec = customerSchema.parse(fileWith('acme-retail-staging', { collector: '3.4.0', enrich: '6.12.0-rc1' }, true));
+    expect(compressionOf(spec).waiting).toEqual([
+      'the raw stream stays uncompressed until collector >= 3.6.0 runs (pinned 3.4.0)',
+      'the enriched stream stays uncompressed until s3-loader >= 3.2.0 runs (pinned 3.0.0)',
+    ]);
+    const { warnings, issues } = validateCustomerTexts([{ file: 'acme-retail-staging.json', text: JSON.stringify(fileWith('acme-retail-staging', { collector: '3.7.0-rc1' }, true)) }], { now: NOW });
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => w.got)).toEqual(['the enriched stream stays uncompressed until enrich >= 6.11.0 runs (pinned 6.2.1)', 'the enriched stream stays uncompressed until s3-loader >= 3.2.0 runs (pinned 3.0.0)']);
+  });
+
+  test('a reader the file adds (a role on the stream) keeps that stream uncompressed; a person\'s stream-read grant does not', () => {
+    const raw = fileWith('acme-retail-staging', { collector: '3.7.0', enrich: '6.13.1', 's3-loader': '3.2.0', 'snowflake-streaming-loader': '0.6.0' }, true);
+    raw.roles = [{ name: 'stream-reader', description: 'reads events', assumedBy: raw.trustedPrincipals.slice(0, 1).map((t: { principal: string }) => t.principal), statements: [{ actions: ['kinesis:GetRecords'], resources: ['enriched-stream'] }] }];
+    const c = compressionOf(customerSchema.parse(raw));
+    expect(c).toMatchObject({ raw: true, enriched: false });
+    expect(c.waiting).toEqual(['the enriched stream stays uncompressed while role stream-reader reads it (a custom consumer must decompress first; remove that access to compress)']);
   });
 });
