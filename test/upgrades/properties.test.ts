@@ -296,19 +296,24 @@ describe('planner properties', () => {
     );
   });
 
-  test('a customer\'s prod never starts before its non-prod has run and baked, whatever their stages; without a slot for the non-prod, prod waits', () => {
+  test('a customer\'s prod never starts before a non-prod that tests its change has run and baked, whatever their stages; without a slot for that non-prod, prod waits', () => {
     fc.assert(
       fc.property(scenarioArb, (s0) => {
         // Two customers share the environments, so prod and non-prod of one customer meet in any rings.
         const s = { ...s0, environments: s0.environments.map((e, i) => ({ ...e, customer: `c${i % 2}` })) };
         const p = planOf(s);
         const slots = scheduled(p);
+        // A non-prod tests prod's change when it runs a changed component at another version.
+        const tests = (stack: string, e: (typeof slots)[number]['e']) =>
+          e.changes.some((c) => s.environments.find((x) => x.stack === stack)!.pins.some((pin) => pin.component === c.component && pin.version !== c.to));
         for (const { e } of slots.filter((x) => x.e.environment === 'prod')) {
-          for (const { w, e: other } of slots.filter((x) => x.e.customer === e.customer && x.e.environment !== 'prod')) {
+          for (const { w, e: other } of slots.filter((x) => x.e.customer === e.customer && x.e.environment !== 'prod' && tests(x.e.stack, e))) {
             expect(Date.parse(e.window.start)).toBeGreaterThanOrEqual(Date.parse(other.window.end) + w.bakeDays * 86_400_000);
           }
-          const unscheduledSibling = p.deferred.some((d) => d.reason.startsWith('not scheduled:') && s.environments.some((x) => x.stack === d.stack && x.customer === e.customer && x.environment !== 'prod'));
-          expect(unscheduledSibling).toBe(false);
+          const unscheduledTester = p.deferred.some(
+            (d) => d.reason.startsWith('not scheduled:') && s.environments.some((x) => x.stack === d.stack && x.customer === e.customer && x.environment !== 'prod') && tests(d.stack, e),
+          );
+          expect(unscheduledTester).toBe(false);
         }
       }),
       { numRuns: RUNS },

@@ -5,7 +5,7 @@
  * Today is 2026-11-27 (a Friday).
  */
 import type { EnvironmentInput } from '../../upgrades/planner/types';
-import { catalogOf, changesOf, deferredOf, envOf, plan, rel } from './fixtures';
+import { catalogOf, changesOf, deferredOf, envOf, plan, policyWith, rel } from './fixtures';
 
 const cve = (id: string) => ({ advisories: [{ id, inferred: false }] });
 const waveOf = (p: ReturnType<typeof plan>, stack: string) => p.waves.find((w) => w.environments.some((e) => e.stack === stack));
@@ -49,6 +49,38 @@ describe('a customer\'s prod never goes before its non-prod', () => {
     expect(p.approvalsNeeded.map((a) => a.stack)).toEqual(['acme-prod', 'acme-staging']);
   });
 
+  test('a frozen non-prod that already runs prod\'s target versions holds nothing back', () => {
+    const urgent = catalogOf({ collector: { releases: [rel('3.0.0@2025-01-01'), rel('3.1.0@2026-11-20:sec-critical', cve('CVE-2026-6666'))] }, enrich: { releases: [rel('6.0.0@2025-01-01'), rel('6.1.0@2026-06-01:sec-medium')] } });
+    const staging = envOf({
+      customer: 'acme',
+      environment: 'staging',
+      ring: 1,
+      freezes: [{ start: '2026-11-20', end: '2027-03-31', reason: 'long freeze' }],
+      pins: [
+        { component: 'collector', version: '3.1.0' },
+        { component: 'enrich', version: '6.0.0' },
+      ],
+    });
+    const prod = envOf({ customer: 'acme', environment: 'prod', ring: 1, pins: [{ component: 'collector', version: '3.0.0' }, { component: 'enrich', version: '6.1.0' }] });
+    const p = plan([staging, prod], urgent);
+    expect(waveOf(p, 'acme-staging')).toBeUndefined();
+    expect(changesOf(p, 'acme-prod').map((c) => `${c.component} ${c.to}`)).toEqual(['collector 3.1.0']);
+    expect(p.approvalsNeeded.filter((a) => a.stack === 'acme-prod')).toEqual([]);
+  });
+
+  test('moving a prod behind its non-prod keeps to the fleet\'s daily capacity', () => {
+    const one = policyWith((x) => {
+      x.waves.environmentsPerDay = 1;
+    });
+    const prod = envOf({ customer: 'acme', environment: 'prod', ring: 0, windows: daily, pins });
+    const staging = envOf({ customer: 'acme', environment: 'staging', ring: 1, windows: daily, pins });
+    const other = envOf({ customer: 'zed', environment: 'staging', ring: 1, windows: daily, pins });
+    const p = plan([prod, staging, other], catalog, one);
+    const days = p.waves.flatMap((w) => w.environments.map((e) => e.window.start.slice(0, 10)));
+    expect(new Set(days).size).toBe(days.length);
+    expect(envIn(p, 'acme-prod').notes).toContain('waits for acme-staging (same customer, non-prod) to run and bake');
+  });
+
   test('an unscheduled environment\'s earliest slot respects the staged order, not just the clock', () => {
     const urgent = catalogOf({ collector: { releases: [rel('3.0.0@2025-01-01'), rel('3.1.0@2026-11-20:sec-high', cve('CVE-2026-3333'))] } });
     const canary = envOf({ customer: 'early', environment: 'dev', ring: 0, pins });
@@ -58,6 +90,24 @@ describe('a customer\'s prod never goes before its non-prod', () => {
     const bakedAt = Date.parse(c.window.end) + waveOf(p, 'early-dev')!.bakeDays * 86_400_000;
     const ask = p.approvalsNeeded.find((a) => a.stack === 'acme-staging')!;
     expect(Date.parse(ask.earliestSlot!)).toBeGreaterThanOrEqual(bakedAt);
+  });
+
+  test('so does the earliest slot of an unscheduled environment\'s own held fix', () => {
+    const urgent = catalogOf({
+      collector: { releases: [rel('3.0.0@2025-01-01'), rel('3.1.0@2026-11-20:sec-high', cve('CVE-2026-3333'))] },
+      enrich: { releases: [rel('6.0.0@2025-01-01'), rel('6.1.0@2026-06-01:sec-medium')] },
+    });
+    const two = [{ component: 'collector' as const, version: '3.0.0' }, { component: 'enrich' as const, version: '6.0.0' }];
+    // A 3-day horizon ends before the canary has baked: the staging has no slot in it at all.
+    const short = policyWith((x) => {
+      x.waves.horizonDays = 3;
+    });
+    const canary = envOf({ customer: 'early', environment: 'dev', ring: 0, pins: two });
+    const staging = envOf({ customer: 'acme', environment: 'staging', ring: 1, holds: [{ component: 'collector', reason: 'vendor review' }], pins: two });
+    const p = plan([canary, staging], urgent, short);
+    expect(waveOf(p, 'acme-staging')).toBeUndefined();
+    const ask = p.approvalsNeeded.find((a) => a.stack === 'acme-staging' && a.blockedBy === 'hold')!;
+    expect(ask).toMatchObject({ component: 'collector', to: '3.1.0', earliestSlot: null });
   });
 });
 

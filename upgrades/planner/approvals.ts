@@ -135,7 +135,7 @@ function holdApproval(
   const missed = urgent.filter((f) => (to === undefined || compareVersions(f.version, to) > 0) && (hold.until === undefined || hold.until >= f.deadline));
   const worst = worstOf(missed);
   if (!worst) return undefined;
-  const earliest = slot ?? firstSlot(cal, held === s.component ? now : from, lastDay);
+  const earliest = slot ?? firstSlot(cal, from, lastDay);
   const until = hold.until ? ` until ${hold.until}` : '';
   const why = held === s.component ? `held${until}: ${hold.reason}` : `needs ${held} moved first, which is held${until}: ${hold.reason}`;
   return entry(s, worst.version, worst, 'hold', earliest, why);

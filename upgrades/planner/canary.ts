@@ -10,6 +10,7 @@ import type { Policy } from '../policy';
 import { isoOf, utcDay } from './dates';
 import type { EnvironmentInput } from './types';
 import { stageIndexOf, type DraftWave, type ScheduleResult, type WaveMember } from './waves';
+import { nextDayStart } from './stage-fill';
 import { firstSlot, freezesBetween } from './windows';
 
 const DAY_MS = 86_400_000;
@@ -55,23 +56,9 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
   // This pass moves only prod environments, so where each customer's non-prod ends up is known
   // now, whatever stage either is in (a ring-0 prod in the canary stage still waits for its
   // customer's staging in the non-prod stage after it).
-  const nonProdBaked = new Map<string, { at: number; stack: string }>();
-  for (const wave of result.waves) {
-    for (const member of wave.members) {
-      const env = member.candidate.env;
-      const at = baked(wave, member);
-      const prev = nonProdBaked.get(env.customer);
-      if (env.environment !== 'prod' && (!prev || at > prev.at)) nonProdBaked.set(env.customer, { at, stack: env.stack });
-    }
-  }
-  const nonProdUnscheduled = new Map<string, { stack: string; reason: string; frozen: boolean }>();
-  const horizonEnd = (lastDay + 1) * DAY_MS - 1;
-  for (const u of result.unscheduled) {
-    const env = u.candidate.env;
-    if (env.environment === 'prod' || nonProdUnscheduled.has(env.customer)) continue;
-    const frozen = freezesBetween(u.candidate.calendar, u.notBefore ?? now, horizonEnd).length > 0;
-    nonProdUnscheduled.set(env.customer, { stack: env.stack, reason: u.reason, frozen });
-  }
+  const siblings = nonProdSiblings(result, now, (lastDay + 1) * DAY_MS - 1, baked);
+  const used = new Map<number, number>();
+  for (const wave of result.waves) used.set(wave.day, (used.get(wave.day) ?? 0) + wave.members.length);
   // Indexes over the stages already settled: each stage only looks at earlier ones.
   const versionBaked = new ByVersion<{ at: number; stack: string; stage: string }>();
   // An environment's stage is its own, whatever wave expediting put it in.
@@ -88,21 +75,26 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
       .sort((a, b) => a.member.slot.start - b.member.slot.start);
     for (const item of items) {
       const env = item.member.candidate.env;
-      const stuck = env.environment === 'prod' ? nonProdUnscheduled.get(env.customer) : undefined;
+      // Only a non-prod that runs a changed component at another version tests the change first;
+      // one that already runs prod's targets (or not that component) has nothing to show.
+      const changes = env.environment === 'prod' ? inputs.changesOf(env.stack) : [];
+      const testers = (siblings.get(env.customer) ?? []).filter((s) => changes.some((c) => s.env.pins.some((p) => p.component === c.component && p.version !== c.to)));
+      const stuck = testers.find((s) => s.unscheduled !== undefined);
       if (stuck) {
         // Its non-prod has no slot in the horizon: going first would make prod the customer's test.
         item.wave.members.splice(item.wave.members.indexOf(item.member), 1);
+        used.set(item.wave.day, used.get(item.wave.day)! - 1);
         result.unscheduled.push({
           candidate: item.member.candidate,
-          reason: `waits for ${stuck.stack} (same customer, non-prod), which is not scheduled: ${stuck.reason}`,
-          ...(stuck.frozen ? { behindFrozen: { stack: stuck.stack, slot: item.member.slot } } : {}),
+          reason: `waits for ${stuck.env.stack} (same customer, non-prod), which is not scheduled: ${stuck.unscheduled!.reason}`,
+          ...(stuck.unscheduled!.frozen ? { behindFrozen: { stack: stuck.env.stack, slot: item.member.slot } } : {}),
         });
         continue;
       }
       let required = now;
       const waits: string[] = [];
       const start = item.member.slot.start;
-      const sibling = env.environment === 'prod' ? nonProdBaked.get(env.customer) : undefined;
+      const sibling = testers.reduce<{ at: number; stack: string } | undefined>((latest, s) => (s.baked !== undefined && (!latest || s.baked > latest.at) ? { at: s.baked, stack: s.env.stack } : latest), undefined);
       if (sibling && sibling.at > start) {
         required = sibling.at;
         waits.push(`${sibling.stack} (same customer, non-prod) to run and bake`);
@@ -119,7 +111,7 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
           }
         }
       }
-      if (item.member.slot.start < required) move(item, required, waits, result, policy, lastDay);
+      if (item.member.slot.start < required) move(item, required, waits, result, policy, lastDay, used);
     }
     // This stage is settled: index where its members ended up.
     for (const wave of result.waves) {
@@ -136,17 +128,26 @@ export function enforceStageOrder(result: ScheduleResult, inputs: CanaryInputs, 
   result.waves.splice(0, result.waves.length, ...result.waves.filter((w) => w.members.length > 0));
 }
 
-function move(item: Placed, required: number, waits: readonly string[], result: ScheduleResult, policy: Policy, lastDay: number): void {
+function move(item: Placed, required: number, waits: readonly string[], result: ScheduleResult, policy: Policy, lastDay: number, used: Map<number, number>): void {
   const { wave, member } = item;
   const cand = member.candidate;
   const stageIndex = stageIndexOf(cand.env, policy);
   wave.members.splice(wave.members.indexOf(member), 1);
+  used.set(wave.day, used.get(wave.day)! - 1);
   const why = `waits for ${waits.join(' and ')}`;
-  const slot = firstSlot(cand.calendar, required, lastDay);
+  // The fleet's daily capacity holds here too: a day already full is skipped.
+  let full = false;
+  let slot = firstSlot(cand.calendar, required, lastDay);
+  while (slot && (used.get(slot.day) ?? 0) >= policy.waves.environmentsPerDay) {
+    full = true;
+    slot = firstSlot(cand.calendar, nextDayStart(cand.calendar, slot), lastDay);
+  }
   if (!slot) {
-    result.unscheduled.push({ candidate: cand, reason: `${why}: no maintenance window after ${new Date(required).toISOString()} clear of freezes before ${isoOf(lastDay)} (scheduling horizon)` });
+    const capacity = full ? `; capacity: the other days fall on days already at waves.environmentsPerDay (${policy.waves.environmentsPerDay})` : '';
+    result.unscheduled.push({ candidate: cand, reason: `${why}: no maintenance window after ${new Date(required).toISOString()} clear of freezes before ${isoOf(lastDay)} (scheduling horizon)${capacity}` });
     return;
   }
+  used.set(slot.day, (used.get(slot.day) ?? 0) + 1);
   const notes = [...member.notes.filter((n) => !n.startsWith('expedited:')), why];
   if (cand.due && slot.start > cand.due.instant) notes.push(`late: the ${cand.due.text} cannot be met: ${why}`);
   const cap = policy.waves.stages[stageIndex].maxEnvironmentsPerWave ?? policy.waves.maxEnvironmentsPerWave;
@@ -156,4 +157,34 @@ function move(item: Placed, required: number, waits: readonly string[], result: 
     result.waves.push(target);
   }
   target.members.push({ candidate: cand, slot, notes });
+}
+
+interface Sibling {
+  readonly env: EnvironmentInput;
+  /** When its wave has run and baked, if it has one. */
+  readonly baked?: number;
+  /** Why it has no slot, if it has none; `frozen` when a freeze covers the rest of the horizon. */
+  readonly unscheduled?: { readonly reason: string; readonly frozen: boolean };
+}
+
+/** Each customer's non-prod environments with changes, scheduled or not. */
+function nonProdSiblings(result: ScheduleResult, now: number, horizonEnd: number, baked: (wave: DraftWave, member: WaveMember) => number): Map<string, Sibling[]> {
+  const byStack = new Map<string, Sibling>();
+  for (const wave of result.waves) {
+    for (const member of wave.members) {
+      const env = member.candidate.env;
+      if (env.environment === 'prod') continue;
+      const at = baked(wave, member);
+      const prev = byStack.get(env.stack);
+      if (!prev || at > prev.baked!) byStack.set(env.stack, { env, baked: at });
+    }
+  }
+  for (const u of result.unscheduled) {
+    const env = u.candidate.env;
+    if (env.environment === 'prod' || byStack.has(env.stack)) continue;
+    byStack.set(env.stack, { env, unscheduled: { reason: u.reason, frozen: freezesBetween(u.candidate.calendar, u.notBefore ?? now, horizonEnd).length > 0 } });
+  }
+  const out = new Map<string, Sibling[]>();
+  for (const s of byStack.values()) out.set(s.env.customer, [...(out.get(s.env.customer) ?? []), s]);
+  return out;
 }

@@ -129,7 +129,7 @@ function slotWithRoom(cal: Calendar, from: number, lastDay: number, room: (day: 
 }
 
 /** Local midnight after the slot's day, so the next search skips the full day. */
-function nextDayStart(cal: Calendar, slot: Slot): number {
+export function nextDayStart(cal: Calendar, slot: Slot): number {
   // A zone may skip midnight (a DST gap at 00:00): the first valid minute then.
   for (let m = 0; m < 24 * 60; m += 15) {
     const t = localToInstant(cal.timezone, slot.day + 1, m);
