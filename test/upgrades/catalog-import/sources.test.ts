@@ -129,6 +129,21 @@ describe('OSV reader', () => {
     expect(osv('rated-by-database.json').advisory).toMatchObject({ id: 'GHSA-2p2x-vm5w-3qxv', severity: 'medium', severitySource: 'GHSA-2p2x-vm5w-3qxv database rating MODERATE' });
   });
 
+  const rated = (severity: object[]) => parseOsv('s.json', JSON.stringify({ id: 'GHSA-prj3-ccx8-p6x5', severity })).advisory!;
+  const V4 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N';
+
+  test('a CVSS 4 vector with threat metrics is rated by its base score (CVSS-B), not by the threat-adjusted one', () => {
+    expect(rated([{ type: 'CVSS_V4', score: `${V4}/E:U` }])).toMatchObject({ severity: 'high', severitySource: 'CVSS 4 base score 8.7' });
+  });
+
+  test('of several vectors the worst counts, whatever the order, and the source says which', () => {
+    const v3 = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' };
+    const v4 = { type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N' };
+    for (const order of [[v4, v3], [v3, v4]]) {
+      expect(rated(order)).toMatchObject({ severity: 'critical', severitySource: 'CVSS 3 base score 9.8 (the worst of its 2 CVSS vectors; also CVSS 4 base score 6.9)' });
+    }
+  });
+
   test('an advisory without a CVE or GHSA id, or a withdrawn one, is refused', () => {
     expect(osv('no-known-id.json').problems[0].problem).toMatch(/no CVE or GHSA id/);
     expect(parseOsv('w.json', '{"id":"GHSA-2p2x-vm5w-3qxv","withdrawn":"2024-01-01T00:00:00Z"}').problems[0].problem).toMatch(/withdrawn/);

@@ -1,14 +1,15 @@
 /**
  * OSV advisories (https://ossf.github.io/osv-schema/): which package versions an advisory
  * affects and which version fixes it, and how severe it is. Severity comes from the CVSS vector
- * (base score, on CVSS's own qualitative scale) or, failing that, the database's own rating.
+ * (osv-severity.ts). Versions compare over all their numbers (loose-version.ts).
  */
-import { fromVector } from 'ae-cvss-calculator';
-import semver from 'semver';
+export { looseVersion } from './loose-version';
 import { z } from 'zod';
 import { parseJson } from '../../../customers/json-issues';
 import type { Severity } from '../schema';
 import { issueText } from './json-text';
+import { compareLoose, looseVersionOf, parseLooseVersion, type LooseVersion } from './loose-version';
+import { severityOf } from './osv-severity';
 import type { SourceProblem } from './upstream';
 
 const event = z.object({ introduced: z.string().optional(), fixed: z.string().optional(), last_affected: z.string().optional(), limit: z.string().optional() });
@@ -59,82 +60,71 @@ export interface Advisory {
 
 const CATALOG_ID = /^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$/;
 
-/** CVSS v3/v4 qualitative rating scale. */
-function ratingOf(score: number): Severity | undefined {
-  if (score >= 9) return 'critical';
-  if (score >= 7) return 'high';
-  if (score >= 4) return 'medium';
-  if (score > 0) return 'low';
-  return undefined;
-}
+type RawEvent = z.infer<typeof event>;
 
-const DATABASE_RATINGS: Readonly<Record<string, Severity>> = { CRITICAL: 'critical', HIGH: 'high', MODERATE: 'medium', MEDIUM: 'medium', LOW: 'low' };
-
-function severityOf(raw: z.infer<typeof osvSchema>): { severity?: Severity; severitySource?: string } {
-  for (const s of raw.severity ?? []) {
-    if (!/^CVSS_V[34]$/.test(s.type)) continue;
-    try {
-      const base = fromVector(s.score)?.calculateScores().base;
-      const severity = typeof base === 'number' ? ratingOf(base) : undefined;
-      if (severity) return { severity, severitySource: `${s.type.replace('_V', ' ')} base score ${base!.toFixed(1)}` };
-    } catch {
-      // an unreadable vector: fall back to the database's rating below
-    }
-  }
-  const rating = raw.database_specific?.severity?.toUpperCase();
-  if (rating && DATABASE_RATINGS[rating]) return { severity: DATABASE_RATINGS[rating], severitySource: `${raw.id} database rating ${rating}` };
-  return {};
-}
-
-/** OSV lists events in order: each `introduced` opens an interval that the next `fixed` or `last_affected` closes. */
-function intervals(events: readonly z.infer<typeof event>[]): AffectedRange[] {
-  const out: AffectedRange[] = [];
-  let open: string | undefined;
-  for (const e of events) {
+/**
+ * OSV lists events in order: each `introduced` opens an interval that the next `fixed` or
+ * `last_affected` closes. A bound that cannot be compared, or an end below its start, is refused
+ * with the field that holds it: read as written it would credit a fix to a release it never
+ * reached (introduced 6.10.0, fixed 6.9.0 "fixes" 6.9.0).
+ */
+function intervals(events: readonly RawEvent[], at: string): { ranges: AffectedRange[]; problems: string[] } {
+  const ranges: AffectedRange[] = [];
+  const problems: string[] = [];
+  let open: { version: string; field: string } | undefined;
+  const readable = (v: string, field: string): boolean => {
+    if (field.endsWith('.introduced') && v === '0') return true;
+    const problem = parseLooseVersion(v).problem;
+    if (problem !== undefined) problems.push(`${field}: ${problem}; correct the version or leave the file out`);
+    return problem === undefined;
+  };
+  events.forEach((e, i) => {
+    const field = `${at}.events[${i}]`;
     if (e.introduced !== undefined) {
-      if (open !== undefined) out.push({ introduced: open });
-      open = e.introduced;
-    } else if (open !== undefined && (e.fixed !== undefined || e.last_affected !== undefined)) {
-      out.push(e.fixed !== undefined ? { introduced: open, fixed: e.fixed } : { introduced: open, lastAffected: e.last_affected });
-      open = undefined;
+      if (!readable(e.introduced, `${field}.introduced`)) return;
+      if (open !== undefined) ranges.push({ introduced: open.version });
+      open = { version: e.introduced, field: `${field}.introduced` };
+      return;
     }
-  }
-  if (open !== undefined) out.push({ introduced: open });
-  return out;
+    const key = e.fixed !== undefined ? 'fixed' : e.last_affected !== undefined ? 'last_affected' : undefined;
+    if (key === undefined || open === undefined) return;
+    const end = (key === 'fixed' ? e.fixed : e.last_affected)!;
+    if (!readable(end, `${field}.${key}`)) return;
+    const start = open.version === '0' ? undefined : looseVersionOf(open.version);
+    const order = start === undefined ? 1 : compareLoose(looseVersionOf(end), start);
+    // A fixed version at its own start leaves nothing affected; last_affected may equal it (one version).
+    if (order < 0 || (key === 'fixed' && order === 0)) {
+      problems.push(`${field}.${key}: ${JSON.stringify(end)} is ${order < 0 ? 'below' : 'equal to'} ${open.field} ${JSON.stringify(open.version)}, so the range is empty; correct the range or leave the file out`);
+    } else ranges.push(key === 'fixed' ? { introduced: open.version, fixed: end } : { introduced: open.version, lastAffected: end });
+    open = undefined;
+  });
+  if (open !== undefined) ranges.push({ introduced: open.version });
+  return { ranges, problems };
 }
 
-// Maven and npm spellings of a prerelease (2.15.0-rc1, 2.0-beta9, 1.0.0-M1): below the release.
-// Other suffixes (4.1.100.Final, 31.1-jre) name a release build and are ignored.
-const PRERELEASE = /^(?:alpha|beta|rc|cr|m|milestone|snapshot|pre|preview|ea|dev)(?:[.-]?\d+)*$/i;
+const START: LooseVersion = { parts: [0] };
+const bound = (v: string): LooseVersion => (v === '0' ? START : looseVersionOf(v));
 
-/** Maven versions such as 4.1.100.Final or 2.0-beta9 compared as far as semver can ("0" is the start of time). */
-export function looseVersion(v: string): string | undefined {
-  const full = semver.coerce(v, { includePrerelease: true });
-  if (full === null) return undefined;
-  return PRERELEASE.test(full.prerelease.join('.')) ? full.version : semver.coerce(v)!.version;
-}
-
-/** Whether a version of the package lies inside one of the advisory's affected intervals. */
+/** Whether a version of the package lies inside one of the advisory's affected intervals; an unreadable version counts as affected. */
 export function isAffected(pkg: AffectedPackage, version: string): boolean {
-  const v = looseVersion(version);
+  const v = parseLooseVersion(version).version;
   if (v === undefined) return true;
   return pkg.ranges.some((r) => {
-    const from = looseVersion(r.introduced) ?? '0.0.0';
-    if (semver.lt(v, from)) return false;
-    if (r.fixed !== undefined) return semver.lt(v, looseVersion(r.fixed) ?? v);
-    if (r.lastAffected !== undefined) return semver.lte(v, looseVersion(r.lastAffected) ?? v);
+    if (compareLoose(v, bound(r.introduced)) < 0) return false;
+    if (r.fixed !== undefined) return compareLoose(v, bound(r.fixed)) < 0;
+    if (r.lastAffected !== undefined) return compareLoose(v, bound(r.lastAffected)) <= 0;
     return true;
   });
 }
 
 /** A version fixes the advisory for the package when it is past an interval's end (`fixed`, or above `last_affected`) and no interval still contains it. */
 export function isFixedIn(pkg: AffectedPackage, version: string): boolean {
-  const v = looseVersion(version);
+  const v = parseLooseVersion(version).version;
   if (v === undefined || isAffected(pkg, version)) return false;
   return pkg.ranges.some((r) => {
-    const end = looseVersion(r.fixed ?? r.lastAffected ?? '');
-    if (end === undefined) return false;
-    return r.fixed !== undefined ? semver.gte(v, end) : semver.gt(v, end);
+    if (r.fixed !== undefined) return compareLoose(v, bound(r.fixed)) >= 0;
+    if (r.lastAffected !== undefined) return compareLoose(v, bound(r.lastAffected)) > 0;
+    return false;
   });
 }
 
@@ -148,9 +138,14 @@ export function parseOsv(file: string, text: string): { advisory?: Advisory; pro
   const ids = [raw.id, ...(raw.aliases ?? [])];
   const id = ids.find((x) => x.startsWith('CVE-') && CATALOG_ID.test(x)) ?? ids.find((x) => CATALOG_ID.test(x));
   if (id === undefined) return { problems: [{ where: file, problem: `${raw.id} has no CVE or GHSA id (aliases: ${(raw.aliases ?? []).join(', ') || 'none'}); the catalog records only those` }] };
-  const packages = (raw.affected ?? []).map((a) => {
-    const ranges = (a.ranges ?? []).filter((r) => r.type !== 'GIT').flatMap((r) => intervals(r.events));
+  const problems: SourceProblem[] = [];
+  const packages = (raw.affected ?? []).map((a, i) => {
+    // GIT ranges hold commit hashes, which say nothing about release numbers.
+    const read = (a.ranges ?? []).flatMap((r, j) => (r.type === 'GIT' ? [] : [intervals(r.events, `affected[${i}].ranges[${j}]`)]));
+    problems.push(...read.flatMap((r) => r.problems.map((problem) => ({ where: file, problem: `${raw.id} ${problem}` }))));
+    const ranges = read.flatMap((r) => r.ranges);
     return { ecosystem: a.package.ecosystem, name: a.package.name, fixed: ranges.flatMap((r) => (r.fixed ? [r.fixed] : [])), ranges };
   });
+  if (problems.length > 0) return { problems };
   return { advisory: { id, ids, summary: raw.summary ?? raw.id, ...severityOf(raw), packages, file }, problems: [] };
 }

@@ -4,11 +4,10 @@
  * (date conflicts, entries no rule could classify). Facts already in the catalog are never
  * changed: an existing release only ever gains an advisory it did not list.
  */
-import semver from 'semver';
 import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type ConditionalRequirement, type Severity } from '../schema';
 import type { ComponentId } from '../../../customers/schema';
 import { conditionalRequirementsOf, DEFAULT_SEVERITY } from '../seed/curated';
-import { compareVersions } from '../version';
+import { compareVersions, versionParts } from '../version';
 import { classifyEntry, isDependencyBump } from './classify';
 import { type Advisory } from './osv';
 import { ownFixes, type Unmatched } from './own-fixes';
@@ -137,7 +136,9 @@ function catalogRelease(component: ComponentId, u: UpstreamRelease, own: readonl
     for (const id of c.namedIds) if (!fixes.has(id)) fixes.set(id, { inferred: false });
   }
   if (fixes.size > 0) kinds.add('security');
-  if (semver.minor(u.version) === 0 && semver.patch(u.version) === 0 && semver.major(u.version) > 0) kinds.add('breaking');
+  // versionParts, not semver: an own-package fix can bring a 3.6.0.x backport through here.
+  const [major, minor, patch, maintenance] = versionParts(u.version);
+  if (major > 0 && minor === 0 && patch === 0 && maintenance === 0) kinds.add('breaking');
   const ids = [...fixes.keys()].sort();
   const top = worstAdvisory(ids.map((id) => fixes.get(id)!.advisory).filter((a): a is Advisory => a !== undefined));
   const severity = top?.severity;
