@@ -140,3 +140,42 @@ describe('an advisory added to an existing security release', () => {
     expect(second.severityChanges).toEqual([]);
   });
 });
+
+describe('an advisory no OSV file rates', () => {
+  const lowRated = () => osvFixture('jackson-core-no-cve.json');
+
+  test('counts as the default medium next to a low-rated one: a rated file never lowers a release', () => {
+    const changelog = write('CHANGELOG', 'Version 6.14.0 (2026-09-01)\n---\nFix CVE-2026-33333: remote code execution (#930)\nBump jackson-core to 2.18.6 (#931)\n');
+    const run = (osvFiles: string[]) => runImport({
+      component: 'enrich', catalogDir: catalogWithout('enrich', []), source: { kind: 'changelog', file: changelog },
+      osvFiles, ownPackages: [], since: '2022-01-01', cwd: scratch(),
+    }).proposal!.added[0];
+    expect(run([]).severity).toBe('medium');
+    expect(run([lowRated()])).toMatchObject({
+      severity: 'medium',
+      severityBasis: 'default medium for CVE-2026-33333, which no OSV file rates; that is above CVSS 3 base score 3.7 of GHSA-h46c-h94j-95f3: low',
+    });
+  });
+
+  test('newly listed on a release derived from a low rating, raises it to the default', async () => {
+    const catalogDir = catalogWithout('enrich', []);
+    const args = (changelog: string) => ['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--changelog', changelog, '--osv', lowRated(), '--json'];
+    await fleet([...args(write('CL-1', 'Version 6.14.0 (2026-09-01)\n---\nBump jackson-core to 2.18.6 (#931)\n')), '--write']);
+    const second = JSON.parse((await fleet(args(write('CL-2', 'Version 6.14.0 (2026-09-01)\n---\nBump jackson-core to 2.18.6 (#931)\nFix CVE-2026-33333 (#930)\n')))).out);
+    expect(second.severityChanges).toEqual([expect.objectContaining({ version: '6.14.0', from: 'low', to: 'medium', advisory: 'CVE-2026-33333', basis: 'default medium for CVE-2026-33333, which no OSV file rates' })]);
+  });
+});
+
+describe('an advisory the catalog already lists', () => {
+  test('is not added again once its OSV file gains a CVE alias', async () => {
+    const catalogDir = catalogWithout('enrich', []);
+    const changelog = write('CHANGELOG', 'Version 6.13.2 (2026-08-20)\n---\nBump jackson-core to 2.18.6 (#920)\n');
+    const args = (osv: string) => ['catalog', 'import', '--component', 'enrich', '--catalog', catalogDir, '--changelog', changelog, '--osv', osvFixture(osv), '--json'];
+    const first = JSON.parse((await fleet([...args('jackson-core-no-cve.json'), '--write'])).out);
+    expect(first.added.map((r: { advisories: unknown }) => r.advisories)).toEqual([[{ id: 'GHSA-h46c-h94j-95f3', inferred: true }]]);
+    const again = JSON.parse((await fleet(args('jackson-core-cve-alias.json'))).out);
+    expect(again.advisoriesAdded).toEqual([]);
+    expect(again.diff).toBe('');
+    expect(again.unmatched).toEqual([]);
+  });
+});

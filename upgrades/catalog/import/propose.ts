@@ -4,13 +4,14 @@
  * (date conflicts, entries no rule could classify). Facts already in the catalog are never
  * changed: an existing release only ever gains an advisory it did not list.
  */
-import { CHANGE_KINDS, SEVERITIES, type ChangeKind, type ConditionalRequirement, type Severity } from '../schema';
+import { CHANGE_KINDS, type ChangeKind, type ConditionalRequirement, type Severity } from '../schema';
 import type { ComponentId } from '../../../customers/schema';
-import { conditionalRequirementsOf, DEFAULT_SEVERITY } from '../seed/curated';
+import { conditionalRequirementsOf } from '../seed/curated';
 import { compareVersions, versionParts } from '../version';
 import { classifyEntry, isDependencyBump } from './classify';
 import { type Advisory } from './osv';
 import { ownFixes, type Unmatched } from './own-fixes';
+import { outranks, releaseSeverity, type Fixed } from './release-severity';
 import type { UpstreamRelease } from './upstream';
 
 const SUMMARY_LIMIT = 240;
@@ -83,19 +84,6 @@ export interface ProposeInput {
   readonly since: string;
 }
 
-/** SEVERITIES runs from critical down. */
-function worst(severities: readonly (Severity | undefined)[]): Severity | undefined {
-  let best: number = SEVERITIES.length;
-  for (const s of severities) if (s !== undefined) best = Math.min(best, SEVERITIES.indexOf(s));
-  return best < SEVERITIES.length ? SEVERITIES[best] : undefined;
-}
-
-/** The first of the worst-rated advisories. */
-function worstAdvisory(advisories: readonly Advisory[]): Advisory | undefined {
-  const severity = worst(advisories.map((a) => a.severity));
-  return severity === undefined ? undefined : advisories.find((a) => a.severity === severity);
-}
-
 /** Cuts at a word boundary: a first entry longer than the limit still says what changed. */
 function shorten(text: string, limit: number): string {
   if (text.length <= limit) return text;
@@ -140,8 +128,7 @@ function catalogRelease(component: ComponentId, u: UpstreamRelease, own: readonl
   const [major, minor, patch, maintenance] = versionParts(u.version);
   if (major > 0 && minor === 0 && patch === 0 && maintenance === 0) kinds.add('breaking');
   const ids = [...fixes.keys()].sort();
-  const top = worstAdvisory(ids.map((id) => fixes.get(id)!.advisory).filter((a): a is Advisory => a !== undefined));
-  const severity = top?.severity;
+  const derived = releaseSeverity(ids.map((id) => ({ id, advisory: fixes.get(id)!.advisory })));
   const security = kinds.has('security');
   const conditional: ConditionalRequirement[] = conditionalRequirementsOf(component, u.version);
   return {
@@ -151,11 +138,9 @@ function catalogRelease(component: ComponentId, u: UpstreamRelease, own: readonl
     summary: summaryOf(texts),
     ...(security
       ? {
-          severity: severity ?? DEFAULT_SEVERITY,
+          severity: derived.severity,
           severityDerived: true,
-          severityBasis: top
-            ? `${top.severitySource} of ${top.id}: ${severity}`
-            : `default ${DEFAULT_SEVERITY}: the source states no severity and names no rated advisory`,
+          severityBasis: derived.basis,
         }
       : {}),
     advisories: ids.map((id) => ({ id, inferred: fixes.get(id)!.inferred })),
@@ -164,14 +149,11 @@ function catalogRelease(component: ComponentId, u: UpstreamRelease, own: readonl
   };
 }
 
-/**
- * A derived severity is the worst rating of what the release fixes, so a newly listed advisory
- * rated above it changes it; a rating at or below it changes nothing (the old basis still holds).
- */
-function severityChange(known: CatalogReleaseJson, gained: readonly Advisory[]): SeverityChange | undefined {
-  const top = worstAdvisory(gained);
-  if (top === undefined || known.severity === undefined || SEVERITIES.indexOf(top.severity!) >= SEVERITIES.indexOf(known.severity)) return undefined;
-  return { version: known.version, from: known.severity, to: top.severity!, advisory: top.id, rating: top.severitySource!, basis: `${top.severitySource} of ${top.id}: ${top.severity}` };
+/** A newly listed advisory rated above a release's severity changes it (when derived) or is a conflict (when a person set it). */
+function severityChange(known: CatalogReleaseJson, gained: readonly Fixed[]): SeverityChange | undefined {
+  const top = known.severity === undefined ? undefined : outranks(known.severity, gained);
+  if (top === undefined) return undefined;
+  return { version: known.version, from: known.severity!, to: top.severity, advisory: top.advisory!, rating: top.rating!, basis: top.basis };
 }
 
 function unmatchedReason(a: Advisory, own: readonly string[], since: string, beforeSince: readonly string[] | undefined): string {
@@ -217,17 +199,18 @@ export function propose(input: ProposeInput): Proposal {
     if (known.date !== u.date) conflicts.push({ version: u.version, where: u.source, text: `the catalog dates ${u.version} ${known.date}, upstream ${u.date}; the catalog keeps ${known.date} (check its source: ${known.source})` });
     const listed = new Set((known.advisories ?? []).map((a) => a.id));
     const fixes = catalogRelease(input.component, u, ownHere, input.advisories, []);
-    const gained: Advisory[] = [];
+    const gained: Fixed[] = [];
     for (const a of fixes.advisories) {
       credited.add(a.id);
-      if (listed.has(a.id)) continue;
+      const advisory = input.advisories.find((x) => x.id === a.id);
+      // Listed under any of its ids: an OSV file that gained a CVE alias names the GHSA the catalog already has.
+      if ([a.id, ...(advisory?.ids ?? [])].some((id) => listed.has(id))) continue;
       if (!known.kinds.includes('security')) {
         conflicts.push({ version: u.version, where: u.source, text: `${a.id} is fixed in ${u.version}, which the catalog does not mark as a security release; a person decides its kinds and severity` });
         continue;
       }
-      const advisory = input.advisories.find((x) => x.id === a.id);
       advisoriesAdded.push({ version: u.version, advisory: a.id, inferred: a.inferred, severity: advisory?.severity, severitySource: advisory?.severitySource });
-      if (advisory) gained.push(advisory);
+      gained.push({ id: a.id, advisory });
     }
     const change = severityChange(known, gained);
     if (change && known.severityDerived === true) severityChanges.push(change);
