@@ -4,17 +4,21 @@
  * Keep a Changelog (the collector's): `## [X.Y.Z] - YYYY-MM-DD`, entries as bullets under
  * `### Added` / `### Fixed` / `### Security` sections, which classify like GitHub's headings.
  */
-import { isExactVersion, isRealDate, type SourceProblem, type UpstreamEntry, type UpstreamRelease, type UpstreamReleases } from './upstream';
+import { isRealDate, releaseVersion, type SourceProblem, type UpstreamEntry, type UpstreamRelease, type UpstreamReleases } from './upstream';
 
 const HEADING = /^\s*(?:Version\s+)?v?(\d+\.\d+\.\d+\S*)\s+\(([^)]*)\)\s*$/i;
 // The collector's older headings name the umbrella release inside the brackets: "## [0.9.0 (snowplow/snowplow: 85 Metamorphosis)] - 2016-11-15".
-const KAC_HEADING = /^\s*##\s+\[?v?(\d+\.\d+\.\d+[^\]\s]*)(?:\s+\([^\]]*\))?\]?\s+[-–—]\s+(\S+)\s*$/;
+// Keep a Changelog marks a pulled release "## [3.8.0] - 2026-01-15 [YANKED]": a heading, skipped.
+const KAC_HEADING = /^\s*##\s+\[?v?(\d+\.\d+\.\d+[^\]\s]*)(?:\s+\([^\]]*\))?\]?\s+[-–—]\s+(\S+?)(\s+\[YANKED\])?\s*$/i;
 const UNRELEASED = /^\s*##\s+\[?unreleased\]?/i;
 const SECTION = /^\s*#{3,6}\s+(.+?)\s*$/;
 // Keep a Changelog's compare links at the end of the file: "[3.4.0]: https://...".
 const LINK_DEFINITION = /^\s*\[[^\]]+\]:\s*\S+\s*$/;
-/** A line that starts like a release heading of either form; one that is not exactly one is refused, not read as an entry. */
-const LOOKS_LIKE_HEADING = /^\s*(?:Version\s+v?\d|v?\d+\.\d+\.\d+\S*\s*\(|#{1,2}\s+\[?v?\d+\.\d+)/i;
+/**
+ * A line that starts like a release heading of either form; one that is not exactly one is refused,
+ * not read as an entry. "Version" needs an X.Y.Z or a "(": "Version 2 of the spec ..." is an entry.
+ */
+const LOOKS_LIKE_HEADING = /^\s*(?:Version\s+v?\d+\.\d+\.\d+|Version\s+v?\d\S*\s*\(|v?\d+\.\d+\.\d+\S*\s*\(|#{1,2}\s+\[?v?\d+\.\d+)/i;
 const UNDERLINE = /^\s*[-=]{3,}\s*$/;
 const BULLET = /^\s*[-*+]\s+/;
 const EXPECTED = '"Version 3.4.0 (2024-05-02)", "3.4.0 (2024-05-02)" or "## [3.4.0] - 2024-05-02"';
@@ -38,12 +42,17 @@ export function parseChangelog(file: string, text: string): UpstreamReleases {
     const heading = snowplow ?? KAC_HEADING.exec(line);
     if (heading) {
       close();
-      const [, version, date] = heading;
+      const [, version, date, yanked] = heading;
       current = { version, date, line: i + 1, entries: [], bullets: snowplow === null };
       keep = false;
       section = undefined;
-      if (!isExactVersion(version)) {
-        skipped.push({ where, problem: `${version} is a prerelease or build tag, not a release` });
+      const check = releaseVersion(version);
+      if (check.problem !== undefined) {
+        problems.push({ where, problem: check.problem });
+      } else if (check.skip !== undefined) {
+        skipped.push({ where, problem: check.skip });
+      } else if (yanked !== undefined) {
+        skipped.push({ where, problem: `${version} is marked [YANKED]: withdrawn upstream, not a release to import` });
       } else if (!isRealDate(date)) {
         problems.push({ where, problem: `release ${version} is dated ${JSON.stringify(date)}, not a real YYYY-MM-DD day` });
       } else if (seen.has(version)) {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { issueText, parsePagedArray } from './json-text';
-import { isExactVersion, type SourceProblem, type UpstreamEntry, type UpstreamRelease, type UpstreamReleases } from './upstream';
+import { releaseVersion, type SourceProblem, type UpstreamEntry, type UpstreamRelease, type UpstreamReleases } from './upstream';
 
 // Only the fields the importer reads; GitHub sends many more, which are ignored on purpose.
 const githubRelease = z.object({
@@ -56,7 +56,8 @@ export function parseGithubReleases(file: string, text: string): UpstreamRelease
     const version = TAG_VERSION.exec(tag)?.[1];
     if (draft) skipped.push({ where, problem: `${tag} is a draft` });
     else if (version === undefined) skipped.push({ where, problem: `tag ${JSON.stringify(tag)} names no X.Y.Z version` });
-    else if (prerelease || !isExactVersion(version)) skipped.push({ where, problem: `${tag} is a prerelease` });
+    else if (releaseVersion(version).problem !== undefined) problems.push({ where, problem: `tag ${tag}: ${releaseVersion(version).problem}` });
+    else if (prerelease || !releaseVersion(version).release) skipped.push({ where, problem: `${tag} is a prerelease` });
     else if (published === null || Number.isNaN(Date.parse(published))) problems.push({ where, problem: `${tag} has no valid published_at time` });
     else if (seen.has(version)) problems.push({ where, problem: `release ${version} appears twice` });
     else {
