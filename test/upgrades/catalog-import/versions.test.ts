@@ -1,4 +1,5 @@
 /** Version numbers in OSV ranges: every number counts, and a bound that cannot be compared is refused. */
+import { compareLoose, looseVersionOf } from '../../../upgrades/catalog/import/loose-version';
 import { ownFixes } from '../../../upgrades/catalog/import/own-fixes';
 import { isAffected, isFixedIn, parseOsv } from '../../../upgrades/catalog/import/osv';
 import { runImport } from '../../../upgrades/catalog/import/run';
@@ -56,12 +57,18 @@ describe('a range bound that cannot be compared, or ends below its start', () =>
     [[{ introduced: '6.0.0' }, { last_affected: '5.9.0' }], 'affected[0].ranges[0].events[1].last_affected: "5.9.0" is below'],
     [[{ introduced: '6.1.0' }, { fixed: '6.1.0' }], 'affected[0].ranges[0].events[1].fixed: "6.1.0" is equal to'],
     [[{ introduced: '6.0.0' }, { fixed: '6.99999999999999999999.0' }], 'affected[0].ranges[0].events[1].fixed: "6.99999999999999999999.0" has a number of 20 digits'],
-    [[{ introduced: '6.0.0' }, { fixed: '06.013.02' }], 'affected[0].ranges[0].events[1].fixed: "06.013.02" has a number with a leading zero (06); write it without, e.g. 6.13.2'],
     [[{ introduced: 'six' }, { fixed: '6.1.0' }], 'affected[0].ranges[0].events[0].introduced: "six" is not a version'],
   ])('%j is refused, naming the file and the field', (events, message) => {
     const r = parseOsv('own.json', osv('GHSA-aaaa-bbbb-cccf', ENRICH, [events]));
     expect(r.advisory).toBeUndefined();
     expect(r.problems).toEqual([{ where: 'own.json', problem: expect.stringContaining(`GHSA-aaaa-bbbb-cccf ${message}`) }]);
+  });
+
+  test('a third-party bound with leading zeros is read as its numbers, not refused', () => {
+    const r = parseOsv('dep.json', osv('GHSA-aaaa-bbbb-cccg', ENRICH, [[{ introduced: '2023.01.05' }, { fixed: '2023.02.01' }]]));
+    expect(r.problems).toEqual([]);
+    expect(compareLoose(looseVersionOf('2023.01.05'), looseVersionOf('2023.1.5'))).toBe(0);
+    expect(compareLoose(looseVersionOf('2023.01.31'), looseVersionOf('2023.02.01'))).toBeLessThan(0);
   });
 
   test('the import stops and writes nothing', () => {

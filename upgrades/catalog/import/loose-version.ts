@@ -26,8 +26,8 @@ export function parseLooseVersion(v: string): { version?: LooseVersion; problem?
   const numbers = m[1].split('.');
   const long = numbers.find((n) => n.length > MAX_DIGITS);
   if (long !== undefined) return { problem: `${JSON.stringify(v)} has a number of ${long.length} digits (at most ${MAX_DIGITS} can be compared exactly)` };
-  const zero = numbers.find((n) => n.length > 1 && n.startsWith('0'));
-  if (zero !== undefined) return { problem: `${JSON.stringify(v)} has a number with a leading zero (${zero}); write it without, e.g. ${numbers.map((n) => String(Number(n))).join('.')}` };
+  // A leading zero (2023.01.05) is read as its number: third-party version schemes write them,
+  // and 01 can only mean 1. Our own release versions refuse them (upstream.ts).
   const parts = numbers.map(Number);
   const suffix = m[2];
   if (suffix === undefined || !PRERELEASE.test(suffix)) return { version: { parts } };
