@@ -7,7 +7,7 @@ import { runImport } from '../upgrades/catalog/import/run';
 import { HISTORY_FROM } from '../upgrades/catalog/seed/curated';
 import { parseDate, showPath, UsageError, type FleetCommand } from './command';
 import { EXIT } from './exit-codes';
-import { catalogOption, jsonOption, outFileOption, repeatable } from './options';
+import { catalogOption, forceOption, jsonOption, outFileOption, repeatable } from './options';
 import { writeOutput } from './output';
 
 /** The path a write would land on: links followed, also for a file not made yet. */
@@ -40,7 +40,8 @@ export const catalogImportCommand: FleetCommand = {
       .addOption(catalogOption())
       .option('--write', 'apply the proposal to the catalog file (atomically); without it nothing is written')
       .addOption(jsonOption())
-      .addOption(outFileOption()),
+      .addOption(outFileOption())
+      .addOption(forceOption()),
   run(ctx) {
     const o = ctx.options;
     const component = o.component as ComponentId;

@@ -42,7 +42,7 @@ const OUTPUT_KINDS: readonly { readonly kind: string; readonly begins: RegExp }[
   { kind: 'a list of affected stacks (JSON)', begins: /^\{(?:"base":(?:null|"[^"\n]*"),)?"all":(?:true|false),"allReasons":\[/ },
   { kind: 'a list of affected stacks (text)', begins: /^\d+ affected stack\(s\)/ },
   { kind: 'a catalog import proposal (JSON)', begins: /^\{\n {2}"component": "[^"\n]*",\n {2}"added": \[/ },
-  { kind: 'a catalog import proposal (text)', begins: /^[^\n]+: \d+ new release\(s\), \d+ advisory addition\(s\), \d+ conflict\(s\), / },
+  { kind: 'a catalog import proposal (text)', begins: /^[^\n]+: \d+ new release\(s\), \d+ advisory addition\(s\), \d+ severity change\(s\), \d+ conflict\(s\), / },
   { kind: 'a Terraform plan review (Markdown)', begins: /^## Terraform plan review\n\n/ },
   { kind: 'a merge prediction (JSON)', begins: /^\{\n {2}"kind": "merge-prediction",\n {2}"waves": \[/ },
   {
@@ -101,7 +101,7 @@ export function writeOutputFiles(ctx: CommandContext, files: readonly OutputFile
     const kind = outputKind(head);
     // An output of no kind listed above cannot be recognised: an existing file is then never replaced without --force.
     const guard: OutputGuard = {
-      kind: kind ?? "fleet's output",
+      kind: kind ?? 'output of this kind',
       label: `${f.option} ${showPath(ctx.cwd, path)}`,
       force: ctx.options.force === true,
       recognises: (existing) => kind !== undefined && outputKind(existing) === kind,

@@ -161,14 +161,16 @@ function refuseForeign(real: string, guard: OutputGuard): void {
 
 /**
  * write-file-atomic's temporary files (`<name>.<number>`) that a killed write left beside the
- * target: removed only when they also hold fleet's output of this kind, so a user's `plan.txt.1`
- * stays. Safe under the lock: no other fleet run is writing this target.
+ * target: removed only when they also hold fleet's output of this kind (or nothing), so a user's
+ * `plan.txt.1` stays. Safe under the lock: no other fleet run is writing this target.
  */
 function removeStrayTemps(real: string, guard: OutputGuard): void {
   removeTempsBeside(real, (entry) => {
     if (!isAtomicTempOf(real, entry)) return false;
     try {
-      return guard.recognises(readHead(join(dirname(real), entry)));
+      // An empty one (killed between its open and its first write) holds nothing to lose.
+      const path = join(dirname(real), entry);
+      return statSync(path).size === 0 || guard.recognises(readHead(path));
     } catch {
       return false;
     }

@@ -2,10 +2,10 @@
  * Locks that keep two fleet runs from writing the same output at once (proper-lockfile, as the
  * rollout store and output folders use). Without one, each run's clean-up removed the other's
  * temporary files and both failed. The lock of a target is a folder beside it,
- * `.<name>.fleet-lock`, with the holder's pid in `.<name>.fleet-lock.pid`, so a lock that a
- * killed run left is taken over at once rather than after it goes stale.
+ * `.<name>.fleet-lock`, with the holder's pid in a file inside it, so a lock that a killed run
+ * left is taken over at once rather than after it goes stale.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lockSync } from 'proper-lockfile';
 
@@ -26,20 +26,70 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** The holder's pid, inside its lock folder: a file there is one fleet made (the folder is its own). */
+export const pidFileOf = (lockDir: string): string => join(lockDir, 'pid');
+
+/** Records the holder in a lock folder it has just made ("wx": never through anything planted there). */
+export function recordHolder(lockDir: string): void {
+  writeFileSync(pidFileOf(lockDir), `${process.pid}\n`, { flag: 'wx' });
+}
+
+/**
+ * Releases a lock: proper-lockfile forgets it first (its rmdir fails while the pid is inside, so
+ * it never removes a folder that is not empty, nor, at exit, another run's), then the folder goes.
+ * A kill between the two leaves a folder without a pid, which is dead after NO_PID_MS.
+ */
+export function releaseHolder(lockDir: string, release: () => void): void {
+  try {
+    release();
+  } catch {
+    // Expected: the folder still holds our pid.
+  }
+  rmSync(lockDir, { recursive: true, force: true });
+}
+
+/** A lock folder between its mkdir and its pid (or left by a kill there) older than this is dead. */
+const NO_PID_MS = 5_000;
+
+/** Whether the lock folder was left by a run that is gone (its pid dead, or no pid long after its mkdir). */
+function isLeftByDeadRun(lockDir: string): boolean {
+  const st = lstatSync(lockDir, { throwIfNoEntry: false });
+  if (st === undefined) return false;
+  if (!st.isDirectory()) {
+    throw new LockedError(`${lockDir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, which fleet never makes there: remove it, then run the command again`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(pidFileOf(lockDir), 'utf8');
+  } catch {
+    return Date.now() - st.mtimeMs > NO_PID_MS;
+  }
+  const pid = Number(text);
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid);
+}
+
 /**
  * proper-lockfile takes over a lock only once it is stale; a run that was killed on this machine
- * left its pid, so its lock can go at once.
+ * left its pid, so its lock can go at once. The check and the removal happen under a second lock
+ * (`<lock>.takeover`), so two runs never both remove a lock and then each take a new one.
  */
 export function removeLockOfDeadRun(lockDir: string): void {
-  let pid: number;
+  if (!isLeftByDeadRun(lockDir)) return;
+  const guard = `${lockDir}.takeover`;
   try {
-    pid = Number(readFileSync(`${lockDir}.pid`, 'utf8'));
-  } catch {
+    mkdirSync(guard);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // A taker killed mid-way leaves its guard; one older than a take-over could last is dead.
+    const st = lstatSync(guard, { throwIfNoEntry: false });
+    if (st?.isDirectory() && Date.now() - st.mtimeMs > NO_PID_MS) rmSync(guard, { recursive: true, force: true });
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) return;
-  rmSync(lockDir, { recursive: true, force: true });
-  rmSync(`${lockDir}.pid`, { force: true });
+  try {
+    if (isLeftByDeadRun(lockDir)) rmSync(lockDir, { recursive: true, force: true });
+  } finally {
+    rmSync(guard, { recursive: true, force: true });
+  }
 }
 
 /** How long a run waits for another run's write of the same file. */
@@ -60,20 +110,20 @@ function lockOne(target: string, say: string): () => void {
     try {
       // The write is synchronous: nothing can notice a compromised lock while it runs.
       const release = lockSync(target, { realpath: false, lockfilePath: lockDir, stale: STALE_MS, onCompromised: () => undefined });
-      writeFileSync(`${lockDir}.pid`, `${process.pid}\n`);
-      return () => {
-        rmSync(`${lockDir}.pid`, { force: true });
-        try {
-          release();
-        } catch {
-          // Already gone (taken over as stale): nothing of ours to remove.
-        }
-      };
+      recordHolder(lockDir);
+      return () =>
+        releaseHolder(lockDir, () => {
+          try {
+            release();
+          } catch {
+            // Already gone (taken over as stale): nothing of ours to remove.
+          }
+        });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ELOCKED') throw e;
       if (Date.now() - start > WAIT_MS) {
-        throw new LockedError(`${say}: another fleet run has been writing it for over ${WAIT_MS / 1000} s (lock ${lockDir}); wait for it to finish, or remove ${lockDir} if no fleet run is left`);
+        throw new LockedError(`${say}: another run (${holderOf(lockDir)}) has held its lock for over ${WAIT_MS / 1000} s (${lockDir}); wait for it to finish, or remove ${lockDir} if that process is not a fleet run`);
       }
     }
   }
@@ -90,5 +140,14 @@ export function withFileLocks<T>(targets: readonly string[], say: (target: strin
     return body();
   } finally {
     for (const release of releases.reverse()) release();
+  }
+}
+
+/** "pid 1234", or what is known of a lock's holder, for messages. */
+function holderOf(lockDir: string): string {
+  try {
+    return `pid ${Number(readFileSync(pidFileOf(lockDir), 'utf8'))}`;
+  } catch {
+    return 'its pid not recorded yet';
   }
 }

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { lockOf, removeLockOfDeadRun } from './file-locks';
+import { lockOf, recordHolder, releaseHolder, removeLockOfDeadRun } from './file-locks';
 import { makeFolders } from './folders';
 import { showPath } from './show-path';
 
@@ -151,7 +151,7 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
       retries: { retries: 12, minTimeout: 250, maxTimeout: 1000 },
       onCompromised: (e) => (compromised = e),
     });
-    writeFileSync(`${lockDir}.pid`, `${process.pid}\n`);
+    recordHolder(lockDir);
   } catch (e) {
     throw new OutputFolderError(`${say}: another fleet run is writing it (${(e as Error).message}); wait for it to finish`);
   }
@@ -182,8 +182,9 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
     publish(target, generation, existing);
     return result;
   } finally {
-    rmSync(`${lockDir}.pid`, { force: true });
+    // proper-lockfile forgets the lock (its rmdir fails: our pid is inside), then the folder goes.
     await release().catch(() => undefined);
+    releaseHolder(lockDir, () => undefined);
   }
 }
 

@@ -93,4 +93,15 @@ describe('hostile customer files', () => {
     expect(count('9999-12-01')).toBeGreaterThan(0);
     expect(count('9999-12-30')).toBe(count('9999-12-01'));
   });
+
+  test('catalog import --out can be run again over its own text output, and takes --force', () => {
+    const dir = scratchRepo();
+    const args = ['catalog', 'import', '--component', 'enrich', '--changelog', join(__dirname, '..', 'fixtures', 'upstream', 'enrich-CHANGELOG'), '--out', 'import.txt'];
+    expect(fleet(dir, args).code).toBe(0);
+    const again = fleet(dir, args);
+    expect({ code: again.code, err: again.err }).toEqual({ code: 0, err: '' });
+    writeFileSync(join(dir, 'import.txt'), 'my notes\n');
+    expect(fleet(dir, args).err).toContain('exists and is not a catalog import proposal (text) that fleet wrote');
+    expect(fleet(dir, [...args, '--force']).code).toBe(0);
+  });
 });

@@ -44,7 +44,7 @@ test('the lock of a run that was killed (its pid is gone) is taken over at once'
   const { cwd, out } = place();
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   mkdirSync(join(cwd, '.out.fleet-lock'));
-  writeFileSync(join(cwd, '.out.fleet-lock.pid'), `${dead}\n`);
+  writeFileSync(join(cwd, '.out.fleet-lock', 'pid'), `${dead}\n`);
   const started = Date.now();
   await replaceFolder(out, write('after the crash'), { cwd });
   expect(Date.now() - started).toBeLessThan(5000); // not the 10 s staleness wait
