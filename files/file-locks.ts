@@ -2,8 +2,8 @@
  * Locks that keep two fleet runs from writing the same output at once (proper-lockfile, as the
  * rollout store and output folders use). Without one, each run's clean-up removed the other's
  * temporary files and both failed. The lock of a target is a folder beside it,
- * `.<name>.fleet-lock`, with the holder's pid in a file inside it, so a lock that a killed run
- * left is taken over at once rather than after it goes stale.
+ * `.<name>.fleet-lock`, with the holder's pid in `.<name>.fleet-lock.pid`, so a lock that a
+ * killed run left is taken over at once rather than after it goes stale.
  */
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -26,26 +26,33 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The holder's pid, inside its lock folder: a file there is one fleet made (the folder is its own). */
-export const pidFileOf = (lockDir: string): string => join(lockDir, 'pid');
+/**
+ * The holder's pid, beside its lock folder: inside it, the file would change the folder's mtime,
+ * which proper-lockfile reads as another process touching the lock.
+ */
+export const pidFileOf = (lockDir: string): string => `${lockDir}.pid`;
 
-/** Records the holder in a lock folder it has just made ("wx": never through anything planted there). */
+/**
+ * Records the holder, once it holds the lock: a pid file already there is a dead holder's (or
+ * planted), and is unlinked, never written through; "wx" then fails on anything re-planted.
+ */
 export function recordHolder(lockDir: string): void {
+  rmSync(pidFileOf(lockDir), { force: true });
   writeFileSync(pidFileOf(lockDir), `${process.pid}\n`, { flag: 'wx' });
 }
 
 /**
- * Releases a lock: proper-lockfile forgets it first (its rmdir fails while the pid is inside, so
- * it never removes a folder that is not empty, nor, at exit, another run's), then the folder goes.
- * A kill between the two leaves a folder without a pid, which is dead after NO_PID_MS.
+ * Releases a lock: the pid first (while the lock is still ours, so no other holder's pid can be
+ * removed), then the folder. A kill between the two leaves a folder without a pid, which is dead
+ * after NO_PID_MS.
  */
 export function releaseHolder(lockDir: string, release: () => void): void {
+  rmSync(pidFileOf(lockDir), { force: true });
   try {
     release();
   } catch {
-    // Expected: the folder still holds our pid.
+    // Already gone (taken over as stale): nothing of ours to remove.
   }
-  rmSync(lockDir, { recursive: true, force: true });
 }
 
 /** A lock folder between its mkdir and its pid (or left by a kill there) older than this is dead. */
@@ -86,7 +93,10 @@ export function removeLockOfDeadRun(lockDir: string): void {
     return;
   }
   try {
-    if (isLeftByDeadRun(lockDir)) rmSync(lockDir, { recursive: true, force: true });
+    if (isLeftByDeadRun(lockDir)) {
+      rmSync(lockDir, { recursive: true, force: true });
+      rmSync(pidFileOf(lockDir), { force: true });
+    }
   } finally {
     rmSync(guard, { recursive: true, force: true });
   }

@@ -182,9 +182,8 @@ export async function replaceFolder<T>(outDir: string, fill: (dir: string) => Pr
     publish(target, generation, existing);
     return result;
   } finally {
-    // proper-lockfile forgets the lock (its rmdir fails: our pid is inside), then the folder goes.
-    await release().catch(() => undefined);
     releaseHolder(lockDir, () => undefined);
+    await release().catch(() => undefined);
   }
 }
 

@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..', '..');
 const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 const scratch = () => mkdtempSync(join(tmpdir(), 'file-locks-'));
 
-test('a symlink planted where the old pid file lay, or as the pid file, is never written through', () => {
+test('a symlink planted as the pid file is unlinked, never written through', () => {
   const dir = scratch();
   const target = join(dir, 'plan.json');
   const victim = join(dir, 'victim');
@@ -40,7 +40,7 @@ test('a dead run\'s lock is taken over at once, and one left without a pid once 
   const dir = scratch();
   const target = join(dir, 'plan.json');
   mkdirSync(lockOf(target));
-  writeFileSync(join(lockOf(target), 'pid'), `${deadPid()}\n`);
+  writeFileSync(`${lockOf(target)}.pid`, `${deadPid()}\n`);
   const started = Date.now();
   withFileLocks([target], () => 'plan.json', () => undefined);
   expect(Date.now() - started).toBeLessThan(2000);
@@ -56,7 +56,7 @@ test('runs racing to take over a dead run\'s lock hold it one at a time', async 
   const dir = scratch();
   const target = join(dir, 'plan.txt');
   mkdirSync(lockOf(target));
-  writeFileSync(join(lockOf(target), 'pid'), `${deadPid()}\n`);
+  writeFileSync(`${lockOf(target)}.pid`, `${deadPid()}\n`);
   const log = join(dir, 'log');
   const child = `
     const { appendFileSync } = require('node:fs');

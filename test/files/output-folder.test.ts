@@ -44,7 +44,7 @@ test('the lock of a run that was killed (its pid is gone) is taken over at once'
   const { cwd, out } = place();
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   mkdirSync(join(cwd, '.out.fleet-lock'));
-  writeFileSync(join(cwd, '.out.fleet-lock', 'pid'), `${dead}\n`);
+  writeFileSync(join(cwd, '.out.fleet-lock.pid'), `${dead}\n`);
   const started = Date.now();
   await replaceFolder(out, write('after the crash'), { cwd });
   expect(Date.now() - started).toBeLessThan(5000); // not the 10 s staleness wait
@@ -61,3 +61,15 @@ test('a live run holding the lock (kept fresh) makes the next one wait, then giv
   }
   expect(readdirSync(cwd)).toEqual([]);
 }, 60_000);
+
+test('a fill that outlasts the lock\'s refresh interval keeps its lock (the pid file leaves the lock\'s mtime alone)', async () => {
+  const { cwd, out } = place();
+  // proper-lockfile refreshes the lock's mtime every 5 s and reads any other change as a take-over.
+  const result = await replaceFolder(out, async (dir) => {
+    await new Promise((done) => setTimeout(done, 6_000));
+    writeFileSync(join(dir, 'result.txt'), 'slow');
+    return 'done';
+  }, { cwd });
+  expect(result).toBe('done');
+  expect(readFileSync(join(out, 'result.txt'), 'utf8')).toBe('slow');
+}, 20_000);
