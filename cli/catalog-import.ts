@@ -79,7 +79,7 @@ export const catalogImportCommand: FleetCommand = {
         ...p.severityChanges.map((c) => `  ~ ${c.version} severity ${c.from} -> ${c.to} (derived: ${c.basis})`),
         ...p.conflicts.map((c) => `  ! ${c.text}`),
         ...p.unclassified.map((u) => `  ? ${u.version}: ${u.text}`),
-        ...p.unmatched.map((u) => `  ? ${u.advisory} (${u.file}) matches no release: ${u.reason}`),
+        ...capped(p.unmatched.map((u) => `  ? ${u.advisory} (${u.file}) matches no release: ${u.reason}`), 'unmatched advisories'),
         ...result.skipped.map((s) => `  - skipped ${s.where}: ${s.problem}`),
         ...(result.diff ? [result.diff.trimEnd()] : []),
       ];
@@ -92,3 +92,10 @@ export const catalogImportCommand: FleetCommand = {
     return EXIT.ok;
   },
 };
+
+/** The first lines of a long list, and how many more there are (a 10,000-range OSV file would bury the rest of the report). */
+const SHOWN_LINES = 50;
+function capped(lines: readonly string[], what: string): string[] {
+  if (lines.length <= SHOWN_LINES) return [...lines];
+  return [...lines.slice(0, SHOWN_LINES), `  ... and ${lines.length - SHOWN_LINES} more ${what} (--json lists them all)`];
+}

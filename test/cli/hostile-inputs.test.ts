@@ -104,4 +104,20 @@ describe('hostile customer files', () => {
     expect(fleet(dir, args).err).toContain('exists and is not a catalog import proposal (text) that fleet wrote');
     expect(fleet(dir, [...args, '--force']).code).toBe(0);
   });
+
+  test('catalog import lists the first 50 unmatched advisories and counts the rest, so the report stays readable', () => {
+    const dir = scratchRepo();
+    const osv = Array.from({ length: 60 }, (_, i) => {
+      const file = join(dir, `a${i}.json`);
+      const id = `CVE-2020-${String(10000 + i)}`;
+      writeFileSync(file, JSON.stringify({ schema_version: '1.6.0', id, modified: '2024-01-01T00:00:00Z', summary: 'x', affected: [{ package: { ecosystem: 'Maven', name: `org.example:lib${i}` }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.1' }] }] }] }));
+      return ['--osv', file];
+    }).flat();
+    const r = fleet(dir, ['catalog', 'import', '--component', 'enrich', '--changelog', join(__dirname, '..', 'fixtures', 'upstream', 'enrich-CHANGELOG'), ...osv]);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => l.includes('matches no release'))).toHaveLength(50);
+    expect(r.out).toContain('  ... and 10 more unmatched advisories (--json lists them all)');
+    const json = fleet(dir, ['catalog', 'import', '--component', 'enrich', '--changelog', join(__dirname, '..', 'fixtures', 'upstream', 'enrich-CHANGELOG'), ...osv, '--json']);
+    expect((JSON.parse(json.out) as { unmatched: unknown[] }).unmatched).toHaveLength(60);
+  });
 });
