@@ -43,11 +43,15 @@ export function recordHolder(lockDir: string): void {
 
 /**
  * Releases a lock: the pid first (while the lock is still ours, so no other holder's pid can be
- * removed), then the folder. A kill between the two leaves a folder without a pid, which is dead
- * after NO_PID_MS.
+ * removed), then the folder. A kill between the two leaves a folder without a pid, which goes
+ * once stale. Never throws: the write it guarded is done, and the other locks must go too.
  */
 export function releaseHolder(lockDir: string, release: () => void): void {
-  rmSync(pidFileOf(lockDir), { force: true });
+  try {
+    rmSync(pidFileOf(lockDir), { force: true });
+  } catch {
+    // Left for the next holder, which unlinks it before recording itself.
+  }
   try {
     release();
   } catch {
@@ -55,10 +59,12 @@ export function releaseHolder(lockDir: string, release: () => void): void {
   }
 }
 
-/** A lock folder between its mkdir and its pid (or left by a kill there) older than this is dead. */
-const NO_PID_MS = 5_000;
-
-/** Whether the lock folder was left by a run that is gone (its pid dead, or no pid long after its mkdir). */
+/**
+ * Whether the lock folder was left by a run that is gone: its recorded pid is dead. A folder
+ * without a pid is never judged here (a live holder is without one for an instant at its mkdir
+ * and its release, and on a slow disk that instant can last): proper-lockfile takes it over once
+ * it is stale, and until then a waiting run says which folder to remove.
+ */
 function isLeftByDeadRun(lockDir: string): boolean {
   const st = lstatSync(lockDir, { throwIfNoEntry: false });
   if (st === undefined) return false;
@@ -69,11 +75,14 @@ function isLeftByDeadRun(lockDir: string): boolean {
   try {
     text = readFileSync(pidFileOf(lockDir), 'utf8');
   } catch {
-    return Date.now() - st.mtimeMs > NO_PID_MS;
+    return false;
   }
   const pid = Number(text);
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid);
 }
+
+/** A take-over guard older than this was left by a killed taker (a take-over takes milliseconds). */
+const TAKEOVER_MS = 5_000;
 
 /**
  * proper-lockfile takes over a lock only once it is stale; a run that was killed on this machine
@@ -87,15 +96,20 @@ export function removeLockOfDeadRun(lockDir: string): void {
     mkdirSync(guard);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    // A taker killed mid-way leaves its guard; one older than a take-over could last is dead.
     const st = lstatSync(guard, { throwIfNoEntry: false });
-    if (st?.isDirectory() && Date.now() - st.mtimeMs > NO_PID_MS) rmSync(guard, { recursive: true, force: true });
+    if (st !== undefined && !st.isDirectory()) {
+      throw new LockedError(`${guard} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, which fleet never makes there: remove it, then run the command again`);
+    }
+    // A taker killed mid-way leaves its guard; one older than a take-over could last is dead.
+    if (st?.isDirectory() && Date.now() - st.mtimeMs > TAKEOVER_MS) rmSync(guard, { recursive: true, force: true });
     return;
   }
   try {
+    // The dead run's pid first, while its folder still keeps every other run out: removing it
+    // after the folder could delete the pid of a run that has just taken the lock.
     if (isLeftByDeadRun(lockDir)) {
-      rmSync(lockDir, { recursive: true, force: true });
       rmSync(pidFileOf(lockDir), { force: true });
+      rmSync(lockDir, { recursive: true, force: true });
     }
   } finally {
     rmSync(guard, { recursive: true, force: true });

@@ -36,7 +36,7 @@ test('a lock folder that is a symlink is refused with the fix, and what it point
   expect(lstatSync(lockOf(target)).isSymbolicLink()).toBe(true);
 });
 
-test('a dead run\'s lock is taken over at once, and one left without a pid once it is a few seconds old', () => {
+test('a dead run\'s lock is taken over at once; one without a pid only once stale (a live holder may be between its mkdir and its pid)', () => {
   const dir = scratch();
   const target = join(dir, 'plan.json');
   mkdirSync(lockOf(target));
@@ -44,9 +44,9 @@ test('a dead run\'s lock is taken over at once, and one left without a pid once 
   const started = Date.now();
   withFileLocks([target], () => 'plan.json', () => undefined);
   expect(Date.now() - started).toBeLessThan(2000);
-  // Killed between its mkdir and its pid: the folder is old and empty.
+  // Killed between its mkdir and its pid, ten minutes ago and more: stale, so proper-lockfile takes it.
   mkdirSync(lockOf(target));
-  const old = new Date(Date.now() - 60_000);
+  const old = new Date(Date.now() - 11 * 60_000);
   utimesSync(lockOf(target), old, old);
   withFileLocks([target], () => 'plan.json', () => undefined);
   expect(existsSync(lockOf(target))).toBe(false);
@@ -74,3 +74,16 @@ test('runs racing to take over a dead run\'s lock hold it one at a time', async 
   for (let i = 0; i < lines.length; i += 2) expect(lines[i + 1]).toBe(lines[i].replace(/^in/, 'out'));
   expect(readdirSync(dir).sort()).toEqual(['log']);
 }, 60_000);
+
+test('a take-over guard that is not fleet\'s folder is refused with the fix, not waited on', () => {
+  const dir = scratch();
+  const target = join(dir, 'plan.json');
+  mkdirSync(lockOf(target));
+  writeFileSync(`${lockOf(target)}.pid`, `${deadPid()}\n`);
+  writeFileSync(join(dir, 'victim'), 'x');
+  symlinkSync(join(dir, 'victim'), `${lockOf(target)}.takeover`);
+  const started = Date.now();
+  expect(() => withFileLocks([target], () => 'plan.json', () => undefined)).toThrow(/plan\.json\.fleet-lock\.takeover is a symbolic link, which fleet never makes there: remove it/);
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect(readFileSync(join(dir, 'victim'), 'utf8')).toBe('x');
+});
