@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadCustomers, type ValidationIssue } from '../customers/load';
+import { isPinCheck } from '../customers/pin-checks';
 import type { CustomerSpec } from '../customers/schema';
 import { loadCatalog } from '../upgrades/catalog/load';
 import type { Catalog } from '../upgrades/catalog/schema';
@@ -18,9 +19,6 @@ export interface PlanningInputs {
   readonly policy: Policy;
   readonly plan: UpgradePlan;
 }
-
-/** What the pin checks expect (customers/load.ts versionIssues, constructs/apps/validate.ts). */
-const PIN_CHECK = /^a [a-z-]+ version (from the release catalog|with a runtime contract|that runs on [a-z]+)$/;
 
 /** The options planning reads: --customers, --at, --catalog, --policy. */
 export function definePlanningOptions(c: Commander): Commander {
@@ -58,7 +56,7 @@ export function planFromOptions(ctx: CommandContext, { keepSpecs = false }: { re
     const stack = stackOf.get(i.file);
     // Only the pin checks themselves (catalog, runtime contract, cloud) spare the fleet; anything
     // else on a version field, a value that looks like a secret above all, stops it.
-    if (!stack || !/^components\.[a-z-]+\.version$/.test(i.path) || !PIN_CHECK.test(i.expected)) return true;
+    if (!stack || !/^components\.[a-z-]+\.version$/.test(i.path) || !isPinCheck(i.expected)) return true;
     pinProblems.set(stack, [...(pinProblems.get(stack) ?? []), `${i.path.split('.')[1]}: expected ${i.expected}, got ${i.got}`]);
     return false;
   });

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCustomerFiles, type CustomerInput } from './check-files';
 import { formatIssue, show, type ValidationIssue } from './json-issues';
+import { pinExpected } from './pin-checks';
 import { readInputFile } from './input-file';
 import { startSecretlint } from './secretlint-scan';
 import { componentPins, stackId, type CustomerSpec } from './schema';
@@ -80,7 +81,7 @@ export function loadCustomers<T = CustomerSpec>(dir: string, opts: LoadOptions<T
 function versionIssues(file: string, spec: CustomerSpec, checkVersion: VersionCheck): ValidationIssue[] {
   return componentPins(spec).flatMap(({ component, version }) => {
     const hint = checkVersion(component, version);
-    return hint === undefined ? [] : [{ file, path: `components.${component}.version`, expected: `a ${component} version from the release catalog`, got: show(version), hint }];
+    return hint === undefined ? [] : [{ file, path: `components.${component}.version`, expected: pinExpected.inCatalog(component), got: show(version), hint }];
   });
 }
 

@@ -9,7 +9,7 @@
  * planner moves the consumers first and this turns compression on once they run.
  */
 import { gte, satisfies, valid } from 'semver';
-import { componentPins, type ComponentId } from '../../customers/schema';
+import { componentPins, type ComponentId, type CustomerSpec } from '../../customers/schema';
 import { CATALOG_VERSION, semverOf } from '../../upgrades/catalog/version';
 
 export const RAW_COMPRESSION_FROM = { collector: '3.6.0', enrich: '6.1.0' } as const;
@@ -43,20 +43,16 @@ function atLeast(version: string, min: string): boolean {
  * Readers of a stream the customer file itself adds: its roles on the stream (an application the
  * customer runs). Access grants are a person's time-limited debugging access, not a consumer.
  */
-function customReaders(spec: CompressionSpec, stream: 'raw' | 'enriched'): string[] {
+function customReaders(spec: CustomerSpec, stream: 'raw' | 'enriched'): string[] {
   const names: string[] = [];
-  for (const role of spec.roles ?? []) {
-    const aliases = 'statements' in role ? (role.statements ?? []).flatMap((st) => st.resources) : (role.bindings ?? []).flatMap((b) => b.resources);
+  for (const role of spec.roles) {
+    const aliases: readonly string[] = 'statements' in role ? role.statements.flatMap((st) => st.resources) : role.bindings.flatMap((b) => b.resources);
     if (aliases.includes(`${stream}-stream`) || aliases.includes(`${stream}-topic`)) names.push(`role ${role.name}`);
   }
   return names;
 }
 
-type CompressionSpec = { readonly features?: { readonly compression?: boolean } } & Parameters<typeof componentPins>[0] & {
-  readonly roles?: readonly ({ readonly name: string } & ({ readonly statements?: readonly { readonly resources: readonly string[] }[] } | { readonly bindings?: readonly { readonly resources: readonly string[] }[] }))[];
-};
-
-export function compressionOf(spec: CompressionSpec): Compression {
+export function compressionOf(spec: CustomerSpec): Compression {
   if (spec.features?.compression !== true) return { raw: false, enriched: false, waiting: [] };
   const pins = new Map(componentPins(spec).map((p) => [p.component, p.version]));
   const collector = pins.get('collector') ?? '0.0.0';

@@ -5,6 +5,7 @@
  * field, the version and what is accepted.
  */
 import { show, showKey } from '../../customers/json-issues';
+import { pinExpected } from '../../customers/pin-checks';
 import type { AppContract, Cloud } from './contract';
 import { appOf, contractGap, contractsFor, coveredRanges } from './registry';
 
@@ -41,7 +42,7 @@ function accepted(component: string, version: string, cloud: Cloud, only?: AppCo
   const none = { label: '', settings: {}, settingKeys: [], secrets: {}, secretNames: [] };
   const gap = contractGap(component, version);
   if (gap !== undefined) {
-    return { ...none, versionProblem: { expected: `a ${component} version with a runtime contract`, got: show(version), hint: `covered: ${coveredRanges(component)}` } };
+    return { ...none, versionProblem: { expected: pinExpected.withContract(component), got: show(version), hint: `covered: ${coveredRanges(component)}` } };
   }
   const contracts = only ? [only] : contractsFor(component, version);
   const label = contracts.map((c) => c.label).filter((v, i, a) => a.indexOf(v) === i).join('/');
@@ -50,7 +51,7 @@ function accepted(component: string, version: string, cloud: Cloud, only?: AppCo
     return {
       ...none,
       versionProblem: {
-        expected: `a ${component} version that runs on ${cloud}`,
+        expected: pinExpected.onCloud(component, cloud),
         got: show(version),
         hint: `${offCloud.map(appOf).join(', ')} ${label} has no ${cloud} image; covered: ${coveredRanges(component)}`,
       },

@@ -185,6 +185,10 @@ function nonProdSiblings(result: ScheduleResult, now: number, horizonEnd: number
     byStack.set(env.stack, { env, unscheduled: { reason: u.reason, frozen: freezesBetween(u.candidate.calendar, u.notBefore ?? now, horizonEnd).length > 0 } });
   }
   const out = new Map<string, Sibling[]>();
-  for (const s of byStack.values()) out.set(s.env.customer, [...(out.get(s.env.customer) ?? []), s]);
+  for (const s of byStack.values()) {
+    const list = out.get(s.env.customer);
+    if (list) list.push(s);
+    else out.set(s.env.customer, [s]);
+  }
   return out;
 }
